@@ -1,0 +1,153 @@
+/**
+ * The mock org as real HTTP(S) servers on loopback: one listener per logical host (login, test, each
+ * My Domain, site and lightning host), so a client pointed at a base URL talks to that host and may
+ * use the URL as `aud`. A request whose Host header names a Salesforce host (a client that maps the
+ * real names to 127.0.0.1) is served as that host, whatever port it reached. HTTPS by default, with
+ * a local CA (see local-ca.ts). Fetch-to-node bridging is @hono/node-server's.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import { ResourceError } from '../../src/errors.ts';
+import { defaultStateDir } from '../../src/keys/local-store.ts';
+import { LOGIN_HOST, TEST_HOST, myDomainHost, siteHost, type HostUrls } from '../world/hosts.ts';
+import type { StoredKeyPair } from '../../src/keys/local-store.ts';
+import { prepareWorld } from '../world/prepare.ts';
+import type { World } from '../world/schema.ts';
+import { ADMIN_PREFIX } from '../core/admin.ts';
+import { MockOrg, type MockOrgOptions } from '../core/mock-org.ts';
+import { serverTls } from './local-ca.ts';
+
+export interface StartMockOrgOptions extends Omit<MockOrgOptions, 'world'> {
+  /** The world to serve; the default training ground when absent. */
+  world?: World;
+  /** A world file to load, when `world` is not given. */
+  worldFile?: string;
+  /** Port of the first host (login); the others take the next ports. 0 (default): free ports. */
+  port?: number;
+  /** Address to bind; loopback only by default. */
+  bind?: string;
+  /** HTTPS with the local CA (default), or plain HTTP. */
+  tls?: boolean;
+  /** Folder for the local CA and the default world's keys (default .sfjwt or SFJWT_HOME). */
+  stateDir?: string;
+}
+
+export interface StartedMockOrg extends AsyncDisposable {
+  org: MockOrg;
+  /** Base URL of each logical host, by host name. */
+  hosts: Record<string, string>;
+  login: string;
+  test: string;
+  /** Base URL of the admin API. */
+  admin: string;
+  /** Base URL of each org's My Domain, by org name. */
+  myDomain: Record<string, string>;
+  /** Base URL of each Experience Cloud site, by `org/prefix`. */
+  sites: Record<string, string>;
+  /** Path of the CA certificate (for NODE_EXTRA_CA_CERTS), or null over plain HTTP. */
+  ca: string | null;
+  caPem: string | null;
+  /** The default world's app key pair (absent when a world was given). */
+  appKey?: StoredKeyPair;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, bind: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ResourceError(`port ${port} on ${bind} is already in use`, { actions: ['Choose another --port, or 0 for free ports.'] })
+          : new ResourceError(`cannot listen on ${bind}:${port}: ${error.code ?? error.message}`, { cause: error }),
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, bind, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<StartedMockOrg> {
+  const stateDir = options.stateDir ?? defaultStateDir();
+  const prepared = options.world !== undefined ? { world: options.world } : prepareWorld({ stateDir, worldFile: options.worldFile, seed: options.seed });
+  const useTls = options.tls ?? true;
+  const org = new MockOrg({ ...options, world: prepared.world, knobs: { ...(useTls ? {} : { requireTls: false }), ...options.knobs } });
+  const tls = useTls ? serverTls(stateDir) : undefined;
+  const bind = options.bind ?? '127.0.0.1';
+  const scheme = useTls ? 'https' : 'http';
+  const hostNames = org.index.hosts.map((h) => h.name);
+  const ports = new Map<string, number>();
+  const urlHost = bind.includes(':') ? `[${bind}]` : bind;
+  const urls: HostUrls = {
+    baseUrl: (host) => `${scheme}://${urlHost}:${ports.get(host) ?? 0}`,
+    origins: (host) => {
+      const port = ports.get(host);
+      return port === undefined ? [] : [`${scheme}://${urlHost}:${port}`, `${scheme}://localhost:${port}`];
+    },
+  };
+  const servers: Server[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const listenerFor = (ownHost: string) => {
+    const fetchListener = getRequestListener(
+      async (request: Request, bindings) => {
+        // Only HTTP/1.1 servers are created here.
+        const env = bindings as HttpBindings;
+        const named = (env.incoming.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+        const host = org.index.host(named) !== undefined ? named : ownHost;
+        const response = await org.handle(request, { host, secure: useTls, clientIp: env.incoming.socket.remoteAddress ?? '127.0.0.1', urls });
+        if (response.type === 'error') {
+          env.incoming.socket.destroy();
+          return new Response(null, { status: 204 });
+        }
+        return response;
+      },
+      { overrideGlobalObjects: false },
+    );
+    return (req: IncomingMessage, res: ServerResponse) => void fetchListener(req, res);
+  };
+  try {
+    for (const [i, name] of hostNames.entries()) {
+      const listener = listenerFor(name);
+      const server = tls === undefined ? createHttpServer(listener) : createHttpsServer({ key: tls.key, cert: tls.cert }, listener);
+      server.on('connection', (socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+      });
+      // Malformed HTTP never reaches the core: answer 400 and close, as node's default does, without a crash.
+      server.on('clientError', (_err, socket) => {
+        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        else socket.destroy();
+      });
+      servers.push(server);
+      const wanted = options.port === undefined || options.port === 0 ? 0 : options.port + i;
+      ports.set(name, await listen(server, wanted, bind));
+    }
+  } catch (error) {
+    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+    throw error;
+  }
+  const close = async () => {
+    for (const s of sockets) s.destroy();
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  };
+  const world = org.index.world;
+  const started: StartedMockOrg = {
+    org,
+    hosts: Object.fromEntries(hostNames.map((h) => [h, urls.baseUrl(h)])),
+    login: urls.baseUrl(LOGIN_HOST),
+    test: urls.baseUrl(TEST_HOST),
+    admin: `${urls.baseUrl(LOGIN_HOST)}${ADMIN_PREFIX}`,
+    myDomain: Object.fromEntries(world.orgs.map((o) => [o.name, urls.baseUrl(myDomainHost(o))])),
+    sites: Object.fromEntries(world.orgs.flatMap((o) => o.sites.map((s) => [`${o.name}/${s.urlPathPrefix}`, `${urls.baseUrl(siteHost(o))}/${s.urlPathPrefix}`]))),
+    ca: tls?.caFile ?? null,
+    caPem: tls?.caPem ?? null,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+  if (prepared.appKey !== undefined) started.appKey = prepared.appKey;
+  return started;
+}

@@ -1,0 +1,93 @@
+/**
+ * `aud` must be an audience of the host the POST landed on: login.salesforce.com on the login host
+ * and a production My Domain or site, test.salesforce.com on the test host and a sandbox's, a site's
+ * URL on that site. The mock's own base URL for a host counts as that host (clients use the URL
+ * they were pointed at). A My Domain `aud` is a knob for connected apps and fine for External Client Apps.
+ */
+import { LOGIN_HOST, TEST_HOST, myDomainHost, siteHost, type LogicalHost } from '../../world/hosts.ts';
+import type { Org } from '../../world/schema.ts';
+import { fail, pass, show, type Check, type TokenContext } from '../check.ts';
+
+type AudienceKind = 'login' | 'test' | 'my-domain' | 'site';
+
+interface Audience {
+  kind: AudienceKind;
+  org?: Org;
+  site?: { id: string };
+  /** The URLs that denote this audience: the real one first, then the mock's. */
+  urls: string[];
+}
+
+/** Canonical form of an `aud` value: lenient matching drops a trailing slash, case and a missing scheme. */
+export function normaliseAudience(aud: string, lenient: boolean): string {
+  if (!lenient) return aud;
+  let s = aud.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) s = `https://${s}`;
+  try {
+    const u = new URL(s);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
+  } catch {
+    return aud;
+  }
+}
+
+function audiencesOf(host: LogicalHost, ctx: TokenContext): Audience[] {
+  const base = (name: string) => [`https://${name}`, ...ctx.urls.origins(name)];
+  const login: Audience = { kind: 'login', urls: base(LOGIN_HOST) };
+  const test: Audience = { kind: 'test', urls: base(TEST_HOST) };
+  if (host.kind === 'login') return [login];
+  if (host.kind === 'test') return [test];
+  const org = host.org === undefined ? undefined : ctx.world.org(host.org);
+  if (org === undefined) return [];
+  const own = org.kind === 'sandbox' ? test : login;
+  if (host.kind === 'site') {
+    const sites = org.sites.map((s) => ({ kind: 'site' as const, org, site: { id: s.id }, urls: base(siteHost(org)).map((u) => `${u}/${s.urlPathPrefix}`) }));
+    return [...sites, own];
+  }
+  return [own, { kind: 'my-domain', org, urls: base(myDomainHost(org)) }];
+}
+
+function fixFor(aud: string, host: LogicalHost, accepted: readonly Audience[]): string {
+  const first = accepted[0]?.urls[0] ?? `https://${host.name}`;
+  if (/\s/.test(aud.trim())) return `aud is just the URL, such as "${first}", with nothing before or after it.`;
+  if (aud.includes('/services/')) return `aud is the login URL without a path: "${first}", not the token URL.`;
+  const n = normaliseAudience(aud, true);
+  if (n === `https://${TEST_HOST}` && host.kind !== 'test') return `test.salesforce.com is the audience for sandboxes. For this ${host.kind === 'login' ? 'production login host' : 'org'} use "${first}", or send sandbox logins to https://test.salesforce.com.`;
+  if (n === `https://${LOGIN_HOST}` && host.kind !== 'login') return `login.salesforce.com is the audience for production orgs. For a sandbox use "https://test.salesforce.com" and post to test.salesforce.com or the sandbox's My Domain.`;
+  return `Set aud to "${first}" for a request posted to ${host.name}.`;
+}
+
+export const audienceCheck: Check = {
+  id: 'audience',
+  title: 'aud is an audience of the host',
+  level: 'MUST',
+  confidence: 'OBS+',
+  description:
+    'aud is https://login.salesforce.com for production (posted to login or the org\'s My Domain), https://test.salesforce.com for sandboxes, or the site URL on an Experience Cloud site.',
+  outcomes: ['audienceInvalid', 'notApproved'],
+  run(ctx) {
+    if (ctx.assertion === undefined) return { verdict: 'skip', reason: 'no decodable assertion' };
+    const raw = ctx.assertion.payload['aud'];
+    const accepted = audiencesOf(ctx.host, ctx);
+    const expected = accepted.map((a) => a.urls[0]).join(' or ');
+    const values = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : [];
+    if (values.length === 0) {
+      return fail('audienceInvalid', expected, raw === undefined ? 'no aud claim' : `aud is ${show(raw)}`, `Add the aud claim: "${accepted[0]?.urls[0] ?? ''}".`);
+    }
+    const lenient = ctx.knobs.audienceLenient;
+    for (const value of values) {
+      const n = normaliseAudience(value, lenient);
+      const match = accepted.find((a) => a.urls.some((u) => normaliseAudience(u, lenient) === n));
+      if (match === undefined) continue;
+      if (match.kind === 'my-domain' && ctx.app?.kind !== 'external-client-app' && ctx.knobs.myDomainAudience !== 'accept') {
+        const outcome = ctx.knobs.myDomainAudience === 'not-approved' ? 'notApproved' : 'audienceInvalid';
+        const own = accepted[0]?.urls[0] ?? '';
+        return fail(outcome, expected, `aud is the My Domain URL ${show(value)}`, `A connected app takes "${own}" as aud even when you post to the My Domain host; keep posting to My Domain but set aud to "${own}".`);
+      }
+      ctx.audienceIsLoginHost = match.kind === 'login' || match.kind === 'test';
+      if (match.site !== undefined) ctx.community = { url: match.urls[1] ?? value, id: match.site.id };
+      return pass(expected, show(value));
+    }
+    return fail('audienceInvalid', expected, `aud ${show(values.length === 1 ? values[0] : values)}`, fixFor(values[0] ?? '', ctx.host, accepted));
+  },
+};

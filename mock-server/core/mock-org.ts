@@ -1,0 +1,147 @@
+/**
+ * A Salesforce org in a box: the core every adapter (msw, node:http/https, container) calls. It is a
+ * function of (Request, world, clock) to Response, plus the state a real org keeps: sessions, Login
+ * History, the journal of what it saw. Adapters tell it which logical host a request landed on,
+ * whether it came over TLS, the caller's IP and how base URLs look to the client.
+ */
+import { myDomainHost, lightningHost, siteHost, type HostUrls } from '../world/hosts.ts';
+import type { World } from '../world/schema.ts';
+import { WorldIndex } from '../world/world-index.ts';
+import { ADMIN_PREFIX, handleAdmin } from './admin.ts';
+import { cryptoRandom, seededRandom, systemClock, type Clock, type Random } from './clock.ts';
+import { ForcedQueue } from './forced.ts';
+import { Journal } from './journal.ts';
+import { resolveKnobs, type KnobChanges, type Knobs } from './knobs.ts';
+import { LoginHistory } from './login-history.ts';
+import { handleRest, isRestPath } from './rest.ts';
+import { Sessions } from './sessions.ts';
+import { handleToken } from './token-endpoint.ts';
+import type { Trace } from './trace.ts';
+
+export interface ServeContext {
+  /** Logical host the request landed on (login.salesforce.com, acme.my.salesforce.com, …). */
+  host: string;
+  secure: boolean;
+  clientIp: string;
+  urls: HostUrls;
+}
+
+export interface MockOrgOptions {
+  world: World;
+  knobs?: KnobChanges;
+  clock?: Clock;
+  /** Seeds access tokens and cookies; without it they come from node:crypto. */
+  seed?: number;
+  /** Strict mode: responses byte-identical to Salesforce's, without the x-sfjwt-trace header. */
+  strict?: boolean;
+}
+
+export const TRACE_HEADER = 'x-sfjwt-trace';
+
+export class MockOrg {
+  index: WorldIndex;
+  knobs: Knobs;
+  readonly journal: Journal;
+  readonly sessions = new Sessions();
+  readonly loginHistory = new LoginHistory();
+  readonly forced = new ForcedQueue();
+  readonly random: Random;
+  clockOffsetMs = 0;
+  private readonly initialWorld: World;
+  private readonly clock: Clock;
+  private readonly knobLayers: KnobChanges[];
+  private traceCounter = 0;
+
+  constructor(options: MockOrgOptions) {
+    this.initialWorld = structuredClone(options.world);
+    this.index = new WorldIndex(structuredClone(options.world));
+    this.clock = options.clock ?? systemClock;
+    this.random = options.seed === undefined ? cryptoRandom : seededRandom(options.seed);
+    this.knobLayers = [options.world.knobs ?? {}, options.knobs ?? {}, options.strict === true ? { traceHeader: false } : {}];
+    this.knobs = resolveKnobs(...this.knobLayers);
+    this.journal = new Journal(this.knobs.journalSize);
+  }
+
+  /** Milliseconds since the epoch on the org's clock (the injected clock plus the admin offset). */
+  now(): number {
+    return this.clock.now() + this.clockOffsetMs;
+  }
+
+  setKnobs(changes: KnobChanges): void {
+    this.knobLayers.push(changes);
+    this.knobs = resolveKnobs(...this.knobLayers);
+  }
+
+  /** Back to the world and knobs it started with; journal, sessions, history and forced outcomes cleared. */
+  reset(): void {
+    this.index = new WorldIndex(structuredClone(this.initialWorld));
+    this.knobLayers.splice(3);
+    this.knobs = resolveKnobs(...this.knobLayers);
+    this.journal.clear(this.knobs.journalSize);
+    this.sessions.clear();
+    this.loginHistory.clear();
+    this.forced.clear();
+    this.clockOffsetMs = 0;
+  }
+
+  async handle(request: Request, sc: ServeContext): Promise<Response> {
+    const url = new URL(request.url);
+    let path = url.pathname;
+    if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return handleAdmin(this, request, path);
+    const host = this.index.host(sc.host);
+    if (host === undefined) throw new Error(`the adapter passed ${sc.host}, which is not a host of this world`);
+    let sitePrefix: string | undefined;
+    if (host.kind === 'site') {
+      const segment = path.split('/')[1] ?? '';
+      const org = host.org === undefined ? undefined : this.index.org(host.org);
+      if (org?.sites.some((s) => s.urlPathPrefix === segment) === true) {
+        sitePrefix = `/${segment}`;
+        path = path.slice(sitePrefix.length) || '/';
+      }
+    }
+    this.traceCounter += 1;
+    const trace: Trace = {
+      id: `trace-${this.traceCounter}`,
+      time: new Date(this.now()).toISOString(),
+      kind: 'token',
+      request: { method: request.method, host: host.name, path: url.pathname, clientIp: sc.clientIp, contentType: request.headers.get('content-type') },
+      response: { status: 0 },
+      decidedBy: null,
+      outcome: 'other',
+      checks: [],
+    };
+    const response = host.kind !== 'lightning' && isRestPath(path) ? handleRest(this, request, sc, path, sitePrefix, trace) : await handleToken(this, request, sc, path, sitePrefix, trace);
+    if (trace.response.status === 0) trace.response.status = response.status;
+    this.journal.add(trace);
+    if (this.knobs.traceHeader && response.type !== 'error') response.headers.set(TRACE_HEADER, trace.id);
+    return response;
+  }
+
+  /** A summary of the world for people and tools: hosts, apps (no secrets) and users with their situation. */
+  describe() {
+    const world = this.index.world;
+    return {
+      seed: world.seed ?? null,
+      orgs: world.orgs.map((o) => ({
+        name: o.name,
+        id: o.id,
+        kind: o.kind,
+        status: o.status,
+        myDomain: myDomainHost(o),
+        lightning: lightningHost(o),
+        sites: o.sites.map((s) => `${siteHost(o)}/${s.urlPathPrefix}`),
+      })),
+      apps: world.apps.map((a) => ({
+        name: a.name,
+        kind: a.kind,
+        org: a.org,
+        consumerKey: a.consumerKey,
+        policy: a.policy,
+        scopes: a.scopes,
+        certificates: this.index.certificates(a).map((c) => ({ sha256: c.sha256, subject: c.subject, notAfter: c.notAfter.toISOString() })),
+      })),
+      users: world.users.map((u) => ({ username: u.username, id: u.id, org: u.org, profile: u.profile, situation: u.situation ?? null })),
+      knobs: this.knobs,
+    };
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The world a mock org serves, as JSON: orgs, connected apps / External Client Apps and users. The
+ * zod schema is the single source of the shape: it validates world files (with errors that name the
+ * exact field), fills defaults, and gives the TypeScript types. Cross-references (a user's org, an
+ * app a user approved, unique usernames and consumer keys) are checked in `validate-world.ts`.
+ */
+import { z } from 'zod';
+import { KnobsSchema } from '../core/knobs.ts';
+import { isValidId18 } from './salesforce-id.ts';
+
+const id18 = (prefix: string, what: string) =>
+  z
+    .string()
+    .refine((v) => isValidId18(v), { message: `expected an 18-character Salesforce Id with a valid case-checksum suffix` })
+    .refine((v) => v.startsWith(prefix), { message: `expected a ${what} Id, which starts with "${prefix}"` });
+
+const handle = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { message: 'expected a short name of letters, digits, ".", "_" or "-"' });
+
+const ipv4 = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, { message: 'expected an IPv4 address such as 203.0.113.10' });
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time of day as HH:MM (24-hour, UTC)' });
+
+export const SiteSchema = z.strictObject({
+  /** Site name as shown in Setup > Digital Experiences. */
+  name: z.string().min(1),
+  /** URL path prefix: `customers` serves https://<myDomain>.my.site.com/customers. */
+  urlPathPrefix: z.string().regex(/^[a-zA-Z0-9_-]+$/, { message: 'expected a path prefix such as "customers" (no slashes)' }),
+  id: id18('0DB', 'site'),
+});
+
+export const OrgSchema = z.strictObject({
+  /** The handle other parts of the world use to name this org. */
+  name: handle,
+  id: id18('00D', 'organization'),
+  kind: z.enum(['production', 'sandbox']),
+  /** My Domain name: `acme` (acme.my.salesforce.com) or, for a sandbox, `acme--uat` (acme--uat.sandbox.my.salesforce.com). */
+  myDomain: z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, { message: 'expected a My Domain name of lower-case letters, digits and "-", such as "acme" or "acme--uat"' }),
+  /** Display name of the company. */
+  companyName: z.string().min(1).optional(),
+  status: z.enum(['active', 'locked']).default('active'),
+  /** Session timeout in seconds (Setup > Session Settings): how long an access token stays valid. */
+  sessionTimeoutSeconds: z.int().min(60).max(86_400).default(7_200),
+  sites: z.array(SiteSchema).default([]),
+});
+
+export const AppSchema = z.strictObject({
+  /** The app's name, unique in the world; users' `approvedApps` name apps by it. */
+  name: z.string().min(1),
+  kind: z.enum(['connected-app', 'external-client-app']).default('connected-app'),
+  /** The org where the app was created. */
+  org: handle,
+  /** Orgs where an External Client App is installed (its own org included unless listed otherwise). */
+  installedIn: z.array(handle).optional(),
+  consumerKey: z.string().regex(/^[\x21-\x7e]{8,255}$/, { message: 'expected a consumer key: 8 to 255 printable ASCII characters without spaces' }),
+  consumerSecret: z.string().min(1).optional(),
+  /** Certificates uploaded with "Use digital signatures": PEM text, or a path relative to the world file. */
+  certificates: z.array(z.string().min(1)).default([]),
+  /** Selected OAuth scopes: api, web, id, openid, refresh_token (refresh_token, offline_access), full, … */
+  scopes: z.array(z.enum(['api', 'web', 'id', 'openid', 'profile', 'email', 'address', 'phone', 'refresh_token', 'full', 'chatter_api', 'custom_permissions', 'visualforce', 'wave_api', 'cdp_api', 'sfap_api'])).default(['api', 'refresh_token']),
+  /** Permitted Users: "All users may self-authorize" or "Admin approved users are pre-authorized". */
+  policy: z.enum(['self-authorize', 'admin-approved']).default('self-authorize'),
+  /** Profiles admitted when the policy is admin-approved. */
+  profiles: z.array(z.string().min(1)).default([]),
+  /** Permission sets admitted when the policy is admin-approved. */
+  permissionSets: z.array(z.string().min(1)).default([]),
+  /** When the app was last created or changed (ISO 8601): changes take minutes to propagate. */
+  lastModified: z.iso.datetime({ offset: true }).default('2024-01-01T00:00:00Z'),
+});
+
+export const UserSchema = z.strictObject({
+  id: id18('005', 'user'),
+  /** The login username (an e-mail-shaped string, unique across all of Salesforce). */
+  username: z.string().regex(/^[^\s@]+@[^\s@]+$/, { message: 'expected a username shaped like an e-mail address, such as "ana@acme.com"' }),
+  email: z.string().regex(/^[^\s@]+@[^\s@]+$/, { message: 'expected an e-mail address' }),
+  firstName: z.string().default(''),
+  lastName: z.string().min(1),
+  org: handle,
+  profile: z.string().min(1).default('Standard User'),
+  permissionSets: z.array(z.string().min(1)).default([]),
+  active: z.boolean().default(true),
+  frozen: z.boolean().default(false),
+  /** Apps this user approved (by app name), which "All users may self-authorize" requires. */
+  approvedApps: z.array(z.string().min(1)).default([]),
+  /** Login IP ranges of the user's profile; empty means no restriction. */
+  loginIpRanges: z.array(z.strictObject({ start: ipv4, end: ipv4 })).default([]),
+  /** Login hours of the user's profile, in UTC; absent means any time. */
+  loginHours: z.strictObject({ start: hhmm, end: hhmm }).optional(),
+  /** A note for trainers: the situation this user is there to show ("logs in", "frozen", …). */
+  situation: z.string().optional(),
+});
+
+export const WorldSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** Format version of world files. */
+  version: z.literal(1).default(1),
+  /** The seed the world was generated from, if it was. */
+  seed: z.int().optional(),
+  orgs: z.array(OrgSchema).min(1, { message: 'a world needs at least one org' }),
+  apps: z.array(AppSchema).default([]),
+  users: z.array(UserSchema).default([]),
+  /** Behaviour knobs for this world (see the README's knob table); unset knobs keep their defaults. */
+  knobs: KnobsSchema.partial().optional(),
+});
+
+export type Site = z.infer<typeof SiteSchema>;
+export type Org = z.infer<typeof OrgSchema>;
+export type App = z.infer<typeof AppSchema>;
+export type User = z.infer<typeof UserSchema>;
+export type World = z.infer<typeof WorldSchema>;
+/** A world as written in a file: every field with a default may be left out. */
+export type WorldInput = z.input<typeof WorldSchema>;
