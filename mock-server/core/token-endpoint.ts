@@ -66,7 +66,7 @@ export async function handleToken(org: MockOrg, request: Request, sc: ServeConte
   if (transportFailure !== undefined && (transportFailure.check.id === 'host' || transportFailure.check.id === 'path')) {
     decide(transportFailure.result.outcome, transportFailure.check.id);
     for (const check of REQUEST_CHECKS) steps.push({ check: check.id, title: check.title, verdict: 'skip', reason: 'not a token request' });
-    await request.body?.cancel().catch(() => undefined);
+    // The body is left unread: the node adapter drains it, and nothing else needs it.
     if (transportFailure.check.id === 'host' && host.org !== undefined) {
       const target = org.index.org(host.org);
       const location = target === undefined ? url.pathname : `${sc.urls.baseUrl(myDomainHost(target))}${url.pathname}${url.search}`;
@@ -80,7 +80,6 @@ export async function handleToken(org: MockOrg, request: Request, sc: ServeConte
     trace.decidedBy = 'forced';
     trace.outcome = 'dropped';
     steps.unshift({ check: 'forced', title: 'Outcome forced by the admin API', verdict: 'fail', actual: 'connection dropped' });
-    await request.body?.cancel().catch(() => undefined);
     return Response.error();
   }
   if (forced?.outcome === 'delay') await sleep(forced.delayMs);
