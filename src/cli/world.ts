@@ -1,0 +1,56 @@
+/**
+ * `sfjwt world`: prints a world as JSON (the default training ground, or a generated one) to start a
+ * world file from, or checks a world file and says exactly which fields are wrong.
+ */
+import { join } from 'node:path';
+import { ensureKeyPair, defaultStateDir } from '../keys/local-store.ts';
+import { generateWorld } from '../../mock-server/world/generate.ts';
+import { prepareWorld } from '../../mock-server/world/prepare.ts';
+import { loadWorldFile } from '../../mock-server/world/validate-world.ts';
+import { WorldIndex } from '../../mock-server/world/world-index.ts';
+import { intOption, parse, type CommandSpec } from './args.ts';
+
+export const worldSpec = {
+  name: 'world',
+  summary: 'Print a world as JSON (default or generated), or check a world file',
+  usage: 'npx sfjwt world [--seed N] [--generate --orgs N --users N --apps N] | --check FILE',
+  options: {
+    seed: { type: 'string' },
+    generate: { type: 'boolean' },
+    orgs: { type: 'string' },
+    users: { type: 'string' },
+    apps: { type: 'string' },
+    check: { type: 'string' },
+    'state-dir': { type: 'string' },
+  },
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+
+export async function world(argv: string[]): Promise<void> {
+  const { values } = parse(worldSpec, argv);
+  if (values.help === true) {
+    process.stdout.write(`${worldSpec.usage}\n\n${worldSpec.summary}.\n\n  --seed N       seed of the default or generated world (default 42)\n  --generate     a bulk world: --orgs N orgs, --users N users per org, --apps N apps\n  --check FILE   validate a world file; exit code 2 and every wrong field when it is not valid\n`);
+    return;
+  }
+  if (values.check !== undefined) {
+    const file = values.check as string;
+    const w = loadWorldFile(file);
+    new WorldIndex(w);
+    process.stdout.write(`${file}: a valid world (${w.orgs.length} orgs, ${w.apps.length} apps, ${w.users.length} users)\n`);
+    return;
+  }
+  const stateDir = (values['state-dir'] as string | undefined) ?? defaultStateDir();
+  const seed = intOption(values.seed as string | undefined, 'seed', { min: 0, max: 2 ** 31 - 1 });
+  if (values.generate === true) {
+    const key = ensureKeyPair(join(stateDir, 'keys'), 'default-app', [{ shortName: 'CN', value: 'sfjwt default app' }]);
+    const w = generateWorld({
+      seed: seed ?? 42,
+      orgs: intOption(values.orgs as string | undefined, 'orgs', { min: 1, max: 10_000 }) ?? 1,
+      usersPerOrg: intOption(values.users as string | undefined, 'users', { min: 0, max: 1_000_000 }) ?? 10,
+      apps: intOption(values.apps as string | undefined, 'apps', { min: 1, max: 1_000 }) ?? 1,
+      certificatePem: key.certificatePem,
+    });
+    process.stdout.write(`${JSON.stringify(w, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${JSON.stringify(prepareWorld({ stateDir, seed }).world, null, 2)}\n`);
+}

@@ -1,0 +1,34 @@
+/**
+ * Building and signing a JWT Bearer assertion: the claims Salesforce reads (`iss`, `sub`, `aud`,
+ * `exp` in seconds), an RS256 header, a compact JWS signed with jose, and the form body. Each step is
+ * exported on its own so that a mistake can be applied at exactly one step.
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { CompactSign } from 'jose';
+
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+export interface ClaimsInput {
+  consumerKey: string;
+  username: string;
+  audience: string;
+  /** Milliseconds since the epoch; the assertion expires three minutes later. */
+  now: number;
+  lifetimeSeconds?: number;
+}
+
+export function buildClaims(input: ClaimsInput): Record<string, unknown> {
+  return { iss: input.consumerKey, sub: input.username, aud: input.audience, exp: Math.floor(input.now / 1000) + (input.lifetimeSeconds ?? 180) };
+}
+
+export function importPrivateKey(pem: string): KeyObject {
+  return createPrivateKey(pem);
+}
+
+export async function signAssertion(claims: Record<string, unknown>, key: KeyObject, header: Record<string, unknown> = { alg: 'RS256' }): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(header as { alg: string }).sign(key);
+}
+
+export function tokenForm(assertion: string): string {
+  return new URLSearchParams({ grant_type: JWT_BEARER_GRANT, assertion }).toString();
+}
