@@ -30,7 +30,8 @@ export type Confidence = 'DOC' | 'OBS+' | 'OBS1' | 'INF' | 'conflicting';
 export interface KnobInfo {
   name: keyof Knobs;
   default: Knobs[keyof Knobs];
-  confidence: Confidence;
+  /** How sure we are of Salesforce's behaviour; `harness` for settings of sfjwt itself. */
+  confidence: Confidence | 'harness';
   description: string;
 }
 
@@ -46,8 +47,8 @@ export const KNOBS: readonly KnobInfo[] = [
   { name: 'requireTls', default: true, confidence: 'INF', description: 'Plain http:// gets `invalid_request` / `HTTPS required`. `serve --http` turns it off unless asked for.' },
   { name: 'sessionTimeoutSeconds', default: null, confidence: 'DOC', description: 'Overrides every org\'s session timeout (how long an access token is valid); null uses each org\'s setting.' },
   { name: 'maxBodyBytes', default: 1_048_576, confidence: 'INF', description: 'Larger request bodies get 413.' },
-  { name: 'traceHeader', default: true, confidence: 'DOC', description: 'Adds `x-sfjwt-trace: <id>` to every response; strict mode turns it off so responses are byte-identical to Salesforce\'s.' },
-  { name: 'journalSize', default: 1_000, confidence: 'DOC', description: 'How many requests the journal keeps (newest first); older ones are dropped.' },
+  { name: 'traceHeader', default: true, confidence: 'harness', description: 'Adds `x-sfjwt-trace: <id>` to every response; strict mode turns it off so responses are byte-identical to Salesforce\'s.' },
+  { name: 'journalSize', default: 1_000, confidence: 'harness', description: 'How many requests the journal keeps (newest first); older ones are dropped.' },
   { name: 'issuedAtAndSignature', default: false, confidence: 'INF', description: 'Adds `issued_at` and `signature` to a token response, as other flows do.' },
 ];
 

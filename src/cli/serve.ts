@@ -4,6 +4,8 @@
  */
 import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
 import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/node-server.ts';
+import { KNOBS, KnobsSchema, type KnobChanges } from '../../mock-server/core/knobs.ts';
+import { UsageError } from '../errors.ts';
 import { colours, intOption, parse, table, type CommandSpec } from './args.ts';
 
 export const serveSpec = {
@@ -19,8 +21,9 @@ export const serveSpec = {
     strict: { type: 'boolean' },
     json: { type: 'boolean' },
     'state-dir': { type: 'string' },
+    knob: { type: 'string', multiple: true },
   },
-} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>;
 
 const HELP = `${serveSpec.usage}
 
@@ -36,6 +39,8 @@ Options:
   --strict        byte-identical to Salesforce: no x-sfjwt-trace header
   --json          print one JSON line once listening (login, test, myDomain, admin, ca, consumerKey,
                   privateKeyFile, username, apps, users)
+  --knob K=V      set a behaviour knob (repeatable), e.g. --knob loginRatePerHour=null
+                  --knob expLeewaySeconds=0; the README lists every knob
   --state-dir DIR where the local CA and the default world's keys live (default .sfjwt, or SFJWT_HOME)
 
 HTTPS clients trust the mock with NODE_EXTRA_CA_CERTS=<ca> (the path is printed).`;
@@ -84,6 +89,28 @@ export function describeAsText(started: StartedMockOrg): string {
   return lines.join('\n');
 }
 
+/** `--knob name=value` pairs; values are JSON (numbers, true, null, "text") or else plain text. */
+export function parseKnobs(pairs: readonly string[]): KnobChanges {
+  const changes: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--knob takes NAME=VALUE, got "${pair}"`, { actions: [`Knobs: ${KNOBS.map((k) => k.name).join(', ')}.`] });
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // Plain text, such as --knob myDomainAudience=accept.
+    }
+    changes[pair.slice(0, eq)] = value;
+  }
+  const parsed = KnobsSchema.partial().safeParse(changes);
+  if (!parsed.success) {
+    throw new UsageError(`bad --knob: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'knob'}: ${i.message}`).join('; ')}`, { actions: [`Knobs: ${KNOBS.map((k) => k.name).join(', ')}.`] });
+  }
+  return parsed.data as KnobChanges;
+}
+
 export async function serve(argv: string[]): Promise<void> {
   const { values } = parse(serveSpec, argv);
   if (values.help === true) {
@@ -100,7 +127,7 @@ export async function serve(argv: string[]): Promise<void> {
     ...(values['state-dir'] === undefined ? {} : { stateDir: values['state-dir'] as string }),
     tls: useTls,
     strict: values.strict === true,
-    knobs: { requireTls: useTls || values['require-tls'] === true },
+    knobs: { requireTls: useTls || values['require-tls'] === true, ...parseKnobs((values.knob as string[] | undefined) ?? []) },
   });
   process.stdout.write(values.json === true ? `${JSON.stringify(describeStarted(started))}\n` : `${describeAsText(started)}\n\nCtrl-C stops it.\n`);
   await new Promise<void>((resolve) => {

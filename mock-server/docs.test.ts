@@ -1,0 +1,48 @@
+/**
+ * The README documents every check id and every knob with its default; this keeps the two from
+ * drifting apart. It also runs the README's msw and `await using` examples for real.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setupServer } from 'msw/node';
+import { describe, expect, it } from 'vitest';
+import { CHECKS, KNOBS, MockOrg, defaultWorld, salesforceHandlers, startMockOrg } from './index.ts';
+import { testKeys } from './testing/fixtures.ts';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it.each(CHECKS.map((c) => [c.id]))('documents the check %s', (id) => {
+    expect(readme).toContain(`| \`${id}\` |`);
+  });
+
+  it.each(KNOBS.map((k) => [k.name, k]))('documents the knob %s with its default and confidence', (_name, knob) => {
+    expect(readme).toContain(`| \`${knob.name}\` | \`${JSON.stringify(knob.default)}\` | ${knob.confidence} |`);
+  });
+
+  it('msw example: intercepts login.salesforce.com and records the deciding check', async () => {
+    const org = new MockOrg({ world: defaultWorld({ certificatePem: testKeys().certificatePem }) });
+    const server = setupServer(...salesforceHandlers(org));
+    server.listen({ onUnhandledRequest: 'error' });
+    try {
+      const res = await fetch('https://login.salesforce.com/services/oauth2/token', { method: 'POST', body: new URLSearchParams({ grant_type: 'password' }) });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toBe('{"error":"unsupported_grant_type","error_description":"grant type not supported"}');
+      expect(org.journal.list(1)[0]?.decidedBy).toBe('grant-type');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('await using example: the server is closed when the block ends', async () => {
+    let login = '';
+    {
+      await using mock = await startMockOrg({ port: 0, tls: false, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-')) });
+      login = mock.login;
+      expect((await fetch(`${login}/__sfjwt/health`)).status).toBe(200);
+    }
+    await expect(fetch(`${login}/__sfjwt/health`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,539 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResourceError, WorldError } from '../../src/errors.ts';
+import { testKeys } from '../testing/fixtures.ts';
+import { defaultWorld } from './default-world.ts';
+import { makeId } from './salesforce-id.ts';
+import type { World } from './schema.ts';
+import { loadWorldFile, validateWorld } from './validate-world.ts';
+
+/** A world as parsed from a file: plain JSON, freely mutable by the table rows below. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type WorldJson = any;
+
+const pem = () => testKeys().certificatePem;
+const fresh = (): World => defaultWorld({ seed: 42, certificatePem: pem() });
+const asFile = (): WorldJson => JSON.parse(JSON.stringify(fresh()));
+
+interface ExpectedIssue {
+  path: string;
+  /** Key phrases the issue's message must contain. */
+  contains: readonly string[];
+}
+
+/** Runs validateWorld and returns the WorldError it throws (fails the test when it does not throw one). */
+function worldErrorOf(input: unknown, source?: string): WorldError {
+  let thrown: unknown;
+  try {
+    if (source === undefined) validateWorld(input);
+    else validateWorld(input, source);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(WorldError);
+  return thrown as WorldError;
+}
+
+function expectIssues(error: WorldError, expected: readonly ExpectedIssue[]): void {
+  expect(error.issues.map((i) => i.path)).toEqual(expected.map((e) => e.path));
+  expected.forEach((e, n) => {
+    const issue = error.issues[n];
+    for (const phrase of e.contains) expect(issue?.message).toContain(phrase);
+    // Every issue is also listed in the message, as "  path: message".
+    expect(error.message).toContain(`\n  ${issue?.path}: ${issue?.message}`);
+  });
+}
+
+describe('validateWorld: a valid world', () => {
+  it('returns the default world, as read from a file, unchanged', () => {
+    const input = asFile();
+    const before = JSON.stringify(input);
+    const world = validateWorld(input);
+    expect(world).toStrictEqual(fresh());
+    expect(world).not.toBe(input);
+    // The input is not modified.
+    expect(JSON.stringify(input)).toBe(before);
+  });
+
+  it('fills every default of a minimal world', () => {
+    const orgId = makeId('00D', '5g', 1);
+    const userId = makeId('005', '5g', 1);
+    const world = validateWorld({
+      orgs: [{ name: 'acme', id: orgId, kind: 'production', myDomain: 'acme' }],
+      apps: [{ name: 'App', org: 'acme', consumerKey: '3MVG9abcdefgh' }],
+      users: [{ id: userId, username: 'ana@acme.com', email: 'ana@acme.com', lastName: 'Lopez', org: 'acme' }],
+    });
+    expect(world).toStrictEqual({
+      version: 1,
+      orgs: [{ name: 'acme', id: orgId, kind: 'production', myDomain: 'acme', status: 'active', sessionTimeoutSeconds: 7200, sites: [] }],
+      apps: [
+        {
+          name: 'App',
+          kind: 'connected-app',
+          org: 'acme',
+          consumerKey: '3MVG9abcdefgh',
+          certificates: [],
+          scopes: ['api', 'refresh_token'],
+          policy: 'self-authorize',
+          profiles: [],
+          permissionSets: [],
+          lastModified: '2024-01-01T00:00:00Z',
+        },
+      ],
+      users: [
+        {
+          id: userId,
+          username: 'ana@acme.com',
+          email: 'ana@acme.com',
+          firstName: '',
+          lastName: 'Lopez',
+          org: 'acme',
+          profile: 'Standard User',
+          permissionSets: [],
+          active: true,
+          frozen: false,
+          approvedApps: [],
+          loginIpRanges: [],
+        },
+      ],
+    });
+  });
+
+  it('fills defaults of a default world stripped of its defaulted fields', () => {
+    const input = asFile();
+    delete input.version;
+    for (const org of input.orgs) {
+      delete org.status; // default "active"; the locked org keeps it below
+      delete org.sessionTimeoutSeconds;
+      if (org.sites.length === 0) delete org.sites;
+    }
+    input.orgs[2].status = 'locked';
+    for (const app of input.apps) {
+      if (app.kind === 'connected-app') delete app.kind;
+      if (app.policy === 'self-authorize') delete app.policy;
+      if (app.profiles.length === 0) delete app.profiles;
+      if (app.permissionSets.length === 0) delete app.permissionSets;
+      delete app.lastModified;
+    }
+    for (const user of input.users) {
+      if (user.permissionSets.length === 0) delete user.permissionSets;
+      if (user.active === true) delete user.active;
+      if (user.frozen === false) delete user.frozen;
+      if (user.loginIpRanges.length === 0) delete user.loginIpRanges;
+    }
+    expect(validateWorld(input)).toStrictEqual(fresh());
+  });
+
+  it('keeps knobs a world sets, and only those', () => {
+    const input = asFile();
+    input.knobs = { expLeewaySeconds: 60, myDomainAudience: 'accept', loginRatePerHour: null };
+    expect(validateWorld(input).knobs).toStrictEqual({ expLeewaySeconds: 60, myDomainAudience: 'accept', loginRatePerHour: null });
+  });
+
+  it('accepts an External Client App installed in several orgs and a sandbox with "--"', () => {
+    const input = asFile();
+    input.apps[2].installedIn = ['acme', 'acme-uat'];
+    expect(validateWorld(input).apps[2]?.installedIn).toEqual(['acme', 'acme-uat']);
+  });
+});
+
+type Row = [name: string, mutate: (w: WorldJson) => void, expected: readonly ExpectedIssue[]];
+
+const ORGS = '"acme", "acme-uat", "initech"';
+const APPS = '"Acme Integration", "Acme Admin-Approved Integration", "Acme External Client App"';
+
+const brokenWorlds: Row[] = [
+  // --- shape (zod) ---
+  ['an app policy outside the enum', (w) => { w.apps[0].policy = 'all'; }, [
+    { path: 'apps[0].policy', contains: ['expected one of "self-authorize"|"admin-approved"', 'got "all"'] },
+  ]],
+  ['an app kind outside the enum', (w) => { w.apps[1].kind = 'ConnectedApp'; }, [
+    { path: 'apps[1].kind', contains: ['expected one of "connected-app"|"external-client-app"', 'got "ConnectedApp"'] },
+  ]],
+  ['an unknown scope', (w) => { w.apps[0].scopes = ['api', 'everything']; }, [
+    { path: 'apps[0].scopes[1]', contains: ['Invalid option', 'got "everything"'] },
+  ]],
+  ['a user Id with a wrong case-checksum', (w) => { w.users[0].id = `${w.users[0].id.slice(0, 15)}AAB`; }, [
+    { path: 'users[0].id', contains: ['expected an 18-character Salesforce Id with a valid case-checksum suffix', 'got "0055g0000000001AAB"'] },
+  ]],
+  ['a 15-character user Id', (w) => { w.users[3].id = w.users[3].id.slice(0, 15); }, [
+    { path: 'users[3].id', contains: ['expected an 18-character Salesforce Id', 'got "0055g0000000004"'] },
+  ]],
+  ['a user Id with an account prefix', (w) => { w.users[0].id = makeId('001', '5g', 1); }, [
+    { path: 'users[0].id', contains: ['expected a user Id, which starts with "005"', `got "${makeId('001', '5g', 1)}"`] },
+  ]],
+  ['an org Id with a user prefix', (w) => { w.orgs[1].id = makeId('005', '5g', 99); }, [
+    { path: 'orgs[1].id', contains: ['Id, which starts with "00D"', `got "${makeId('005', '5g', 99)}"`] },
+  ]],
+  ['a site Id with a bad checksum and a wrong prefix', (w) => { w.orgs[0].sites[0].id = '001000000000000ZZZ'; }, [
+    { path: 'orgs[0].sites[0].id', contains: ['valid case-checksum suffix'] },
+    { path: 'orgs[0].sites[0].id', contains: ['expected a site Id, which starts with "0DB"'] },
+  ]],
+  ['a field written with the wrong case ("Username")', (w) => { w.users[2].Username = w.users[2].username; delete w.users[2].username; }, [
+    { path: 'users[2].username', contains: ['expected string, received undefined', 'got nothing'] },
+    { path: 'users[2]', contains: ['unknown field "Username"', 'field names are case-sensitive'] },
+  ]],
+  ['two unknown fields in one object', (w) => { w.apps[0].secret = 'x'; w.apps[0].Policy = 'x'; }, [
+    { path: 'apps[0]', contains: ['unknown fields "secret", "Policy"'] },
+  ]],
+  ['an unknown top-level field', (w) => { w.Orgs = w.orgs; }, [
+    { path: '(the world)', contains: ['unknown field "Orgs"'] },
+  ]],
+  ['a missing last name', (w) => { delete w.users[0].lastName; }, [
+    { path: 'users[0].lastName', contains: ['expected string, received undefined', 'got nothing'] },
+  ]],
+  ['a missing consumer key', (w) => { delete w.apps[1].consumerKey; }, [
+    { path: 'apps[1].consumerKey', contains: ['expected string, received undefined'] },
+  ]],
+  ['a missing org kind', (w) => { delete w.orgs[2].kind; }, [
+    { path: 'orgs[2].kind', contains: ['expected one of "production"|"sandbox"', 'got nothing'] },
+  ]],
+  ['a username that is not e-mail shaped', (w) => { w.users[1].username = 'unapproved'; }, [
+    { path: 'users[1].username', contains: ['expected a username shaped like an e-mail address', 'got "unapproved"'] },
+  ]],
+  ['a consumer key that is too short', (w) => { w.apps[0].consumerKey = '3MVG9'; }, [
+    { path: 'apps[0].consumerKey', contains: ['8 to 255 printable ASCII characters', 'got "3MVG9"'] },
+  ]],
+  ['a session timeout below a minute', (w) => { w.orgs[0].sessionTimeoutSeconds = 30; }, [
+    { path: 'orgs[0].sessionTimeoutSeconds', contains: ['got 30'] },
+  ]],
+  ['an upper-case My Domain', (w) => { w.orgs[0].myDomain = 'Acme'; }, [
+    { path: 'orgs[0].myDomain', contains: ['expected a My Domain name of lower-case letters', 'got "Acme"'] },
+  ]],
+  ['a site prefix with a slash', (w) => { w.orgs[0].sites[0].urlPathPrefix = '/customers'; }, [
+    { path: 'orgs[0].sites[0].urlPathPrefix', contains: ['(no slashes)', 'got "/customers"'] },
+  ]],
+  ['a lastModified that is not ISO 8601', (w) => { w.apps[0].lastModified = '01/01/2024'; }, [
+    { path: 'apps[0].lastModified', contains: ['got "01/01/2024"'] },
+  ]],
+  ['a bad IPv4 address in loginIpRanges', (w) => { w.users[5].loginIpRanges[0].start = '203.0.113'; }, [
+    { path: 'users[5].loginIpRanges[0].start', contains: ['expected an IPv4 address such as 203.0.113.10', 'got "203.0.113"'] },
+  ]],
+  ['an IPv6 address in loginIpRanges', (w) => { w.users[5].loginIpRanges[0].end = '::1'; }, [
+    { path: 'users[5].loginIpRanges[0].end', contains: ['expected an IPv4 address', 'got "::1"'] },
+  ]],
+  ['an unknown field in a login IP range', (w) => { w.users[5].loginIpRanges[0].mask = 24; }, [
+    { path: 'users[5].loginIpRanges[0]', contains: ['unknown field "mask"'] },
+  ]],
+  ['login hours without a leading zero and past midnight', (w) => { w.users[0].loginHours = { start: '9:00', end: '24:00' }; }, [
+    { path: 'users[0].loginHours.start', contains: ['expected a time of day as HH:MM (24-hour, UTC)', 'got "9:00"'] },
+    { path: 'users[0].loginHours.end', contains: ['expected a time of day as HH:MM', 'got "24:00"'] },
+  ]],
+  ['login hours with a missing end', (w) => { w.users[0].loginHours = { start: '09:00' }; }, [
+    { path: 'users[0].loginHours.end', contains: ['expected string, received undefined'] },
+  ]],
+  ['knobs with an unknown knob and a wrong type', (w) => { w.knobs = { expLeewaySeconds: '180', leeway: 60 }; }, [
+    { path: 'knobs.expLeewaySeconds', contains: ['expected number, received string', 'got "180"'] },
+    { path: 'knobs', contains: ['unknown field "leeway"'] },
+  ]],
+  ['a knob out of range', (w) => { w.knobs = { maxBodyBytes: 10 }; }, [
+    { path: 'knobs.maxBodyBytes', contains: ['got 10'] },
+  ]],
+  ['a knob outside its enum', (w) => { w.knobs = { myDomainAudience: 'reject' }; }, [
+    { path: 'knobs.myDomainAudience', contains: ['expected one of "audience-invalid"|"not-approved"|"accept"', 'got "reject"'] },
+  ]],
+  ['an empty orgs array', (w) => { w.orgs = []; w.apps = []; w.users = []; }, [
+    { path: 'orgs', contains: ['a world needs at least one org', 'got []'] },
+  ]],
+  ['no orgs at all', (w) => { delete w.orgs; }, [
+    { path: 'orgs', contains: ['expected array, received undefined', 'got nothing'] },
+  ]],
+  ['users that is not an array', (w) => { w.users = 'ana@acme.com'; }, [
+    { path: 'users', contains: ['expected array, received string', 'got "ana@acme.com"'] },
+  ]],
+  ['version 2', (w) => { w.version = 2; }, [
+    { path: 'version', contains: ['expected 1', 'got 2'] },
+  ]],
+  ['a fractional seed', (w) => { w.seed = 4.2; }, [
+    { path: 'seed', contains: ['got 4.2'] },
+  ]],
+
+  // --- cross-references ---
+  ['a user in an unknown org', (w) => { w.users[0].org = 'globex'; }, [
+    { path: 'users[0].org', contains: [`no org is named "globex"; expected one of ${ORGS}`] },
+  ]],
+  ['an org name that differs only in case', (w) => { w.users[0].org = 'Acme'; }, [
+    { path: 'users[0].org', contains: ['no org is named "Acme"'] },
+  ]],
+  ['an approved app that does not exist', (w) => { w.users[4].approvedApps.push('Acme Mobile'); }, [
+    { path: 'users[4].approvedApps[3]', contains: [`no app is named "Acme Mobile"; expected one of ${APPS}`] },
+  ]],
+  ['an approved app in a world without apps', (w) => {
+    w.apps = [];
+    for (const u of w.users) u.approvedApps = [];
+    w.users[1].approvedApps = ['Acme Integration'];
+  }, [
+    { path: 'users[1].approvedApps[0]', contains: ['no app is named "Acme Integration"; expected one of (no apps)'] },
+  ]],
+  ['an app in an unknown org', (w) => { w.apps[1].org = 'globex'; }, [
+    { path: 'apps[1].org', contains: [`no org is named "globex"; expected one of ${ORGS}`] },
+  ]],
+  ['usernames that differ only in case', (w) => { w.users[3].username = 'INTEGRATION@Acme.com'; }, [
+    { path: 'users[3].username', contains: ['username "INTEGRATION@Acme.com" is already used by users[0].username: each must be unique'] },
+  ]],
+  ['duplicate consumer keys', (w) => { w.apps[2].consumerKey = w.apps[0].consumerKey; }, [
+    { path: 'apps[2].consumerKey', contains: ['consumer key', 'is already used by apps[0].consumerKey'] },
+  ]],
+  ['duplicate app names', (w) => {
+    w.apps[1].name = 'acme integration';
+    for (const u of w.users) u.approvedApps = u.approvedApps.filter((a: string) => a !== 'Acme Admin-Approved Integration');
+  }, [
+    { path: 'apps[1].name', contains: ['app name "acme integration" is already used by apps[0].name'] },
+  ]],
+  ['duplicate org names', (w) => { w.orgs[2].name = 'acme'; w.users[7].org = 'acme'; }, [
+    { path: 'orgs[2].name', contains: ['org name "acme" is already used by orgs[0].name'] },
+  ]],
+  ['duplicate org Ids', (w) => { w.orgs[2].id = w.orgs[0].id; }, [
+    { path: 'orgs[2].id', contains: ['org Id', 'is already used by orgs[0].id'] },
+  ]],
+  ['duplicate My Domains', (w) => { w.orgs[2].myDomain = 'acme'; }, [
+    { path: 'orgs[2].myDomain', contains: ['My Domain "acme" is already used by orgs[0].myDomain'] },
+  ]],
+  ['duplicate user Ids', (w) => { w.users[7].id = w.users[1].id; }, [
+    { path: 'users[7].id', contains: [`user Id "${makeId('005', '5g', 2)}" is already used by users[1].id`] },
+  ]],
+  ['a sandbox whose My Domain lacks "--"', (w) => { w.orgs[1].myDomain = 'acmeuat'; }, [
+    { path: 'orgs[1].myDomain', contains: ['a sandbox\'s My Domain is "<domain>--<sandbox name>"', 'got "acmeuat"'] },
+  ]],
+  ['a production org whose My Domain has "--"', (w) => { w.orgs[0].myDomain = 'acme--prod'; }, [
+    { path: 'orgs[0].myDomain', contains: ['"--" marks a sandbox\'s My Domain', 'got "acme--prod"'] },
+  ]],
+  ['installedIn on a connected app', (w) => { w.apps[0].installedIn = ['acme']; }, [
+    { path: 'apps[0].installedIn', contains: ['only External Client Apps are installed per org'] },
+  ]],
+  ['an External Client App installed in an unknown org', (w) => { w.apps[2].installedIn = ['acme', 'globex']; }, [
+    { path: 'apps[2].installedIn[1]', contains: [`no org is named "globex"; expected one of ${ORGS}`] },
+  ]],
+];
+
+describe('validateWorld: broken worlds', () => {
+  it.each(brokenWorlds)('%s', (_name, mutate, expected) => {
+    const input = asFile();
+    mutate(input);
+    const error = worldErrorOf(input, 'acme-world.json');
+    expect(error.code).toBe('ERR_WORLD');
+    expect(error.exitCode).toBe(2);
+    expect(error.actions).toEqual(['Fix the fields named above; `npx sfjwt world` prints a valid world to start from.']);
+    expectIssues(error, expected);
+    const n = expected.length;
+    expect(error.message.startsWith(`acme-world.json is not a valid world (${n} problem${n === 1 ? '' : 's'}):\n`)).toBe(true);
+  });
+
+  it.each([
+    ['null', null, 'expected object, received null, got null'],
+    ['an array', [], 'expected object, received array, got []'],
+    ['a string', 'acme', 'expected object, received string, got "acme"'],
+  ])('rejects %s as a world, naming the world itself', (_name, input, phrase) => {
+    const error = worldErrorOf(input);
+    expectIssues(error, [{ path: '(the world)', contains: [phrase] }]);
+  });
+
+  it('names "the world" as the source by default', () => {
+    const input = asFile();
+    input.orgs = [];
+    expect(worldErrorOf(input).message).toBe('the world is not a valid world (1 problem):\n  orgs: a world needs at least one org, got []');
+  });
+
+  it('reports shape problems everywhere at once', () => {
+    const input = asFile();
+    input.apps[0].policy = 'all';
+    delete input.users[6].lastName;
+    input.orgs[0].kind = 'prod';
+    const error = worldErrorOf(input);
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['apps[0].policy', 'orgs[0].kind', 'users[6].lastName']);
+    expect(error.message).toMatch(/^the world is not a valid world \(3 problems\):\n/);
+  });
+
+  it('lists at most 20 problems and counts the rest', () => {
+    const input = asFile();
+    const template = input.users[0];
+    input.users = Array.from({ length: 25 }, (_, i) => ({ ...template, id: makeId('005', '5g', i + 1), username: `u${i}@acme.com`, lastName: '' }));
+    const error = worldErrorOf(input, 'big.json');
+    expect(error.issues).toHaveLength(25);
+    expect(error.issues.every((i, n) => i.path === `users[${n}].lastName`)).toBe(true);
+    const lines = error.message.split('\n');
+    expect(lines[0]).toBe('big.json is not a valid world (25 problems):');
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[20]).toMatch(/^ {2}users\[19\]\.lastName: /);
+    expect(lines[21]).toBe('  … and 5 more');
+  });
+
+  it('does not echo a long value in full', () => {
+    const input = asFile();
+    const secretish = `${'k'.repeat(120)} ${'q'.repeat(79)}`;
+    expect(secretish).toHaveLength(200);
+    input.apps[0].consumerKey = secretish;
+    const error = worldErrorOf(input, 'w.json');
+    expect(error.issues).toHaveLength(1);
+    const issue = error.issues[0];
+    expect(issue?.path).toBe('apps[0].consumerKey');
+    expect(issue?.message).toContain('(202 characters)');
+    expect(issue?.message).toContain(`got "${'k'.repeat(39)}… (202 characters)`);
+    expect(issue?.message).not.toContain(secretish);
+    expect(issue?.message).not.toContain('q');
+    expect(error.message).not.toContain(secretish);
+    expect(error.message).not.toContain('k'.repeat(40));
+  });
+
+  it('does not echo a long consumer secret of the wrong type in full', () => {
+    const input = asFile();
+    const secret = Array.from({ length: 30 }, (_, i) => 1000 + i);
+    input.apps[1].consumerSecret = secret;
+    const error = worldErrorOf(input);
+    expectIssues(error, [{ path: 'apps[1].consumerSecret', contains: ['expected string, received array', `(${JSON.stringify(secret).length} characters)`] }]);
+    expect(error.message).not.toContain(JSON.stringify(secret));
+  });
+
+  it('echoes a short value whole', () => {
+    const input = asFile();
+    input.apps[0].consumerKey = 'has space';
+    expectIssues(worldErrorOf(input), [{ path: 'apps[0].consumerKey', contains: ['got "has space"'] }]);
+  });
+
+  // BUG (mock-server/world/schema.ts:21): the IPv4 pattern `\d{1,3}` accepts octets above 255, so
+  // 999.0.0.1 and 256.1.1.1 pass validation. Remove `.fails` once the pattern checks 0-255.
+  it.fails.each([['999.0.0.1'], ['256.1.1.1'], ['203.0.113.300']])('rejects the IPv4 address %s, whose octets exceed 255', (address) => {
+    const input = asFile();
+    input.users[5].loginIpRanges[0].end = address;
+    expectIssues(worldErrorOf(input), [{ path: 'users[5].loginIpRanges[0].end', contains: ['expected an IPv4 address', `got "${address}"`] }]);
+  });
+});
+
+describe('loadWorldFile', () => {
+  let dir: string;
+  const write = (name: string, text: string): string => {
+    const path = join(dir, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, text);
+    return path;
+  };
+  const worldWithCertificates = (...certificates: string[]): WorldJson => {
+    const w = asFile();
+    w.apps[0].certificates = certificates;
+    return w;
+  };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sfjwt-world-test-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads a valid world file', () => {
+    const path = write('ok/world.json', JSON.stringify(fresh(), null, 2));
+    expect(loadWorldFile(path)).toStrictEqual(fresh());
+  });
+
+  it('throws a ResourceError naming the path of a missing file', () => {
+    const path = join(dir, 'missing', 'world.json');
+    let thrown: unknown;
+    try {
+      loadWorldFile(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ResourceError);
+    expect(thrown).not.toBeInstanceOf(WorldError);
+    const error = thrown as ResourceError;
+    expect(error.message).toBe(`cannot read the world file ${path}: ENOENT`);
+    expect(error.code).toBe('ERR_RESOURCE');
+    expect(error.actions).toEqual(['Check the path given to --world.']);
+  });
+
+  it('throws a ResourceError for a directory given as the world file', () => {
+    const path = join(dir, 'a-directory');
+    mkdirSync(path, { recursive: true });
+    expect(() => loadWorldFile(path)).toThrow(new ResourceError(`cannot read the world file ${path}: EISDIR`));
+  });
+
+  it.each([
+    ['a trailing comma', '{ "orgs": [], }'],
+    ['an unclosed array', '{ "orgs": ['],
+    ['an empty file', ''],
+    ['a comment', '// world\n{}'],
+  ])('throws a WorldError "is not valid JSON" for %s', (_name, text) => {
+    const path = write('bad-json.json', text);
+    let thrown: unknown;
+    try {
+      loadWorldFile(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WorldError);
+    const error = thrown as WorldError;
+    expect(error.message.startsWith(`${path} is not valid JSON: `)).toBe(true);
+    expect(error.issues).toEqual([{ path: '(the world)', message: 'not valid JSON' }]);
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it('names the file in the message of an invalid world', () => {
+    const w = asFile();
+    w.apps[0].policy = 'all';
+    const path = write('invalid/world.json', JSON.stringify(w));
+    let thrown: unknown;
+    try {
+      loadWorldFile(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WorldError);
+    expect((thrown as WorldError).message.startsWith(`${path} is not a valid world (1 problem):\n  apps[0].policy: `)).toBe(true);
+  });
+
+  it('reads a certificate path relative to the world file, not the working directory', () => {
+    const path = write('rel/world.json', JSON.stringify(worldWithCertificates('certs/app.pem', '../shared/other.pem', pem())));
+    write('rel/certs/app.pem', pem());
+    write('shared/other.pem', `${pem()}\n`);
+    expect(process.cwd()).not.toBe(join(dir, 'rel'));
+    const world = loadWorldFile(path);
+    expect(world.apps[0]?.certificates).toEqual([pem(), `${pem()}\n`, pem()]);
+    // The other apps keep their inline PEM.
+    expect(world.apps[1]?.certificates).toEqual([pem()]);
+    // The same world loads through a path relative to the working directory.
+    expect(loadWorldFile(relative(process.cwd(), path)).apps[0]?.certificates).toEqual([pem(), `${pem()}\n`, pem()]);
+  });
+
+  it.each([
+    ['a missing certificate file', 0, ['certs/missing.pem'], 'certs/missing.pem'],
+    ['a directory given as the certificate', 1, [pem(), 'certs'], 'certs'],
+  ])('throws a WorldError naming the certificate for %s', (_name, j, certificates, cert) => {
+    const path = write('unreadable/world.json', JSON.stringify(worldWithCertificates(...certificates)));
+    mkdirSync(join(dir, 'unreadable', 'certs'), { recursive: true });
+    let thrown: unknown;
+    try {
+      loadWorldFile(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WorldError);
+    const error = thrown as WorldError;
+    expect(error.issues).toEqual([{ path: `apps[0].certificates[${j}]`, message: `cannot read ${cert}` }]);
+    expect(error.message).toBe(`${path}: apps[0].certificates[${j}]: cannot read the certificate file ${cert}`);
+    expect(error.actions).toEqual(['Give PEM text, or a path relative to the world file.']);
+  });
+
+  it('names the app index of an unreadable certificate on a later app', () => {
+    const w = asFile();
+    w.apps[2].certificates = [pem(), pem(), 'nope.pem'];
+    const path = write('later/world.json', JSON.stringify(w));
+    let thrown: unknown;
+    try {
+      loadWorldFile(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WorldError);
+    expect((thrown as WorldError).issues).toEqual([{ path: 'apps[2].certificates[2]', message: 'cannot read nope.pem' }]);
+  });
+
+  // BUG (mock-server/world/validate-world.ts:127-135): a world file saved with a UTF-8 byte order
+  // mark (as Windows Notepad does) fails with "is not valid JSON", because JSON.parse rejects U+FEFF.
+  // Strip a leading "\uFEFF" before parsing, then remove `.fails`.
+  it.fails('loads a world file that starts with a UTF-8 byte order mark', () => {
+    const path = write('bom/world.json', `\uFEFF${JSON.stringify(fresh())}`);
+    expect(loadWorldFile(path)).toStrictEqual(fresh());
+  });
+});
