@@ -1,0 +1,74 @@
+/**
+ * The CLI as a user meets it: a real `node bin/sfjwt.js` process. Usage mistakes exit 2 with a
+ * message and no stack trace; `serve --json` prints one line with what a client needs; `world`
+ * prints a world that `world --check` accepts, and names the wrong field of a broken one.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+
+const BIN = new URL('../../bin/sfjwt.js', import.meta.url).pathname;
+const home = mkdtempSync(join(tmpdir(), 'sfjwt-cli-'));
+const env = { ...process.env, SFJWT_HOME: home, NO_COLOR: '1' };
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('sfjwt CLI', () => {
+  it.each([
+    [['bogus'], 'sfjwt: unknown command "bogus"'],
+    [['serve', '--port', 'abc'], 'sfjwt: --port takes a whole number from 0 to 65535, got "abc"'],
+    [['serve', '--nope'], "sfjwt: Unknown option '--nope'"],
+    [['serve', '--knob', 'loginRatePerHour=abc'], 'sfjwt: bad --knob: loginRatePerHour: Invalid input: expected number, received string'],
+    [['world', '--check', join(home, 'missing.json')], `sfjwt: cannot read the world file ${join(home, 'missing.json')}: ENOENT`],
+  ])('%j exits 2 with a clear message', (args, message) => {
+    const r = run(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help lists the commands, each command has --help', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}serve +Serve the mock Salesforce org/m);
+    for (const cmd of ['serve', 'start', 'world']) expect(run([cmd, '--help']).stdout).toContain(`npx sfjwt ${cmd}`);
+  });
+
+  it('world prints a valid world; a broken copy is refused naming the field', () => {
+    const printed = run(['world', '--seed', '3']);
+    expect(printed.code).toBe(0);
+    const file = join(home, 'world.json');
+    writeFileSync(file, printed.stdout);
+    expect(run(['world', '--check', file])).toMatchObject({ code: 0, stdout: `${file}: a valid world (3 orgs, 3 apps, 8 users)\n` });
+    const world = JSON.parse(readFileSync(file, 'utf8')) as { apps: { policy: string }[] };
+    if (world.apps[0] !== undefined) world.apps[0].policy = 'all';
+    writeFileSync(file, JSON.stringify(world));
+    const bad = run(['world', '--check', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${file} is not a valid world (1 problem):`);
+    expect(bad.stderr).toContain('apps[0].policy: Invalid option: expected one of "self-authorize"|"admin-approved", got "all"');
+  });
+
+  it('serve --json prints one line with the base URLs, the key file and the users', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--json', '--http'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+      const d = JSON.parse(line) as Record<string, unknown>;
+      expect(d).toMatchObject({ ca: null, username: 'integration@acme.com' });
+      for (const key of ['login', 'test', 'myDomain', 'admin']) expect(d[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+      expect(d['privateKeyFile']).toBe(join(home, 'keys', 'default-app.key'));
+      expect(d['users']).toContainEqual({ username: 'remote@acme.com', org: 'acme', situation: 'IP restricted' });
+      expect(d['apps']).toContainEqual(expect.objectContaining({ name: 'Acme Admin-Approved Integration', policy: 'admin-approved' }));
+      const health = await fetch(`${String(d['admin'])}/health`);
+      expect(await health.json()).toEqual({ status: 'ok', requests: 0 });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
