@@ -1,8 +1,8 @@
 /**
  * The training ground `serve` and `npm start` use: the Acme company with a production org, a
  * sandbox and a locked org, three apps and one user per documented situation. Names of orgs, apps
- * and usernames are fixed so docs and lessons can name them; people's names, Ids and consumer keys
- * come from the seed.
+ * usernames and record Ids are fixed so docs and lessons can name them; people's names, e-mail
+ * addresses and consumer keys come from the seed.
  */
 import { consumerKey, consumerSecret, seededFaker } from './generate.ts';
 import { makeId } from './salesforce-id.ts';
@@ -21,7 +21,6 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
   const seed = options.seed ?? DEFAULT_SEED;
   const faker = seededFaker(seed);
   const instance = '5g';
-  const certificates = [options.certificatePem];
   const world: World = {
     version: 1,
     seed,
@@ -64,7 +63,7 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
         org: 'acme',
         consumerKey: consumerKey(faker),
         consumerSecret: consumerSecret(faker),
-        certificates,
+        certificates: [options.certificatePem],
         scopes: ['api', 'web', 'openid', 'id', 'refresh_token'],
         policy: 'self-authorize',
         profiles: [],
@@ -77,7 +76,7 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
         org: 'acme',
         consumerKey: consumerKey(faker),
         consumerSecret: consumerSecret(faker),
-        certificates,
+        certificates: [options.certificatePem],
         scopes: ['api', 'refresh_token'],
         policy: 'admin-approved',
         profiles: ['Integration User', 'System Administrator'],
@@ -91,7 +90,7 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
         installedIn: ['acme'],
         consumerKey: consumerKey(faker),
         consumerSecret: consumerSecret(faker),
-        certificates,
+        certificates: [options.certificatePem],
         scopes: ['api', 'refresh_token'],
         policy: 'admin-approved',
         profiles: ['Integration User'],
@@ -116,7 +115,7 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
       permissionSets: [],
       active: true,
       frozen: false,
-      approvedApps: allApps,
+      approvedApps: [...allApps],
       loginIpRanges: [],
       ...fields,
     };

@@ -8,17 +8,18 @@ import { z } from 'zod';
 import { KnobsSchema } from '../core/knobs.ts';
 import { isValidId18 } from './salesforce-id.ts';
 
-const id18 = (prefix: string, what: string) =>
+const id18 = (prefix: string, what: string) => // `what` carries its article: "an organization"
   z
     .string()
     .refine((v) => isValidId18(v), { message: `expected an 18-character Salesforce Id with a valid case-checksum suffix` })
-    .refine((v) => v.startsWith(prefix), { message: `expected a ${what} Id, which starts with "${prefix}"` });
+    .refine((v) => v.startsWith(prefix), { message: `expected ${what} Id, which starts with "${prefix}"` });
 
 const handle = z
   .string()
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { message: 'expected a short name of letters, digits, ".", "_" or "-"' });
 
-const ipv4 = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, { message: 'expected an IPv4 address such as 203.0.113.10' });
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const ipv4 = z.string().regex(new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`), { message: 'expected an IPv4 address such as 203.0.113.10' });
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time of day as HH:MM (24-hour, UTC)' });
 
 export const SiteSchema = z.strictObject({
@@ -26,13 +27,13 @@ export const SiteSchema = z.strictObject({
   name: z.string().min(1),
   /** URL path prefix: `customers` serves https://<myDomain>.my.site.com/customers. */
   urlPathPrefix: z.string().regex(/^[a-zA-Z0-9_-]+$/, { message: 'expected a path prefix such as "customers" (no slashes)' }),
-  id: id18('0DB', 'site'),
+  id: id18('0DB', 'a site'),
 });
 
 export const OrgSchema = z.strictObject({
   /** The handle other parts of the world use to name this org. */
   name: handle,
-  id: id18('00D', 'organization'),
+  id: id18('00D', 'an organization'),
   kind: z.enum(['production', 'sandbox']),
   /** My Domain name: `acme` (acme.my.salesforce.com) or, for a sandbox, `acme--uat` (acme--uat.sandbox.my.salesforce.com). */
   myDomain: z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, { message: 'expected a My Domain name of lower-case letters, digits and "-", such as "acme" or "acme--uat"' }),
@@ -69,7 +70,7 @@ export const AppSchema = z.strictObject({
 });
 
 export const UserSchema = z.strictObject({
-  id: id18('005', 'user'),
+  id: id18('005', 'a user'),
   /** The login username (an e-mail-shaped string, unique across all of Salesforce). */
   username: z.string().regex(/^[^\s@]+@[^\s@]+$/, { message: 'expected a username shaped like an e-mail address, such as "ana@acme.com"' }),
   email: z.string().regex(/^[^\s@]+@[^\s@]+$/, { message: 'expected an e-mail address' }),

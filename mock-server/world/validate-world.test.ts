@@ -208,6 +208,9 @@ const brokenWorlds: Row[] = [
   ['a lastModified that is not ISO 8601', (w) => { w.apps[0].lastModified = '01/01/2024'; }, [
     { path: 'apps[0].lastModified', contains: ['got "01/01/2024"'] },
   ]],
+  ['a login IP range whose start is after its end', (w) => { w.users[5].loginIpRanges[0] = { start: '203.0.113.200', end: '203.0.113.10' }; }, [
+    { path: 'users[5].loginIpRanges[0]', contains: ['start 203.0.113.200 is after end 203.0.113.10'] },
+  ]],
   ['a bad IPv4 address in loginIpRanges', (w) => { w.users[5].loginIpRanges[0].start = '203.0.113'; }, [
     { path: 'users[5].loginIpRanges[0].start', contains: ['expected an IPv4 address such as 203.0.113.10', 'got "203.0.113"'] },
   ]],
@@ -392,9 +395,7 @@ describe('validateWorld: broken worlds', () => {
     expectIssues(worldErrorOf(input), [{ path: 'apps[0].consumerKey', contains: ['got "has space"'] }]);
   });
 
-  // BUG (mock-server/world/schema.ts:21): the IPv4 pattern `\d{1,3}` accepts octets above 255, so
-  // 999.0.0.1 and 256.1.1.1 pass validation. Remove `.fails` once the pattern checks 0-255.
-  it.fails.each([['999.0.0.1'], ['256.1.1.1'], ['203.0.113.300']])('rejects the IPv4 address %s, whose octets exceed 255', (address) => {
+  it.each([['999.0.0.1'], ['256.1.1.1'], ['203.0.113.300']])('rejects the IPv4 address %s, whose octets exceed 255', (address) => {
     const input = asFile();
     input.users[5].loginIpRanges[0].end = address;
     expectIssues(worldErrorOf(input), [{ path: 'users[5].loginIpRanges[0].end', contains: ['expected an IPv4 address', `got "${address}"`] }]);
@@ -446,7 +447,7 @@ describe('loadWorldFile', () => {
   it('throws a ResourceError for a directory given as the world file', () => {
     const path = join(dir, 'a-directory');
     mkdirSync(path, { recursive: true });
-    expect(() => loadWorldFile(path)).toThrow(new ResourceError(`cannot read the world file ${path}: EISDIR`));
+    expect(() => loadWorldFile(path)).toThrow(new ResourceError(`cannot read the world file ${path}: EISDIR`, { actions: ['Check the path given to --world.'] }));
   });
 
   it.each([
@@ -529,10 +530,7 @@ describe('loadWorldFile', () => {
     expect((thrown as WorldError).issues).toEqual([{ path: 'apps[2].certificates[2]', message: 'cannot read nope.pem' }]);
   });
 
-  // BUG (mock-server/world/validate-world.ts:127-135): a world file saved with a UTF-8 byte order
-  // mark (as Windows Notepad does) fails with "is not valid JSON", because JSON.parse rejects U+FEFF.
-  // Strip a leading "\uFEFF" before parsing, then remove `.fails`.
-  it.fails('loads a world file that starts with a UTF-8 byte order mark', () => {
+  it('loads a world file that starts with a UTF-8 byte order mark', () => {
     const path = write('bom/world.json', `\uFEFF${JSON.stringify(fresh())}`);
     expect(loadWorldFile(path)).toStrictEqual(fresh());
   });

@@ -50,6 +50,10 @@ function zodIssues(error: z.ZodError, input: unknown): WorldIssue[] {
   });
 }
 
+function ipNumber(ip: string): number {
+  return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
 function crossReferenceIssues(world: World): WorldIssue[] {
   const issues: WorldIssue[] = [];
   const orgNames = new Set(world.orgs.map((o) => o.name));
@@ -59,7 +63,7 @@ function crossReferenceIssues(world: World): WorldIssue[] {
     items.forEach((item, i) => {
       const key = item.toLowerCase();
       const first = seen.get(key);
-      if (first !== undefined) issues.push({ path: field(i), message: `${what} "${item}" is already used by ${field(first)}: each must be unique` });
+      if (first !== undefined) issues.push({ path: field(i), message: `${what} ${describeValue(item)} is already used by ${field(first)}: each must be unique` });
       else seen.set(key, i);
     });
   };
@@ -91,6 +95,9 @@ function crossReferenceIssues(world: World): WorldIssue[] {
     }
   });
   world.users.forEach((user, i) => {
+    user.loginIpRanges.forEach((range, j) => {
+      if (ipNumber(range.start) > ipNumber(range.end)) issues.push({ path: `users[${i}].loginIpRanges[${j}]`, message: `start ${range.start} is after end ${range.end}` });
+    });
     if (!orgNames.has(user.org)) issues.push({ path: `users[${i}].org`, message: `no org is named "${user.org}"; expected one of ${knownOrgs}` });
     user.approvedApps.forEach((app, j) => {
       if (!appNames.has(app)) issues.push({ path: `users[${i}].approvedApps[${j}]`, message: `no app is named "${app}"; expected one of ${[...appNames].map((n) => `"${n}"`).join(', ') || '(no apps)'}` });
@@ -127,7 +134,8 @@ export function loadWorldFile(path: string): World {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
     throw new WorldError(`${path} is not valid JSON: ${(cause as Error).message}`, [{ path: '(the world)', message: 'not valid JSON' }], {
       actions: ['Fix the JSON syntax (a missing comma or quote is the usual cause).'],

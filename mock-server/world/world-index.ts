@@ -98,7 +98,7 @@ export class WorldIndex {
   /** Setup > App Manager > Edit > Use digital signatures: adds a certificate. */
   uploadCertificate(app: App, pem: string): CertificateInfo {
     const info = readCertificate(pem, 'the uploaded certificate');
-    app.certificates.push(pem);
+    app.certificates = [...app.certificates, pem];
     this.certs.set(app.name, [...this.certificates(app), info]);
     return info;
   }
