@@ -3,6 +3,7 @@
  * message and exit code 2 (never a stack trace); only bugs of sfjwt print one.
  */
 import { formatError, SfjwtError, UsageError } from '../errors.ts';
+import { keys, keysSpec } from './keys.ts';
 import { serve, serveSpec } from './serve.ts';
 import { start, startSpec } from './start.ts';
 import { world, worldSpec } from './world.ts';
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   start: { summary: startSpec.summary, run: start },
   serve: { summary: serveSpec.summary, run: serve },
   world: { summary: worldSpec.summary, run: world },
+  keys: { summary: keysSpec.summary, run: keys },
 };
 
 function usage(): string {

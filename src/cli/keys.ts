@@ -1,0 +1,139 @@
+/**
+ * `sfjwt keys generate` and `sfjwt keys check`: key material for the JWT Bearer flow made in one
+ * command, and any key or certificate a user has read and checked, with findings and fixes.
+ * Exit codes of check: 0 no errors, 1 errors found, 2 usage errors.
+ */
+import { readFileSync } from 'node:fs';
+import { ResourceError, UsageError } from '../errors.ts';
+import { BUNDLE_FILES, generateKeyBundle } from '../keys/bundle.ts';
+import { checkKeyMaterial } from '../keys/check.ts';
+import { parseSubject } from '../keys/generate.ts';
+import { colours, intOption, parse, type CommandSpec } from './args.ts';
+
+export const keysSpec = { name: 'keys', summary: 'Generate key material for a connected app, or check a key and certificate' };
+
+const generateSpec = {
+  name: 'keys generate',
+  summary: 'Write the key pair, CSR, certificate, PKCS#12 (and JKS) a JWT Bearer setup needs',
+  usage: 'npx sfjwt keys generate --out DIR [--passphrase P] [--days 365] [--subject "/C=US/O=Acme/CN=name"] [--bits 2048] [--cipher aes256|des3] [--jks --alias NAME --storepass P] [--force] [--json]',
+  options: {
+    out: { type: 'string' },
+    passphrase: { type: 'string' },
+    days: { type: 'string' },
+    subject: { type: 'string' },
+    bits: { type: 'string' },
+    cipher: { type: 'string' },
+    jks: { type: 'boolean' },
+    alias: { type: 'string' },
+    storepass: { type: 'string' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+
+const checkSpec = {
+  name: 'keys check',
+  summary: 'Read a private key (PEM, encrypted PEM, DER, PKCS#12, JKS) and a certificate, and report what is wrong',
+  usage: 'npx sfjwt keys check --key FILE [--passphrase P] [--keypass P] [--alias NAME] [--cert FILE] [--json]',
+  options: {
+    key: { type: 'string' },
+    cert: { type: 'string' },
+    passphrase: { type: 'string' },
+    keypass: { type: 'string' },
+    alias: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+
+const PURPOSE: Record<keyof typeof BUNDLE_FILES, string> = {
+  encryptedKey: 'encrypted private key (openssl genrsa -des3 equivalent); keep secret',
+  key: 'private key the client signs with (sf org login jwt --jwt-key-file); keep secret',
+  publicKey: 'public key, e.g. to verify a token on jwt.io',
+  csr: 'certificate signing request, for a CA-signed certificate',
+  certificate: 'certificate: upload it to the connected app (Use digital signatures)',
+  pkcs12: 'PKCS#12 bundle of key and certificate (password: the passphrase); keep secret',
+  jks: 'Java KeyStore for Apex / Certificate and Key Management import; keep secret',
+  passphrase: 'the generated passphrase of server.pass.key and server.p12; keep secret',
+};
+
+function readInput(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    throw new ResourceError(`cannot read the ${what} ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Check the path.'], cause });
+  }
+}
+
+async function generate(argv: string[]): Promise<void> {
+  const { values } = parse(generateSpec, argv);
+  if (values.help === true) {
+    process.stdout.write(`${generateSpec.usage}\n\n${generateSpec.summary}. Files:\n${Object.entries(BUNDLE_FILES).map(([k, f]) => `  ${f.padEnd(16)} ${PURPOSE[k as keyof typeof BUNDLE_FILES]}`).join('\n')}\n`);
+    return;
+  }
+  if (values.out === undefined) throw new UsageError('keys generate needs --out DIR', { actions: [`Usage: ${generateSpec.usage}`] });
+  if (values.jks !== true && (values.alias !== undefined || values.storepass !== undefined)) throw new UsageError('--alias and --storepass go with --jks');
+  const cipher = values.cipher === undefined || values.cipher === 'aes256' ? 'aes-256-cbc' : values.cipher === 'des3' ? 'des-ede3-cbc' : undefined;
+  if (cipher === undefined) throw new UsageError(`--cipher takes aes256 or des3, got "${String(values.cipher)}"`);
+  let subject;
+  try {
+    subject = parseSubject((values.subject as string | undefined) ?? '/C=US/O=sfjwt/CN=sfjwt JWT Bearer');
+  } catch (cause) {
+    throw new UsageError(`--subject: ${(cause as Error).message}`, { actions: ['Write it as openssl does: "/C=US/O=Acme/CN=integration".'] });
+  }
+  const result = generateKeyBundle({
+    outDir: values.out as string,
+    subject,
+    passphrase: values.passphrase as string | undefined,
+    days: intOption(values.days as string | undefined, 'days', { min: 1, max: 36_500 }) ?? 365,
+    bits: intOption(values.bits as string | undefined, 'bits', { min: 1024, max: 8192 }) ?? 2048,
+    cipher,
+    jks: values.jks === true ? { alias: (values.alias as string | undefined) ?? 'salesforcetest', storePassword: values.storepass as string | undefined } : undefined,
+    force: values.force === true,
+  });
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify({ files: result.files, sha256: result.sha256, generatedPassphrase: result.generatedPassphrase })}\n`);
+    return;
+  }
+  const lines = Object.entries(result.files).map(([k, path]) => `  ${path}\n      ${PURPOSE[k as keyof typeof BUNDLE_FILES]}`);
+  process.stdout.write(`Wrote:\n${lines.join('\n')}\n\nCertificate SHA-256: ${result.sha256}\nNext: upload ${result.files.certificate ?? ''} to the connected app (Setup > App Manager > Edit > Use digital signatures).\n`);
+}
+
+async function check(argv: string[]): Promise<void> {
+  const { values } = parse(checkSpec, argv);
+  if (values.help === true) {
+    process.stdout.write(`${checkSpec.usage}\n\n${checkSpec.summary}.\nExit code 0: no errors; 1: errors found; 2: usage errors.\n`);
+    return;
+  }
+  if (values.key === undefined && values.cert === undefined) throw new UsageError('keys check needs --key FILE, --cert FILE or both', { actions: [`Usage: ${checkSpec.usage}`] });
+  const key = values.key === undefined ? undefined : { data: readInput(values.key as string, 'key file'), source: values.key as string };
+  const certificate = values.cert === undefined ? undefined : { data: readInput(values.cert as string, 'certificate file'), source: values.cert as string };
+  const result = checkKeyMaterial({
+    ...(key === undefined ? {} : { key }),
+    ...(certificate === undefined ? {} : { certificate }),
+    passphrase: values.passphrase as string | undefined,
+    keyPassword: values.keypass as string | undefined,
+    alias: values.alias as string | undefined,
+    now: Date.now(),
+  });
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify({ ok: errors === 0, findings: result.findings })}\n`);
+  } else {
+    const c = colours();
+    const mark = { error: c.red('error  '), warning: c.yellow('warning'), info: c.dim('info   ') };
+    for (const f of result.findings) process.stdout.write(`${mark[f.severity]} ${f.id}: ${f.title}\n        ${f.saw}\n${f.fix === undefined ? '' : `        fix: ${f.fix}\n`}`);
+    process.stdout.write(`\n${errors === 0 ? c.green('no errors') : c.red(`${errors} error${errors === 1 ? '' : 's'}`)}\n`);
+  }
+  if (errors > 0) process.exitCode = 1;
+}
+
+export async function keys(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  if (sub === 'generate') return generate(rest);
+  if (sub === 'check') return check(rest);
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    process.stdout.write(`npx sfjwt keys generate --help\nnpx sfjwt keys check --help\n\n  generate  ${generateSpec.summary}\n  check     ${checkSpec.summary}\n`);
+    return;
+  }
+  throw new UsageError(`unknown keys command "${sub}"`, { actions: ['Use npx sfjwt keys generate or npx sfjwt keys check.'] });
+}
