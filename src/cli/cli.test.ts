@@ -26,11 +26,34 @@ describe('sfjwt CLI', () => {
     [['serve', '--nope'], "sfjwt: Unknown option '--nope'"],
     [['serve', '--knob', 'loginRatePerHour=abc'], 'sfjwt: bad --knob: loginRatePerHour: Invalid input: expected number, received string'],
     [['world', '--check', join(home, 'missing.json')], `sfjwt: cannot read the world file ${join(home, 'missing.json')}: ENOENT`],
+    [['keys', 'check'], 'sfjwt: keys check needs --key FILE, --cert FILE or both'],
+    [['keys', 'check', '--key', join(home, 'nope.key')], `sfjwt: cannot read the key file ${join(home, 'nope.key')}: ENOENT`],
+    [['keys', 'generate'], 'sfjwt: keys generate needs --out DIR'],
+    [['keys', 'generate', '--out', join(home, 'k1'), '--jks', '--alias', '1'], 'sfjwt: the JKS alias "1" is the one Salesforce refuses (keytool\'s default after -importkeystore)'],
+    [['keys', 'generate', '--out', join(home, 'k2'), '--subject', 'CN'], 'sfjwt: --subject: "CN" is not NAME=value in the subject "CN"'],
   ])('%j exits 2 with a clear message', (args, message) => {
     const r = run(args);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('keys generate then keys check: exit 0 for a matching pair, 1 with findings, JSON on request', () => {
+    const out = join(home, 'generated');
+    const gen = run(['keys', 'generate', '--out', out, '--passphrase', 'secret', '--json']);
+    expect(gen.code).toBe(0);
+    expect(JSON.parse(gen.stdout)).toMatchObject({ generatedPassphrase: false, files: { key: join(out, 'server.key'), certificate: join(out, 'server.crt') } });
+    const ok = run(['keys', 'check', '--key', join(out, 'server.pass.key'), '--passphrase', 'secret', '--cert', join(out, 'server.crt'), '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true });
+    const swapped = run(['keys', 'check', '--key', join(out, 'server.crt'), '--cert', join(out, 'server.key')]);
+    expect(swapped.code).toBe(1);
+    expect(swapped.stdout).toContain('error   key-not-private: Not a private key');
+    expect(swapped.stdout).toContain('error   cert-not-certificate: Not a certificate');
+    expect(swapped.stdout).not.toContain('-----BEGIN');
+    const again = run(['keys', 'generate', '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('sfjwt: not overwriting');
   });
 
   it('--help lists the commands, each command has --help', () => {

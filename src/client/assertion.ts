@@ -3,8 +3,9 @@
  * `exp` in seconds), an RS256 header, a compact JWS signed with jose, and the form body. Each step is
  * exported on its own so that a mistake can be applied at exactly one step.
  */
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { CompactSign } from 'jose';
+import { loadPrivateKey } from '../keys/load.ts';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -21,8 +22,9 @@ export function buildClaims(input: ClaimsInput): Record<string, unknown> {
   return { iss: input.consumerKey, sub: input.username, aud: input.audience, exp: Math.floor(input.now / 1000) + (input.lifetimeSeconds ?? 180) };
 }
 
-export function importPrivateKey(pem: string): KeyObject {
-  return createPrivateKey(pem);
+/** A private key in any form `keys check` reads (PEM, encrypted PEM, DER, PKCS#12, JKS). */
+export function importPrivateKey(data: string | Buffer, passphrase?: string): KeyObject {
+  return loadPrivateKey(typeof data === 'string' ? Buffer.from(data) : data, { passphrase }).key;
 }
 
 export async function signAssertion(claims: Record<string, unknown>, key: KeyObject, header: Record<string, unknown> = { alg: 'RS256' }): Promise<string> {

@@ -33,7 +33,9 @@ export const signatureCheck: Check = {
     return fail(
       'signatureInvalid',
       expected,
-      ctx.assertion.signature.length === 0 ? 'no signature' : `a signature that verifies with none of them (tried ${certs.map((c) => `${c.sha256.slice(0, 11)}…`).join(', ')})`,
+      ctx.assertion.signature.length === 0
+        ? 'no signature'
+        : `the certificate does not match: the signature verifies with none of the certificates on the app (tried ${certs.map((c) => `${c.sha256.slice(0, 11)}…`).join(', ')})`,
       `Sign with the private key that matches the certificate on "${ctx.app.name}", or upload the certificate of the key you sign with. Check the JWT was not changed after signing.`,
     );
   },
