@@ -14,7 +14,8 @@ export interface MswOptions {
 
 export function salesforceHandlers(org: MockOrg, options: MswOptions = {}) {
   return [
-    http.all('*', async ({ request }) => {
+    // A RegExp, not '*': msw decodes string patterns, which fails on paths with a malformed escape.
+    http.all(/.*/, async ({ request }) => {
       const url = new URL(request.url);
       if (org.index.host(url.hostname) === undefined) return undefined;
       const secure = url.protocol === 'https:';

@@ -11,8 +11,16 @@ import type { MockOrg } from './mock-org.ts';
 
 export const ADMIN_PREFIX = '/__sfjwt';
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body, null, 2), { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
+const json = (status: number, body: unknown) => {
+  let text: string;
+  try {
+    text = JSON.stringify(body, null, 2);
+  } catch (error) {
+    // A bug guard: traces are bounded in depth, but the admin API must answer whatever it holds.
+    return new Response(JSON.stringify({ error: `cannot render the answer: ${String(error)}` }), { status: 500, headers: { 'Content-Type': 'application/json; charset=utf-8' } });
+  }
+  return new Response(text, { status, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
+};
 
 const problem = (status: number, message: string, fix?: string) => json(status, fix === undefined ? { error: message } : { error: message, fix });
 
@@ -113,7 +121,13 @@ export async function handleAdmin(org: MockOrg, request: Request, path: string):
     return json(200, { total: org.journal.total, kept: org.journal.size, entries: org.journal.list(limit) });
   }
   if (method === 'GET' && sub.startsWith('/traces/')) {
-    const trace = org.journal.get(decodeURIComponent(sub.slice('/traces/'.length)));
+    let id: string;
+    try {
+      id = decodeURIComponent(sub.slice('/traces/'.length));
+    } catch {
+      return problem(404, 'no trace with that id');
+    }
+    const trace = org.journal.get(id);
     return trace === undefined ? problem(404, 'no trace with that id (the journal keeps only the newest requests)') : json(200, trace);
   }
   if (route === 'GET /login-history') {

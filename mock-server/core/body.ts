@@ -5,7 +5,8 @@
 export async function readBodyLimited(request: Request, limit: number): Promise<string | 'too-large'> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > limit) {
-    await request.body?.cancel().catch(() => undefined);
+    // Not awaited: under msw a cancel never settles.
+    void request.body?.cancel().catch(() => undefined);
     return 'too-large';
   }
   if (request.body === null) return '';
@@ -18,7 +19,7 @@ export async function readBodyLimited(request: Request, limit: number): Promise<
       if (done) break;
       total += value.byteLength;
       if (total > limit) {
-        await reader.cancel().catch(() => undefined);
+        void reader.cancel().catch(() => undefined);
         return 'too-large';
       }
       chunks.push(value);

@@ -106,7 +106,13 @@ export function skip(reason: string): CheckResult {
 
 /** Shortens untrusted values for traces; never more than `max` characters. */
 export function show(value: unknown, max = 80): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // A value JSON cannot print (too deep, a cycle): name its type instead.
+    text = `(a ${typeof value})`;
+  }
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

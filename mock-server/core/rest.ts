@@ -11,11 +11,12 @@ import { jsonResponse, notFoundPage, textResponse, type WireOptions } from './re
 import type { Session } from './sessions.ts';
 import type { Trace } from './trace.ts';
 
-export const LATEST_API_VERSION = 67;
+/** Winter '27, the release current in late 2026. */
+export const LATEST_API_VERSION = 68;
 const FIRST_API_VERSION = 20;
 const INVALID_SESSION = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
 
-/** Release label of an API version: v67.0 is Winter '27, v66.0 Spring '26, v65.0 Winter '26, … */
+/** Release label of an API version: v68.0 is Winter '27, v67.0 Summer '26, v66.0 Spring '26, … */
 export function releaseLabel(version: number): string {
   const i = LATEST_API_VERSION - version;
   const season = ['Winter', 'Summer', 'Spring'][((i % 3) + 3) % 3];

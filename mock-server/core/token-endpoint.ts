@@ -93,7 +93,8 @@ export async function handleToken(org: MockOrg, request: Request, sc: ServeConte
   ctx.body = body;
   const params = new URLSearchParams(url.search);
   if (isFormContentType(request.headers.get('content-type'))) {
-    for (const [k, v] of new URLSearchParams(body)) params.set(k, v);
+    // Java servlet semantics (INF): query parameters come first, then the body's; the first value wins.
+    for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
   }
   ctx.params = params;
   if (knobs.honourFormat) wire.format = negotiateFormat(params.get('format'), request.headers.get('accept'));

@@ -7,6 +7,22 @@ import { fail, pass, show, type Check, type DecodedAssertion } from '../check.ts
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
+/** Deepest nesting accepted in a header or payload; Jackson, Salesforce's JSON parser, defaults to 1000. */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Nesting depth of a parsed JSON value, walked without recursion so a hostile value cannot overflow the stack. */
+function jsonDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop() as [unknown, number];
+    if (d > max) max = d;
+    if (d > MAX_JSON_DEPTH) return d;
+    if (v !== null && typeof v === 'object') for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 function decodeJsonPart(part: string): Record<string, unknown> | string {
   if (!B64URL.test(part)) return 'is not base64url (it holds characters outside A-Z a-z 0-9 - _; standard base64 "+", "/" or "=" padding are not allowed)';
   const text = Buffer.from(part, 'base64url').toString('utf8');
@@ -17,6 +33,7 @@ function decodeJsonPart(part: string): Record<string, unknown> | string {
     return `is not valid JSON (${(cause as Error).message.replace(/^JSON\.parse: /, '')}): check for a missing quote or comma`;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'is JSON but not an object';
+  if (jsonDepth(value) > MAX_JSON_DEPTH) return `nests JSON deeper than ${MAX_JSON_DEPTH} levels`;
   return value as Record<string, unknown>;
 }
 

@@ -31,9 +31,14 @@ export const expiryCheck: Check = {
       return fail('invalidAssertion', expected, `exp ${show(raw)}`, 'exp must be a number of seconds since the epoch (Math.floor(Date.now() / 1000) + 180), computed by code, not written as text.');
     }
     const exp = Number(raw);
+    if (!Number.isFinite(exp)) {
+      return fail('invalidAssertion', expected, `exp ${show(raw)}, too large to be a time`, 'exp must be a number of seconds since the epoch (Math.floor(Date.now() / 1000) + 180).');
+    }
     if (exp + leeway < nowSeconds) {
       const ago = nowSeconds - exp;
-      return fail('expired', expected, `exp ${exp}, ${ago} s ago (${new Date(exp * 1000).toISOString()})`, ago > 3600 ? 'Compute exp at signing time (now + 3 minutes) instead of reusing an old assertion or a hard-coded value.' : "Sign a fresh assertion with exp = now + 3 minutes, and check the client's clock (NTP).");
+      // Dates beyond ±8.64e15 ms cannot be printed; such an exp is simply a long time ago.
+      const when = Math.abs(exp * 1000) <= 8.64e15 ? ` (${new Date(exp * 1000).toISOString()})` : '';
+      return fail('expired', expected, `exp ${exp}, ${ago} s ago${when}`, ago > 3600 ? 'Compute exp at signing time (now + 3 minutes) instead of reusing an old assertion or a hard-coded value.' : "Sign a fresh assertion with exp = now + 3 minutes, and check the client's clock (NTP).");
     }
     const max = ctx.knobs.expMaxFutureSeconds;
     if (max !== null && exp > nowSeconds + max) {
