@@ -24,7 +24,7 @@ export class UsageError extends SfjwtError {
 
 /** A world file (the mock org's data) that does not describe a valid world. */
 export class WorldError extends SfjwtError {
-  override readonly code = 'ERR_WORLD';
+  override readonly code: string = 'ERR_WORLD';
   readonly issues: readonly { path: string; message: string }[];
 
   constructor(

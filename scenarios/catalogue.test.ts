@@ -1,0 +1,31 @@
+/**
+ * The whole catalogue against both mock targets, through the same entry point users call from their
+ * own vitest suites: each scenario must get exactly its expected answer, decided by its expected check.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testKeys, testWorld } from '../mock-server/testing/fixtures.ts';
+import { httpsTarget, mswTarget } from '../src/runner/mock-target.ts';
+import { runScenario } from '../src/runner/run.ts';
+import type { Target } from '../src/runner/target.ts';
+import { catalogue } from './load.ts';
+
+const scenarios = catalogue();
+
+describe.each(['mock-msw', 'mock-https'] as const)('the catalogue against %s', (kind) => {
+  let target: Target;
+  beforeAll(async () => {
+    const setup = { world: testWorld(), privateKeyPem: testKeys().privateKeyPem, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-cat-')) };
+    target = kind === 'mock-msw' ? mswTarget(setup) : await httpsTarget(setup);
+  });
+  afterAll(async () => target.close());
+
+  it.each(scenarios.filter((s) => s.runsOn.includes(kind)).map((s) => [s.id, s] as const))('%s', async (_id, scenario) => {
+    const result = await runScenario(scenario, target);
+    expect(result.reason ?? '').toBe('');
+    expect(result.verdict).toBe('pass');
+    expect(result.decidedBy).toBe(scenario.expect.decidedBy);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Loads scenario files: the built-in catalogue (scenarios/catalogue/*.json) or a user's folder. Each
+ * file is validated; a broken one is refused with the file, the field and what is expected, and ids
+ * must be unique across everything loaded.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WorldError } from '../src/errors.ts';
+import { ScenarioSchema, type Scenario } from './schema.ts';
+
+export const CATALOGUE_DIR = fileURLToPath(new URL('./catalogue/', import.meta.url));
+
+export class ScenarioFileError extends WorldError {
+  override readonly code = 'ERR_SCENARIO';
+}
+
+export function parseScenario(json: unknown, source: string): Scenario {
+  const parsed = ScenarioSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(the scenario)', message: i.message }));
+  throw new ScenarioFileError(`${source} is not a valid scenario:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues, {
+    actions: ['Fix the fields named above; scenarios/catalogue/ has examples of every kind of mistake.'],
+  });
+}
+
+export function loadScenarios(dir: string = CATALOGUE_DIR): Scenario[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const seen = new Map<string, string>();
+  return files.map((file) => {
+    const path = join(dir, file);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (cause) {
+      throw new ScenarioFileError(`${path} is not valid JSON: ${(cause as Error).message}`, [{ path: '(the file)', message: 'not valid JSON' }], { cause });
+    }
+    const scenario = parseScenario(json, path);
+    const first = seen.get(scenario.id);
+    if (first !== undefined) throw new ScenarioFileError(`${path}: the id "${scenario.id}" is already used by ${first}`, [{ path: 'id', message: 'duplicate id' }], { actions: ['Give each scenario its own id; ids never change once published.'] });
+    seen.set(scenario.id, path);
+    return scenario;
+  });
+}
+
+let cached: Scenario[] | undefined;
+
+/** The built-in catalogue, loaded once. */
+export function catalogue(): Scenario[] {
+  cached ??= loadScenarios();
+  return cached;
+}

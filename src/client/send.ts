@@ -1,0 +1,97 @@
+/**
+ * Sending a built request and reading Salesforce's answer: a token, or the error with its status.
+ * `fetch` and the clock are injected; redirects are not followed (a lightning host's 302 is an
+ * answer to report, not to chase). A network failure is a result too, never a throw.
+ */
+import type { KeyObject } from 'node:crypto';
+import { buildRequest, type BuiltRequest, type RequestContext } from './build-request.ts';
+import type { FetchLike } from './https-fetch.ts';
+
+export interface TokenAnswer {
+  /** HTTP status; 0 when no answer arrived (connection refused, dropped, …). */
+  status: number;
+  ok: boolean;
+  error?: string;
+  errorDescription?: string;
+  accessToken?: string;
+  instanceUrl?: string;
+  id?: string;
+  scope?: string;
+  /** json, html, text or none: what the body was. */
+  bodyKind: 'json' | 'html' | 'text' | 'none';
+  /** The mock's trace id, when the target is the mock and not in strict mode. */
+  traceId?: string;
+  location?: string;
+  networkError?: string;
+}
+
+export function parseTokenResponse(status: number, headers: Headers, text: string): TokenAnswer {
+  const answer: TokenAnswer = { status, ok: false, bodyKind: text === '' ? 'none' : 'text' };
+  const trace = headers.get('x-sfjwt-trace');
+  if (trace !== null) answer.traceId = trace;
+  const location = headers.get('location');
+  if (location !== null) answer.location = location;
+  if (/^\s*</.test(text)) answer.bodyKind = 'html';
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+      answer.bodyKind = 'json';
+      const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+      const set = <K extends keyof TokenAnswer>(k: K, v: TokenAnswer[K] | undefined) => {
+        if (v !== undefined) answer[k] = v;
+      };
+      set('error', str('error'));
+      set('errorDescription', str('error_description'));
+      set('accessToken', str('access_token'));
+      set('instanceUrl', str('instance_url'));
+      set('id', str('id'));
+      set('scope', str('scope'));
+    }
+  } catch {
+    // Not JSON: an HTML page or plain text, reported as such.
+  }
+  answer.ok = status === 200 && answer.accessToken !== undefined;
+  return answer;
+}
+
+export async function sendRequest(request: BuiltRequest, fetch: FetchLike): Promise<TokenAnswer> {
+  const init: RequestInit = { method: request.method, headers: request.headers, redirect: 'manual' };
+  if (request.body !== undefined) init.body = request.body;
+  try {
+    const res = await fetch(request.url, init);
+    return parseTokenResponse(res.status, res.headers, await res.text());
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return { status: 0, ok: false, bodyKind: 'none', networkError: cause?.code ?? cause?.message ?? (error as Error).message };
+  }
+}
+
+export interface RequestTokenOptions {
+  /** Base URL to post to: https://login.salesforce.com, https://test.salesforce.com or a My Domain. */
+  loginUrl: string;
+  consumerKey: string;
+  username: string;
+  privateKey: KeyObject;
+  /** `aud`; the login URL by default. */
+  audience?: string;
+  fetch?: FetchLike;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+}
+
+/** The correct JWT Bearer request, sent: what a careful client does. */
+export async function requestToken(options: RequestTokenOptions): Promise<TokenAnswer> {
+  const base = options.loginUrl.replace(/\/+$/, '');
+  const ctx: RequestContext = {
+    consumerKey: options.consumerKey,
+    username: options.username,
+    privateKey: options.privateKey,
+    hostUrl: () => base,
+    realUrl: () => base,
+    usernameOf: () => undefined,
+    host: 'login',
+    audience: options.audience ?? base,
+    now: (options.now ?? Date.now)(),
+  };
+  return sendRequest(buildRequest(ctx), options.fetch ?? ((i, init) => fetch(i, init)));
+}

@@ -1,0 +1,143 @@
+/**
+ * Runs scenarios against targets and records, for each pair, what was expected, what arrived, the
+ * check that decided (on the mock) and a verdict: pass, fail (the mock answered otherwise), divergence
+ * (a real org answered otherwise: a finding, not a crash) or skip (with the reason). Results never
+ * hold an access token, a key or a whole assertion.
+ */
+import { buildRequest, UnresolvedValueError } from '../client/build-request.ts';
+import { sendRequest, type TokenAnswer } from '../client/send.ts';
+import type { CheckId } from '../../mock-server/core/check.ts';
+import type { Trace } from '../../mock-server/core/trace.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+import type { Target, TargetKind } from './target.ts';
+
+export type Verdict = 'pass' | 'fail' | 'divergence' | 'skip';
+
+export interface Answer {
+  status: number;
+  error?: string;
+  error_description?: string;
+  body: 'json' | 'html' | 'text' | 'none';
+  networkError?: string;
+}
+
+export interface ScenarioResult {
+  scenario: string;
+  title: string;
+  level: Scenario['level'];
+  tags: string[];
+  target: string;
+  targetKind: TargetKind;
+  verdict: Verdict;
+  /** Why it failed, diverged or was skipped, in plain words. */
+  reason?: string;
+  expected: Scenario['expect'];
+  actual?: Answer;
+  /** The mock check that decided (mock targets). */
+  decidedBy?: CheckId | null;
+  /** The mock's whole trace (already redacted by the mock). */
+  trace?: Trace;
+  durationMs: number;
+}
+
+function toAnswer(a: TokenAnswer): Answer {
+  const out: Answer = { status: a.status, body: a.bodyKind };
+  if (a.error !== undefined) out.error = a.error;
+  if (a.errorDescription !== undefined) out.error_description = a.errorDescription;
+  if (a.networkError !== undefined) out.networkError = a.networkError;
+  return out;
+}
+
+/** Differences between the expected and the actual answer, in words; empty when they agree. */
+export function compare(expected: Scenario['expect'], actual: Answer, decidedBy: CheckId | null | undefined, checkDecider: boolean): string[] {
+  const out: string[] = [];
+  if (actual.networkError !== undefined) out.push(`no answer: ${actual.networkError}`);
+  else if (actual.status !== expected.status) out.push(`status ${actual.status}, expected ${expected.status}`);
+  if (expected.error !== undefined && actual.error !== expected.error) out.push(`error ${JSON.stringify(actual.error ?? null)}, expected ${JSON.stringify(expected.error)}`);
+  if (expected.error_description !== undefined && actual.error_description !== expected.error_description) out.push(`error_description ${JSON.stringify(actual.error_description ?? null)}, expected ${JSON.stringify(expected.error_description)}`);
+  if (expected.status !== 200 && expected.body !== 'json' && actual.body !== expected.body && actual.networkError === undefined) out.push(`a ${actual.body} body, expected ${expected.body}`);
+  if (checkDecider && decidedBy !== expected.decidedBy) out.push(`decided by ${decidedBy === undefined ? 'no trace' : String(decidedBy)}, expected ${String(expected.decidedBy)}`);
+  return out;
+}
+
+export async function runScenario(scenario: Scenario, target: Target): Promise<ScenarioResult> {
+  const started = performance.now();
+  const base = { scenario: scenario.id, title: scenario.title, level: scenario.level, tags: scenario.tags, target: target.name, targetKind: target.kind, expected: scenario.expect };
+  const skip = (reason: string): ScenarioResult => ({ ...base, verdict: 'skip', reason, durationMs: performance.now() - started });
+  if (!scenario.runsOn.includes(target.kind)) return skip(`does not run on a ${target.kind} target`);
+  const prepared = await target.prepare(scenario);
+  if (prepared !== undefined) return skip(prepared);
+  const ctx = target.context(scenario);
+  if ('skip' in ctx) return skip(ctx.skip);
+  let request;
+  try {
+    request = buildRequest(ctx, scenario.mistakes);
+  } catch (error) {
+    if (error instanceof UnresolvedValueError) return skip(error.message);
+    throw error;
+  }
+  const answer = await sendRequest(request, target.fetch);
+  await target.after?.(scenario, answer, ctx.username);
+  const trace = target.trace(answer);
+  const actual = toAnswer(answer);
+  const isMock = target.kind !== 'real';
+  const differences = compare(scenario.expect, actual, trace?.decidedBy, isMock);
+  const result: ScenarioResult = {
+    ...base,
+    verdict: differences.length === 0 ? 'pass' : isMock ? 'fail' : 'divergence',
+    actual,
+    durationMs: performance.now() - started,
+  };
+  if (differences.length > 0) result.reason = differences.join('; ');
+  if (trace !== undefined) {
+    result.decidedBy = trace.decidedBy;
+    result.trace = trace;
+  }
+  return result;
+}
+
+export interface RunReport {
+  kind: 'sfjwt-run';
+  schemaVersion: 1;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  seed: number | null;
+  targets: { name: string; kind: TargetKind }[];
+  summary: Record<Verdict, number> & { total: number };
+  results: ScenarioResult[];
+}
+
+export interface RunOptions {
+  seed?: number | null;
+  onResult?: (result: ScenarioResult, done: number, total: number) => void;
+  now?: () => Date;
+}
+
+/** Every scenario against every target, targets one after another (a real org's budget applies in order). */
+export async function runCatalogue(scenarios: readonly Scenario[], targets: readonly Target[], options: RunOptions = {}): Promise<RunReport> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const results: ScenarioResult[] = [];
+  const total = scenarios.length * targets.length;
+  for (const target of targets) {
+    for (const scenario of scenarios) {
+      const result = await runScenario(scenario, target);
+      results.push(result);
+      options.onResult?.(result, results.length, total);
+    }
+  }
+  const summary = { total: results.length, pass: 0, fail: 0, divergence: 0, skip: 0 };
+  for (const r of results) summary[r.verdict] += 1;
+  return {
+    kind: 'sfjwt-run',
+    schemaVersion: 1,
+    runId: startedAt.toISOString().replace(/[:.]/g, '-'),
+    startedAt: startedAt.toISOString(),
+    finishedAt: now().toISOString(),
+    seed: options.seed ?? null,
+    targets: targets.map((t) => ({ name: t.name, kind: t.kind })),
+    summary,
+    results,
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * A target is where scenarios are sent: the in-process mock (msw), the mock over HTTPS on loopback,
+ * or a real org. It turns a scenario's roles (user, app, host, audience) into a request context,
+ * prepares its state, and for the mock tells which check decided an answer.
+ */
+import type { RequestContext } from '../client/build-request.ts';
+import type { FetchLike } from '../client/https-fetch.ts';
+import type { TokenAnswer } from '../client/send.ts';
+import type { Trace } from '../../mock-server/core/trace.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+
+export type TargetKind = 'mock-msw' | 'mock-https' | 'real';
+
+export interface Target {
+  name: string;
+  kind: TargetKind;
+  fetch: FetchLike;
+  /** The request context for a scenario's roles, or why the target cannot run it. */
+  context(scenario: Scenario): RequestContext | { skip: string };
+  /** Puts the target in the state the scenario needs; returns a reason to skip, if any. */
+  prepare(scenario: Scenario): Promise<string | undefined>;
+  /** After an answer: what the mock's trace says (mock targets only). */
+  trace(answer: TokenAnswer): Trace | undefined;
+  /** Called after each answer (real targets count failures and apply their delay). */
+  after?(scenario: Scenario, answer: TokenAnswer, username: string): Promise<void>;
+  close(): Promise<void>;
+}
