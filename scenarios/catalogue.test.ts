@@ -7,10 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKeys, testWorld } from '../mock-server/testing/fixtures.ts';
-import { httpsTarget, mswTarget } from '../src/runner/mock-target.ts';
-import { runScenario } from '../src/runner/run.ts';
-import type { Target } from '../src/runner/target.ts';
-import { catalogue } from './load.ts';
+import { catalogue, httpsTarget, mswTarget, runScenario, type Target } from './index.ts';
 
 const scenarios = catalogue();
 

@@ -4,12 +4,16 @@
  */
 import { formatError, SfjwtError, UsageError } from '../errors.ts';
 import { keys, keysSpec } from './keys.ts';
+import { run, runSpec } from './run.ts';
+import { scenarios, scenariosSpec } from './scenarios.ts';
 import { serve, serveSpec } from './serve.ts';
 import { start, startSpec } from './start.ts';
 import { world, worldSpec } from './world.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<void> }> = {
   start: { summary: startSpec.summary, run: start },
+  run: { summary: runSpec.summary, run },
+  scenarios: { summary: scenariosSpec.summary, run: scenarios },
   serve: { summary: serveSpec.summary, run: serve },
   world: { summary: worldSpec.summary, run: world },
   keys: { summary: keysSpec.summary, run: keys },

@@ -110,7 +110,7 @@ export interface RunReport {
 
 export interface RunOptions {
   seed?: number | null;
-  onResult?: (result: ScenarioResult, done: number, total: number) => void;
+  onResult?: ((result: ScenarioResult, done: number, total: number) => void) | undefined;
   now?: () => Date;
 }
 

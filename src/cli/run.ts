@@ -1,0 +1,115 @@
+/**
+ * `sfjwt run`: the catalogue (or part of it) against the mock and real orgs, a summary table, and a
+ * JSON run report under reports/. Exit code 0 when every scenario got its expected answer, 1 when
+ * any did not (a failure on the mock, a divergence on a real org), 2 for usage or config errors.
+ */
+import { existsSync } from 'node:fs';
+import { catalogue } from '../../scenarios/load.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+import { UsageError } from '../errors.ts';
+import { loadConfig, targetFromEnv } from '../runner/config.ts';
+import { httpsTarget, mswTarget } from '../runner/mock-target.ts';
+import { realTarget } from '../runner/real-target.ts';
+import { runCatalogue, type RunReport, type ScenarioResult } from '../runner/run.ts';
+import type { Target } from '../runner/target.ts';
+import { writeRunReport } from '../report/write.ts';
+import { colours, interactive, intOption, parse, table, type CommandSpec } from './args.ts';
+
+export const runSpec = {
+  name: 'run',
+  summary: 'Run the scenario catalogue against the mock and real orgs, and write a run report',
+  usage: 'npx sfjwt run [--target mock|mock-msw|mock-https|NAME|env …] [--scenario ID …] [--tag T …] [--config FILE] [--seed N] [--out DIR] [--json]',
+  options: {
+    target: { type: 'string', multiple: true },
+    scenario: { type: 'string', multiple: true },
+    tag: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>;
+
+const HELP = `${runSpec.usage}
+
+${runSpec.summary}.
+
+  --target T      mock (the in-process and the HTTPS mock; the default), mock-msw, mock-https,
+                  a target named in the config file, or env (SFJWT_* variables); repeatable
+  --scenario ID   only these scenarios (repeatable); npx sfjwt scenarios lists them
+  --tag T         only scenarios with this tag (repeatable)
+  --config FILE   real-org targets (default sfjwt.config.json when it exists)
+  --seed N        recorded in the report (the mock's tokens are random otherwise)
+  --out DIR       where reports go (default reports/)
+  --json          print the run report as JSON instead of the table
+
+Exit code 0: every scenario got its expected answer; 1: some did not; 2: usage or config errors.`;
+
+export function selectScenarios(all: readonly Scenario[], ids: readonly string[], tags: readonly string[]): Scenario[] {
+  const unknown = ids.filter((id) => !all.some((s) => s.id === id));
+  if (unknown.length > 0) throw new UsageError(`no scenario ${unknown.map((u) => `"${u}"`).join(', ')}`, { actions: ['npx sfjwt scenarios lists the ids.'] });
+  return all.filter((s) => (ids.length === 0 || ids.includes(s.id)) && (tags.length === 0 || tags.some((t) => s.tags.includes(t))));
+}
+
+export async function openTargets(names: readonly string[], configFile: string | undefined): Promise<Target[]> {
+  const wanted = names.length === 0 ? ['mock'] : names;
+  const configPath = configFile ?? (existsSync('sfjwt.config.json') ? 'sfjwt.config.json' : undefined);
+  const configured = configPath === undefined ? [] : loadConfig(configPath);
+  const targets: Target[] = [];
+  try {
+    for (const name of wanted) {
+      if (name === 'mock' || name === 'mock-msw') targets.push(mswTarget());
+      if (name === 'mock' || name === 'mock-https') targets.push(await httpsTarget());
+      if (name.startsWith('mock')) continue;
+      const config = name === 'env' ? targetFromEnv() : configured.find((c) => c.name === name);
+      if (config === undefined) {
+        const known = ['mock', 'mock-msw', 'mock-https', ...configured.map((c) => c.name), 'env'];
+        throw new UsageError(`no target "${name}"${name === 'env' ? ' (SFJWT_LOGIN_URL is not set)' : configPath === undefined ? ' (no sfjwt.config.json here)' : ` in ${configPath}`}`, { actions: [`Targets: ${known.join(', ')}.`] });
+      }
+      targets.push(realTarget(config));
+    }
+  } catch (error) {
+    await Promise.all(targets.map((t) => t.close()));
+    throw error;
+  }
+  return targets;
+}
+
+export function summaryTable(report: RunReport): string {
+  const c = colours();
+  const mark = { pass: c.green('pass'), fail: c.red('FAIL'), divergence: c.yellow('DIVERGES'), skip: c.dim('skip') };
+  const order = { divergence: 0, fail: 1, pass: 2, skip: 3 };
+  const rows = [...report.results]
+    .sort((a, b) => order[a.verdict] - order[b.verdict])
+    .map((r: ScenarioResult) => [mark[r.verdict], r.target, r.scenario, r.actual === undefined ? '-' : `${r.actual.status} ${r.actual.error ?? ''}`.trim(), r.decidedBy === undefined ? '-' : String(r.decidedBy ?? 'all passed'), r.reason ?? '']);
+  const s = report.summary;
+  return `${table(['', 'target', 'scenario', 'answer', 'decided by', 'note'], rows)}\n\n${s.pass} passed, ${s.fail + s.divergence} failed, ${s.skip} skipped (${s.divergence} divergences from real orgs)`;
+}
+
+export async function run(argv: string[]): Promise<void> {
+  const { values } = parse(runSpec, argv);
+  if (values.help === true) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const seed = intOption(values.seed as string | undefined, 'seed', { min: 0, max: 2 ** 31 - 1 });
+  const scenarios = selectScenarios(catalogue(), (values.scenario as string[] | undefined) ?? [], (values.tag as string[] | undefined) ?? []);
+  if (scenarios.length === 0) throw new UsageError('no scenario matches the --tag given', { actions: ['npx sfjwt scenarios lists ids and tags.'] });
+  const report = await executeRun(scenarios, (values.target as string[] | undefined) ?? [], values.config as string | undefined, seed, values.json !== true && interactive(process.stderr));
+  const { runDir } = writeRunReport(report, (values.out as string | undefined) ?? 'reports');
+  if (values.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(`${summaryTable(report)}\nreport: ${runDir}/run.json\n`);
+  if (report.summary.fail + report.summary.divergence > 0) process.exitCode = 1;
+}
+
+export async function executeRun(scenarios: readonly Scenario[], targetNames: readonly string[], configFile: string | undefined, seed: number | undefined, progress: boolean): Promise<RunReport> {
+  const targets = await openTargets(targetNames, configFile);
+  try {
+    return await runCatalogue(scenarios, targets, {
+      seed: seed ?? null,
+      onResult: progress ? (r, done, total) => process.stderr.write(`\r${done}/${total} ${r.target}: ${r.scenario}`.padEnd(100).slice(0, 100) + (done === total ? '\n' : '')) : undefined,
+    });
+  } finally {
+    await Promise.all(targets.map((t) => t.close()));
+  }
+}
