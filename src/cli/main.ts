@@ -3,6 +3,7 @@
  * message and exit code 2 (never a stack trace); only bugs of sfjwt print one.
  */
 import { formatError, SfjwtError, UsageError } from '../errors.ts';
+import { doctor, doctorSpec } from './doctor.ts';
 import { keys, keysSpec } from './keys.ts';
 import { run, runSpec } from './run.ts';
 import { scenarios, scenariosSpec } from './scenarios.ts';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   serve: { summary: serveSpec.summary, run: serve },
   world: { summary: worldSpec.summary, run: world },
   keys: { summary: keysSpec.summary, run: keys },
+  doctor: { summary: doctorSpec.summary, run: doctor },
 };
 
 function usage(): string {

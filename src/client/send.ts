@@ -22,6 +22,8 @@ export interface TokenAnswer {
   /** The mock's trace id, when the target is the mock and not in strict mode. */
   traceId?: string;
   location?: string;
+  /** The server's Date header, to compare clocks. */
+  date?: string;
   networkError?: string;
 }
 
@@ -29,6 +31,8 @@ export function parseTokenResponse(status: number, headers: Headers, text: strin
   const answer: TokenAnswer = { status, ok: false, bodyKind: text === '' ? 'none' : 'text' };
   const trace = headers.get('x-sfjwt-trace');
   if (trace !== null) answer.traceId = trace;
+  const date = headers.get('date');
+  if (date !== null) answer.date = date;
   const location = headers.get('location');
   if (location !== null) answer.location = location;
   if (/^\s*</.test(text)) answer.bodyKind = 'html';

@@ -150,7 +150,13 @@ export function mswTarget(setup: MockTargetSetup = {}): Target {
   const org = new MockOrg({ world, clock });
   const server = setupServer(...salesforceHandlers(org));
   server.listen({ onUnhandledRequest: 'bypass' });
-  return mockTarget('mock (in-process)', 'mock-msw', { org, privateKeyPem, baseUrl: (h) => `https://${h}`, fetch: (i, init) => fetch(i, init), clock }, async () => server.close());
+  // Only the world's hosts are ever fetched: a request msw would not intercept must not reach the network.
+  const guarded: FetchLike = (input, init) => {
+    const host = new URL(String(input)).hostname;
+    if (org.index.host(host) === undefined) return Promise.reject(new Error(`refusing to send to ${host}: not a host of the mock's world`));
+    return fetch(input, init);
+  };
+  return mockTarget('mock (in-process)', 'mock-msw', { org, privateKeyPem, baseUrl: (h) => `https://${h}`, fetch: guarded, clock }, async () => server.close());
 }
 
 /** The mock over HTTPS on 127.0.0.1, trusted through its local CA for this client only. */

@@ -1,0 +1,137 @@
+/**
+ * `sfjwt doctor`: diagnoses a failing JWT Bearer setup — local checks, one real token request, a few
+ * bounded probes, then the most likely root cause (the Salesforce check that explains it), evidence
+ * and the fix. Exit code 0 when the setup works, 1 when it does not, 2 for usage errors.
+ */
+import { readFileSync } from 'node:fs';
+import { fetchTrusting } from '../client/https-fetch.ts';
+import { runDoctor, type DoctorInput, type DoctorReport } from '../diagnose/doctor.ts';
+import type { CapturedRequest } from '../diagnose/lint-request.ts';
+import { ResourceError, UsageError } from '../errors.ts';
+import { loadConfig, targetFromEnv } from '../runner/config.ts';
+import { colours, parse, type CommandSpec } from './args.ts';
+
+export const doctorSpec = {
+  name: 'doctor',
+  summary: 'Diagnose a failing setup: local checks, one request, bounded probes, the root cause and the fix',
+  usage: 'npx sfjwt doctor [--target NAME | --login URL --client-id ID --username U --key FILE [--passphrase P] [--cert FILE] [--audience A]] [--request FILE] [--ca FILE] [--config FILE] [--json]',
+  options: {
+    target: { type: 'string' },
+    config: { type: 'string' },
+    login: { type: 'string' },
+    'client-id': { type: 'string' },
+    username: { type: 'string' },
+    key: { type: 'string' },
+    passphrase: { type: 'string' },
+    cert: { type: 'string' },
+    audience: { type: 'string' },
+    request: { type: 'string' },
+    ca: { type: 'string' },
+    'other-login': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+
+const HELP = `${doctorSpec.usage}
+
+${doctorSpec.summary}.
+  --target NAME     a target of sfjwt.config.json (or "env" for the SFJWT_* variables)
+  --login URL       https://login.salesforce.com, https://test.salesforce.com or your My Domain
+  --client-id ID    the connected app's consumer key
+  --username U      the integration user's username
+  --key FILE        the private key (PEM, encrypted PEM, DER, PKCS#12 or JKS; --passphrase for it)
+  --cert FILE       the certificate uploaded to the app, to compare with the key
+  --audience A      aud to send (default: login or test by the login URL)
+  --request FILE    a captured failing request to diagnose: {"method","url","headers","body"}
+  --ca FILE         an extra CA to trust (e.g. the sfjwt mock's)
+  --other-login URL the other environment's login URL for probes (test for production, login for
+                    sandboxes); by default the real one, and only when --login is a Salesforce host
+  --json            {ok, answer, rootCause: {check, title, evidence, fix, alternatives}, findings, probes}
+
+Exit code 0: the setup works; 1: it does not (see the root cause); 2: usage errors.`;
+
+function read(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    throw new ResourceError(`cannot read the ${what} ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { cause });
+  }
+}
+
+function readRequest(path: string): CapturedRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(read(path, 'request file').toString('utf8'));
+  } catch (cause) {
+    if (cause instanceof ResourceError) throw cause;
+    throw new UsageError(`${path} is not valid JSON`, { actions: ['Give {"method":"POST","url":"…","headers":{…},"body":"grant_type=…"}.'] });
+  }
+  const r = json as Partial<CapturedRequest>;
+  if (typeof r.url !== 'string' || typeof r.method !== 'string') throw new UsageError(`${path} needs "method" and "url" strings`);
+  return { method: r.method, url: r.url, headers: typeof r.headers === 'object' && r.headers !== null ? r.headers : {}, body: typeof r.body === 'string' ? r.body : undefined };
+}
+
+export function formatDoctor(report: DoctorReport): string {
+  const c = colours();
+  const lines = [`answer: ${report.answer}`, ''];
+  if (report.rootCause === null) lines.push(c.green(report.ok ? 'The setup works.' : 'No root cause found.'));
+  else {
+    lines.push(c.bold(c.red(`Root cause: ${report.rootCause.title} (check: ${report.rootCause.check})`)));
+    for (const e of report.rootCause.evidence) lines.push(`  - ${e}`);
+    lines.push(`  fix: ${report.rootCause.fix}`);
+    if (report.rootCause.alternatives.length > 0) lines.push(c.dim(`  also possible: ${report.rootCause.alternatives.join(', ')}`));
+  }
+  if (report.findings.length > 0) {
+    lines.push('', 'Findings:');
+    for (const f of report.findings) lines.push(`  ${f.severity.padEnd(7)} ${f.id} (${f.check}): ${f.title}\n          ${f.saw}\n          fix: ${f.fix}`);
+  }
+  if (report.probes.length > 0) {
+    lines.push('', 'Probes:');
+    for (const p of report.probes) lines.push(`  ${p.what}: ${p.answer}`);
+  }
+  return lines.join('\n');
+}
+
+export async function doctor(argv: string[]): Promise<void> {
+  const { values } = parse(doctorSpec, argv);
+  if (values.help === true) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const str = (k: string) => values[k as keyof typeof values] as string | undefined;
+  let input: DoctorInput;
+  if (str('target') !== undefined) {
+    const name = str('target') ?? '';
+    const config = name === 'env' ? targetFromEnv() : loadConfig(str('config') ?? 'sfjwt.config.json').find((t) => t.name === name);
+    if (config === undefined) throw new UsageError(`no target "${name}"`, { actions: ['Targets come from sfjwt.config.json or the SFJWT_* variables (env).'] });
+    input = {
+      loginUrl: config.loginUrl,
+      consumerKey: config.consumerKey,
+      username: config.username,
+      key: { data: read(config.keyFile, 'key file'), source: config.keyFile, passphrase: config.passphrase },
+      certificate: config.certificateFile === undefined ? undefined : { data: read(config.certificateFile, 'certificate file'), source: config.certificateFile },
+      audience: config.audience,
+      hosts: { test: config.hosts.test },
+      fetch: fetchTrusting(config.caFile === undefined ? null : read(config.caFile, 'CA file').toString('utf8')),
+      now: Date.now,
+    };
+  } else {
+    const missing = ['login', 'client-id', 'username', 'key'].filter((k) => str(k) === undefined);
+    if (missing.length > 0) throw new UsageError(`doctor needs --target, or ${missing.map((m) => `--${m}`).join(', ')}`, { actions: [`Usage: ${doctorSpec.usage}`] });
+    input = {
+      loginUrl: str('login') ?? '',
+      consumerKey: str('client-id') ?? '',
+      username: str('username') ?? '',
+      key: { data: read(str('key') ?? '', 'key file'), source: str('key') ?? '', passphrase: str('passphrase') },
+      certificate: str('cert') === undefined ? undefined : { data: read(str('cert') ?? '', 'certificate file'), source: str('cert') ?? '' },
+      audience: str('audience'),
+      hosts: { login: str('other-login'), test: str('other-login') },
+      fetch: fetchTrusting(str('ca') === undefined ? null : read(str('ca') ?? '', 'CA file').toString('utf8')),
+      now: Date.now,
+    };
+  }
+  if (str('request') !== undefined) input.request = readRequest(str('request') ?? '');
+  const report = await runDoctor(input);
+  process.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : `${formatDoctor(report)}\n`);
+  if (!report.ok) process.exitCode = 1;
+}

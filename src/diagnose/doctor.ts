@@ -1,0 +1,208 @@
+/**
+ * The doctor for a failing JWT Bearer setup. 1: local checks (the key and certificate, the login URL,
+ * the claims it would send or the request it was given). 2: one real token request. 3: if that fails,
+ * a few bounded probes that tell causes apart (another audience, the other environment, a fresh
+ * request) and the server's Date against the local clock. 4: a verdict: the most likely root cause,
+ * named by the Salesforce check that explains it, with evidence and the fix, then everything else.
+ * It reads only what any client can see: it never relies on the mock's trace.
+ */
+import { CHECK_IDS, type CheckId } from '../../mock-server/core/check.ts';
+import { buildRequest, type RequestContext } from '../client/build-request.ts';
+import type { FetchLike } from '../client/https-fetch.ts';
+import { sendRequest, type TokenAnswer } from '../client/send.ts';
+import { checkKeyMaterial } from '../keys/check.ts';
+import { SEVERITY_ORDER, type DiagnosticFinding } from './finding.ts';
+import { lintAssertion } from './lint-assertion.ts';
+import { lintRequest, type CapturedRequest } from './lint-request.ts';
+
+export interface DoctorInput {
+  loginUrl: string;
+  consumerKey: string;
+  username: string;
+  key: { data: Buffer; source: string; passphrase?: string | undefined };
+  certificate?: { data: Buffer; source: string } | undefined;
+  audience?: string | undefined;
+  /** Base URLs of the other environment's hosts, for probes (real Salesforce hosts by default). */
+  hosts?: { login?: string | undefined; test?: string | undefined } | undefined;
+  /** A captured failing request to diagnose instead of the doctor's own. */
+  request?: CapturedRequest | undefined;
+  fetch: FetchLike;
+  now: () => number;
+  maxProbes?: number;
+}
+
+export type RootCauseCheck = CheckId | 'transient';
+
+export interface RootCause {
+  check: RootCauseCheck;
+  title: string;
+  evidence: string[];
+  fix: string;
+  /** Other causes the answer allows, when the probes could not rule them out. */
+  alternatives: RootCauseCheck[];
+}
+
+export interface Probe {
+  name: string;
+  what: string;
+  answer: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  answer: string;
+  rootCause: RootCause | null;
+  findings: DiagnosticFinding[];
+  probes: Probe[];
+}
+
+const ORDER = new Map<string, number>(CHECK_IDS.map((id, i) => [id, i]));
+const describe = (a: TokenAnswer) => (a.status === 0 ? `no answer (${a.networkError ?? 'network error'})` : a.ok ? '200 with an access token' : `${a.status}${a.error === undefined ? '' : ` ${a.error}: ${a.errorDescription ?? ''}`}`);
+
+/** The checks an answer can come from, in Salesforce's order. */
+export function checksForAnswer(a: TokenAnswer): RootCauseCheck[] {
+  if (a.status === 302) return ['host'];
+  if (a.status === 404) return ['path'];
+  switch (`${a.error ?? ''}|${a.errorDescription ?? ''}`) {
+    case 'invalid_request|must use HTTP POST': return ['method'];
+    case 'invalid_request|HTTPS required': return ['tls'];
+    case 'unsupported_grant_type|grant type not supported': return ['grant-type'];
+    case 'invalid_grant|invalid assertion': return ['assertion', 'alg', 'signature', 'expiry'];
+    case 'invalid_client_id|client identifier invalid': return ['issuer'];
+    case 'invalid_grant|audience is invalid': return ['audience'];
+    case 'invalid_grant|expired authorization code': return ['expiry'];
+    case "invalid_grant|user hasn't approved this consumer": return ['audience', 'user', 'app-access'];
+    case 'invalid_grant|inactive user': case 'invalid_grant|user is frozen': case 'inactive_org|organization is locked, closed, or suspended': return ['user-state'];
+    case 'invalid_grant|ip restricted': return ['ip-restriction'];
+    case 'invalid_grant|login rate exceeded': return ['rate-limit'];
+    case 'invalid_app_access|user is not admin approved to access this app': case 'app_not_found|External client app is not installed in this org': return ['app-access'];
+    case 'unknown_error|retry your request': return ['transient'];
+    default: return [];
+  }
+}
+
+const FIXED: Partial<Record<RootCauseCheck, { title: string; fix: string }>> = {
+  'user-state': { title: 'The user or the org is not active', fix: 'Reactivate or unfreeze the user (Setup > Users), or use an active integration user; a locked org needs its admin or Salesforce support.' },
+  'ip-restriction': { title: 'The caller is outside the profile\'s login IP ranges or hours', fix: 'Add the caller\'s IP to the profile\'s Login IP Ranges (always enforced for JWT), or call from an allowed address and time.' },
+  'rate-limit': { title: 'Too many logins for this user this hour', fix: 'Reuse the access token until it expires instead of logging in per call; wait for the hour to roll on.' },
+  transient: { title: 'A transient failure on Salesforce\'s side', fix: 'Retry with backoff; it passes on a later attempt.' },
+  host: { title: 'The Lightning UI host redirects', fix: 'Post to the My Domain host (https://<domain>.my.salesforce.com) or login/test.salesforce.com.' },
+  path: { title: 'Not the token endpoint', fix: 'Post to <login URL>/services/oauth2/token.' },
+  method: { title: 'Not a POST', fix: 'POST the parameters form-encoded.' },
+  tls: { title: 'Plain http://', fix: 'Use https://.' },
+  'grant-type': { title: 'The form or grant_type is wrong', fix: 'POST grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<JWT> with Content-Type: application/x-www-form-urlencoded.' },
+  issuer: { title: 'The consumer key is not known here', fix: 'Copy the consumer key from Setup > App Manager > (app) > View > Manage Consumer Details; check the app exists in this org or environment; after creating or changing an app, wait up to 10 minutes.' },
+  signature: { title: 'The signature does not verify with the app\'s certificate', fix: 'Upload the certificate made from the key you sign with (Setup > App Manager > Edit > Use digital signatures), or sign with the key of the uploaded certificate.' },
+  expiry: { title: 'The assertion has expired', fix: 'Set exp = now + 3 minutes at signing time, in seconds; check the clock of the signing machine (NTP).' },
+  audience: { title: 'aud is not an audience of this host', fix: 'aud = https://login.salesforce.com for production, https://test.salesforce.com for sandboxes.' },
+  'app-access': { title: 'The user may not use this app', fix: 'Self-authorize apps: approve once as the user (web-server flow with the refresh_token scope). Admin-approved apps: Setup > App Manager > (app) > Manage > Profiles or Permission Sets. External Client Apps: install the app in this org.' },
+  user: { title: 'The username is not a user of this environment', fix: 'sub is the username of a user in the org behind this host: production users at login.salesforce.com, sandbox users at test.salesforce.com.' },
+};
+
+export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
+  const findings: DiagnosticFinding[] = [];
+  const probes: Probe[] = [];
+  const now = input.now();
+  const maxProbes = input.maxProbes ?? 4;
+  let loginUrl: URL | undefined;
+  try {
+    loginUrl = new URL(input.loginUrl);
+  } catch {
+    findings.push({ id: 'login-url-invalid', check: 'host', severity: 'error', title: 'The login URL is not a URL', saw: input.loginUrl, fix: 'Use https://login.salesforce.com, https://test.salesforce.com or https://<domain>.my.salesforce.com.' });
+  }
+  if (loginUrl !== undefined && /\/services\//.test(loginUrl.pathname)) findings.push({ id: 'login-url-has-path', check: 'path', severity: 'warning', title: 'The login URL has a path', saw: input.loginUrl, fix: 'Give the login URL without /services/oauth2/token; sfjwt adds the path.' });
+
+  // 1. Local checks: the key (and certificate) first.
+  const keyCheck = checkKeyMaterial({ key: input.key, ...(input.certificate === undefined ? {} : { certificate: input.certificate }), passphrase: input.key.passphrase, now });
+  const KEY_CHECK: Record<string, CheckId> = { 'key-not-rsa': 'alg', 'cert-not-rsa': 'alg', 'cert-key-mismatch': 'signature' };
+  for (const f of keyCheck.findings) {
+    if (f.severity === 'info') continue;
+    findings.push({ id: f.id, check: KEY_CHECK[f.id] ?? 'signature', severity: f.severity, title: f.title, saw: f.saw, fix: f.fix ?? '' });
+  }
+  const key = keyCheck.key?.key;
+  const base = input.loginUrl.replace(/\/services\/oauth2\/token\/?$/, '').replace(/\/+$/, '');
+  const host = loginUrl?.hostname.toLowerCase();
+  // The environment: from the host name, or (on a base URL such as the mock's) from the audience used.
+  const given = input.request === undefined ? undefined : lintRequest(input.request, now).assertion;
+  const givenAud = given === undefined ? undefined : lintAssertion(given, { now }).payload?.['aud'];
+  const audHint = input.audience ?? (typeof givenAud === 'string' ? givenAud : undefined);
+  const sandbox = host === 'test.salesforce.com' || (host?.includes('.sandbox.') ?? false) || /^https:\/\/test\.salesforce\.com\/?$/i.test(audHint ?? '');
+  const audience = input.audience ?? (sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com');
+  const build = (overrides: { base?: string; audience?: string }) => {
+    if (key === undefined) return undefined;
+    const b = overrides.base ?? base;
+    const ctx: RequestContext = { consumerKey: input.consumerKey, username: input.username, privateKey: key, hostUrl: () => b, realUrl: () => b, usernameOf: () => undefined, host: 'login', audience: overrides.audience ?? audience, now: input.now() };
+    return buildRequest(ctx);
+  };
+
+  // The request under diagnosis: the one given, or the doctor's own correct one.
+  const own = build({});
+  const request: CapturedRequest | undefined = input.request ?? (own === undefined ? undefined : { method: own.method, url: own.url, headers: own.headers, body: own.body });
+  if (input.request !== undefined) findings.push(...lintRequest(input.request, now).findings);
+  else if (own?.assertion !== undefined) findings.push(...lintAssertion(own.assertion, { now, host }).findings.filter((f) => f.severity !== 'info'));
+  if (request === undefined) return verdict(findings, probes, 'not sent: the key cannot be read', null);
+
+  // 2. One real token request.
+  const sendCaptured = async (r: CapturedRequest) => sendRequest({ ...r, body: r.body, assertion: undefined, claims: {}, header: {} }, input.fetch);
+  const first = await sendCaptured(request);
+  if (first.date !== undefined) {
+    const skew = Math.round((Date.parse(first.date) - now) / 1000);
+    if (Math.abs(skew) > 60) findings.push({ id: 'clock-skew', check: 'expiry', severity: Math.abs(skew) > 180 ? 'error' : 'warning', title: 'The local clock differs from Salesforce\'s', saw: `the server's Date is ${skew > 0 ? 'ahead of' : 'behind'} the local clock by ${Math.abs(skew)} s`, fix: 'Synchronise the clock of the machine that signs (NTP); exp is checked against Salesforce\'s clock.' });
+  }
+  if (first.ok) return verdict(findings, probes, describe(first), null);
+
+  // 3. Bounded probes, and 4. the verdict.
+  const candidates = checksForAnswer(first);
+  const errors = findings.filter((f) => f.severity !== 'info');
+  const matching = errors.filter((f) => candidates.includes(f.check)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (ORDER.get(a.check) ?? 99) - (ORDER.get(b.check) ?? 99));
+  const top = matching[0];
+  if (top !== undefined && (top.severity === 'error' || candidates.length > 1 || candidates[0] === top.check)) {
+    return verdict(findings, probes, describe(first), { check: top.check, title: top.title, evidence: [`Salesforce answered ${describe(first)}`, top.saw], fix: top.fix, alternatives: candidates.filter((c) => c !== top.check) });
+  }
+  const probe = async (name: string, what: string, overrides: { base?: string; audience?: string }) => {
+    if (probes.length >= maxProbes) return undefined;
+    const r = build(overrides);
+    if (r === undefined) return undefined;
+    const a = await sendRequest(r, input.fetch);
+    probes.push({ name, what, answer: describe(a) });
+    return a;
+  };
+  // The other environment's login host: given, or the real one only when the login URL is itself a
+  // Salesforce host (a probe never goes anywhere the user did not point the doctor at).
+  const onSalesforce = host !== undefined && /(^|\.)salesforce\.com$/.test(host);
+  const otherBase = sandbox ? (input.hosts?.login ?? (onSalesforce ? 'https://login.salesforce.com' : undefined)) : (input.hosts?.test ?? (onSalesforce ? 'https://test.salesforce.com' : undefined));
+  const otherEnv = { base: otherBase, audience: sandbox ? 'https://login.salesforce.com' : 'https://test.salesforce.com', name: sandbox ? 'production' : 'sandbox' };
+  const fixed = (check: RootCauseCheck, evidence: string[], alternatives: RootCauseCheck[] = [], fix?: string): RootCause => ({ check, title: FIXED[check]?.title ?? check, evidence: [`Salesforce answered ${describe(first)}`, ...evidence], fix: fix ?? FIXED[check]?.fix ?? '', alternatives });
+
+  if (candidates.includes('audience') && candidates.length === 1) {
+    for (const aud of ['https://login.salesforce.com', 'https://test.salesforce.com', base].filter((a) => a !== audience)) {
+      const a = await probe(`aud ${aud}`, `the same request with aud ${aud}`, { audience: aud });
+      if (a?.ok === true) return verdict(findings, probes, describe(first), fixed('audience', [`with aud ${aud} the same key, user and app get a token`], [], `Set aud to ${aud}.`));
+    }
+    return verdict(findings, probes, describe(first), fixed('audience', ['no other audience worked either']));
+  }
+  if (candidates.includes('user') && candidates.includes('app-access')) {
+    const a = otherEnv.base === undefined ? undefined : await probe(`the ${otherEnv.name} environment`, `the same user at ${otherEnv.base} with aud ${otherEnv.audience}`, { base: otherEnv.base, audience: otherEnv.audience });
+    if (a !== undefined && a.status !== 0 && (a.ok || a.errorDescription !== first.errorDescription)) {
+      return verdict(findings, probes, describe(first), fixed('user', [`at ${otherEnv.base ?? ''} the same user gets ${describe(a)}: the user belongs to the ${otherEnv.name} environment`], [], `Log ${input.username} in at ${otherEnv.base ?? ''} with aud ${otherEnv.audience}.`));
+    }
+    return verdict(findings, probes, describe(first), fixed('app-access', [otherEnv.base === undefined ? `the ${otherEnv.name} environment was not probed (give its login URL with --other-login)` : 'the user is not known in the other environment either', 'Salesforce gives this answer when the user never approved a self-authorize app, and also for a username it does not know: check the spelling'], ['user']));
+  }
+  if (candidates.includes('signature')) {
+    const certNote = input.certificate === undefined ? 'no certificate was given to compare the key with' : 'the key matches the certificate given, so the app holds another one';
+    return verdict(findings, probes, describe(first), fixed('signature', ['the assertion is well formed, RS256, and not expired', certNote], ['assertion']));
+  }
+  if (candidates.includes('expiry')) return verdict(findings, probes, describe(first), fixed('expiry', [findings.some((f) => f.id === 'clock-skew') ? 'the clocks differ (see clock-skew)' : 'exp is computed at signing; check the signing machine\'s clock']));
+  if (candidates.includes('transient')) {
+    const a = await probe('a retry', 'the same request again', {});
+    return verdict(findings, probes, describe(first), fixed('transient', a === undefined ? [] : [`a retry got ${describe(a)}`]));
+  }
+  const only = candidates[0];
+  if (only !== undefined) return verdict(findings, probes, describe(first), fixed(only, []));
+  return verdict(findings, probes, describe(first), { check: 'host', title: 'An answer sfjwt does not know', evidence: [`Salesforce answered ${describe(first)}`], fix: 'Compare with npx sfjwt explain <error>.', alternatives: [] });
+}
+
+function verdict(findings: DiagnosticFinding[], probes: Probe[], answer: string, rootCause: RootCause | null): DoctorReport {
+  const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (ORDER.get(a.check) ?? 99) - (ORDER.get(b.check) ?? 99));
+  return { ok: rootCause === null && answer.startsWith('200'), answer, rootCause, findings: sorted, probes };
+}
