@@ -60,7 +60,8 @@ export function parseTokenResponse(status: number, headers: Headers, text: strin
 
 export async function sendRequest(request: BuiltRequest, fetch: FetchLike): Promise<TokenAnswer> {
   const init: RequestInit = { method: request.method, headers: request.headers, redirect: 'manual' };
-  if (request.body !== undefined) init.body = request.body;
+  // A string body makes fetch add Content-Type: text/plain; bytes keep "no Content-Type" true to its word.
+  if (request.body !== undefined) init.body = Object.keys(request.headers).some((h) => h.toLowerCase() === 'content-type') ? request.body : new TextEncoder().encode(request.body);
   try {
     const res = await fetch(request.url, init);
     return parseTokenResponse(res.status, res.headers, await res.text());

@@ -19,7 +19,7 @@ export const TargetConfigSchema = z.strictObject({
   /** Where the token request goes: https://login.salesforce.com, https://test.salesforce.com or a My Domain. */
   loginUrl: Url,
   /** Other host roles of this org: test, my-domain, site, lightning (base URLs). */
-  hosts: z.strictObject({ test: Url.optional(), 'my-domain': Url.optional(), site: Url.optional(), lightning: Url.optional() }).default({}),
+  hosts: z.strictObject({ test: Url.optional(), 'my-domain': Url.optional(), 'sandbox-my-domain': Url.optional(), site: Url.optional(), lightning: Url.optional() }).default({}),
   /** `aud` for the baseline request; by default https://test.salesforce.com for a sandbox, else https://login.salesforce.com. */
   audience: z.string().min(1).optional(),
   /** A sandbox (the default audience is then test.salesforce.com); guessed from loginUrl when absent. */

@@ -28,7 +28,7 @@ function writeConfig(overrides: Record<string, unknown>): string {
       targets: {
         org: {
           loginUrl: mock.login,
-          hosts: { test: mock.test, 'my-domain': mock.myDomain['acme'] },
+          hosts: { test: mock.test, 'my-domain': mock.myDomain['acme'], 'sandbox-my-domain': mock.myDomain['acme-uat'] },
           consumerKey: { env: 'SFJWT_TEST_CONSUMER_KEY' },
           username: 'integration@acme.com',
           keyFile: 'server.key',
@@ -61,7 +61,7 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
       const s = catalogue().find((x) => x.id === r.scenario);
       if (s === undefined) throw new Error('unknown scenario');
       if (isNegative(s)) expect(r.verdict).toBe('skip');
-      if (s.mock !== undefined) expect(r.reason).toBe("needs the mock's state (knobs, forced outcomes or Setup changes)");
+      if (!s.runsOn.includes('real')) expect(r.reason).toBe('does not run on a real target');
       else if (isNegative(s)) expect(r.reason).toBe('a negative scenario (an expected failure): the target has not opted in with allowNegative');
     }
     const sent = report.results.filter((r) => r.verdict !== 'skip');
@@ -110,6 +110,15 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
   it('a scenario file cannot carry its own budget or opt-in', () => {
     expect(() => parseScenario({ ...catalogue()[0], budget: 1000 }, 'evil.json')).toThrow(/evil\.json is not a valid scenario:\n {2}\(the scenario\): Unrecognized key: "budget"/);
     expect(() => parseScenario({ ...catalogue()[0], realOrg: { safe: true, allowNegative: true } }, 'evil.json')).toThrow(/realOrg: Unrecognized key: "allowNegative"/);
+  });
+
+  it('a scenario that needs the mock\'s state is refused by a real target whatever its runsOn says', async () => {
+    const [config] = loadConfig(writeConfig({ allowNegative: true }));
+    if (config === undefined) throw new Error('no target');
+    const forced = parseScenario({ ...catalogue().find((s) => s.id === 'transient.unknown-error'), runsOn: ['real'] }, 'forced.json');
+    expect(await realTarget(config).prepare(forced)).toBe("needs the mock's state (knobs, forced outcomes or Setup changes)");
+    const unsafe = parseScenario({ ...catalogue().find((s) => s.id === 'user.frozen'), realOrg: { safe: false, needs: [] } }, 'unsafe.json');
+    expect(await realTarget(config).prepare(unsafe)).toBe('not safe to send to a real org');
   });
 
   it('config mistakes name the file and the field', () => {

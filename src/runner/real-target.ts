@@ -42,7 +42,10 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
   const sandbox = config.sandbox ?? /test\.salesforce\.com|\.sandbox\.my\.salesforce\.com/.test(config.loginUrl);
   let sent = 0;
   const failures = new Map<string, number>();
-  const base = (role: string): string | undefined => (role === 'login' ? config.loginUrl : config.hosts[role as keyof typeof config.hosts])?.replace(/\/+$/, '');
+  const base = (role: string, sandboxUser = false): string | undefined => {
+    const key = role === 'my-domain' && sandboxUser ? 'sandbox-my-domain' : role;
+    return (role === 'login' ? config.loginUrl : config.hosts[key as keyof typeof config.hosts])?.replace(/\/+$/, '');
+  };
   const real = (role: string): string | undefined => {
     if (role === 'login') return 'https://login.salesforce.com';
     if (role === 'test') return 'https://test.salesforce.com';
@@ -58,9 +61,13 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
       const user = username(s.as.user);
       if (user === undefined) return { skip: `needs a user for the role "${s.as.user}" (users.${s.as.user} in the config)` };
       if (s.as.app !== 'default') return { skip: `needs the ${s.as.app} app, which the config does not describe` };
-      if (base(s.as.host) === undefined) return { skip: `needs the host "${s.as.host}" (hosts.${s.as.host} in the config)` };
-      const natural = s.as.host === 'login' ? (config.audience ?? (sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com')) : real(s.as.host === 'my-domain' || s.as.host === 'lightning' ? (sandbox ? 'test' : 'login') : s.as.host);
-      const audience = s.as.audience === undefined ? natural : real(s.as.audience);
+      // The sandbox user role lives in a sandbox even when the target's login URL is production.
+      const userSandbox = sandbox || s.as.user === 'sandbox';
+      const hostUrl = (role: string) => base(role, userSandbox);
+      const realUrl = (role: string) => (role === 'my-domain' ? hostUrl(role) : real(role));
+      if (hostUrl(s.as.host) === undefined) return { skip: `needs the host "${s.as.host}" (hosts.${s.as.host === 'my-domain' && userSandbox ? 'sandbox-my-domain' : s.as.host} in the config)` };
+      const natural = s.as.host === 'login' ? (config.audience ?? (sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com')) : real(s.as.host === 'my-domain' || s.as.host === 'lightning' ? (userSandbox ? 'test' : 'login') : s.as.host);
+      const audience = s.as.audience === undefined ? natural : realUrl(s.as.audience);
       if (audience === undefined) return { skip: `needs the host "${s.as.audience ?? ''}" for aud` };
       return {
         consumerKey: config.consumerKey,
@@ -68,8 +75,8 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
         appName: config.appName,
         username: user,
         privateKey: key,
-        hostUrl: base,
-        realUrl: real,
+        hostUrl,
+        realUrl,
         usernameOf: username,
         host: s.as.host,
         audience,
@@ -80,9 +87,11 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
       if (s.mock !== undefined) return 'needs the mock\'s state (knobs, forced outcomes or Setup changes)';
       if (!s.realOrg.safe) return 'not safe to send to a real org';
       if (isNegative(s) && !config.allowNegative) return 'a negative scenario (an expected failure): the target has not opted in with allowNegative';
+      return undefined;
+    },
+    async admit(s, user) {
       if (sent >= config.budget) return `the request budget of ${config.budget} for this run is used up`;
-      const user = username(s.as.user);
-      if (user !== undefined && isNegative(s) && (failures.get(user) ?? 0) >= config.maxFailuresPerUser) return `${config.maxFailuresPerUser} failed logins for ${user} in this run already`;
+      if (isNegative(s) && (failures.get(user) ?? 0) >= config.maxFailuresPerUser) return `${config.maxFailuresPerUser} failed logins for ${user} in this run already`;
       sent += 1;
       if (sent > 1 && config.delayMs > 0) await wait(config.delayMs);
       return undefined;

@@ -18,6 +18,8 @@ export interface Answer {
   error?: string;
   error_description?: string;
   body: 'json' | 'html' | 'text' | 'none';
+  /** A 200 carried an access_token (the token itself is never kept). */
+  hasToken?: boolean;
   networkError?: string;
 }
 
@@ -38,6 +40,11 @@ export interface ScenarioResult {
   /** The mock's whole trace (already redacted by the mock). */
   trace?: Trace;
   durationMs: number;
+  /** Copied from the scenario so a report explains itself without the catalogue at hand. */
+  explanation: string;
+  fix: string;
+  references: string[];
+  confidence: Scenario['confidence'];
 }
 
 function toAnswer(a: TokenAnswer): Answer {
@@ -45,6 +52,7 @@ function toAnswer(a: TokenAnswer): Answer {
   if (a.error !== undefined) out.error = a.error;
   if (a.errorDescription !== undefined) out.error_description = a.errorDescription;
   if (a.networkError !== undefined) out.networkError = a.networkError;
+  if (a.status === 200) out.hasToken = a.accessToken !== undefined;
   return out;
 }
 
@@ -55,6 +63,7 @@ export function compare(expected: Scenario['expect'], actual: Answer, decidedBy:
   else if (actual.status !== expected.status) out.push(`status ${actual.status}, expected ${expected.status}`);
   if (expected.error !== undefined && actual.error !== expected.error) out.push(`error ${JSON.stringify(actual.error ?? null)}, expected ${JSON.stringify(expected.error)}`);
   if (expected.error_description !== undefined && actual.error_description !== expected.error_description) out.push(`error_description ${JSON.stringify(actual.error_description ?? null)}, expected ${JSON.stringify(expected.error_description)}`);
+  if (expected.status === 200 && actual.status === 200 && actual.hasToken !== true) out.push('a 200 without an access_token');
   if (expected.status !== 200 && expected.body !== 'json' && actual.body !== expected.body && actual.networkError === undefined) out.push(`a ${actual.body} body, expected ${expected.body}`);
   if (checkDecider && decidedBy !== expected.decidedBy) out.push(`decided by ${decidedBy === undefined ? 'no trace' : String(decidedBy)}, expected ${String(expected.decidedBy)}`);
   return out;
@@ -62,7 +71,19 @@ export function compare(expected: Scenario['expect'], actual: Answer, decidedBy:
 
 export async function runScenario(scenario: Scenario, target: Target): Promise<ScenarioResult> {
   const started = performance.now();
-  const base = { scenario: scenario.id, title: scenario.title, level: scenario.level, tags: scenario.tags, target: target.name, targetKind: target.kind, expected: scenario.expect };
+  const base = {
+    scenario: scenario.id,
+    title: scenario.title,
+    level: scenario.level,
+    tags: scenario.tags,
+    target: target.name,
+    targetKind: target.kind,
+    expected: scenario.expect,
+    explanation: scenario.explanation,
+    fix: scenario.fix,
+    references: scenario.references,
+    confidence: scenario.confidence,
+  };
   const skip = (reason: string): ScenarioResult => ({ ...base, verdict: 'skip', reason, durationMs: performance.now() - started });
   if (!scenario.runsOn.includes(target.kind)) return skip(`does not run on a ${target.kind} target`);
   const prepared = await target.prepare(scenario);
@@ -76,6 +97,9 @@ export async function runScenario(scenario: Scenario, target: Target): Promise<S
     if (error instanceof UnresolvedValueError) return skip(error.message);
     throw error;
   }
+  // Only a request that will really be sent counts against a real org's budget.
+  const refused = await target.admit?.(scenario, ctx.username);
+  if (refused !== undefined) return skip(refused);
   const answer = await sendRequest(request, target.fetch);
   await target.after?.(scenario, answer, ctx.username);
   const trace = target.trace(answer);

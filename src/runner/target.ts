@@ -19,6 +19,8 @@ export interface Target {
   context(scenario: Scenario): RequestContext | { skip: string };
   /** Puts the target in the state the scenario needs; returns a reason to skip, if any. */
   prepare(scenario: Scenario): Promise<string | undefined>;
+  /** Once the request is built, whether it may be sent (a real org's budget and opt-in); a reason to skip if not. */
+  admit?(scenario: Scenario, username: string): Promise<string | undefined>;
   /** After an answer: what the mock's trace says (mock targets only). */
   trace(answer: TokenAnswer): Trace | undefined;
   /** Called after each answer (real targets count failures and apply their delay). */
