@@ -32,7 +32,24 @@ export interface StartMockOrgOptions extends Omit<MockOrgOptions, 'world'> {
   tls?: boolean;
   /** Folder for the local CA and the default world's keys (default .sfjwt or SFJWT_HOME). */
   stateDir?: string;
+  /** Limits that keep hostile or broken clients from holding the server. */
+  limits?: Partial<ServerLimits>;
 }
+
+export interface ServerLimits {
+  /** A client must send its headers within this time (slow-header attacks). */
+  headersTimeoutMs: number;
+  /** A whole request must arrive within this time (slow bodies). */
+  requestTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Connections one listener holds at once; more are refused. */
+  maxConnections: number;
+  /** Largest request head (Node answers 431 past it). */
+  maxHeaderBytes: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 10_000, maxHeaderBytes: 16_384 };
 
 export interface StartedMockOrg extends AsyncDisposable {
   org: MockOrg;
@@ -89,6 +106,7 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
       return port === undefined ? [] : [`${scheme}://${urlHost}:${port}`, `${scheme}://localhost:${port}`];
     },
   };
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const servers: Server[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const listenerFor = (ownHost: string) => {
@@ -112,7 +130,11 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   try {
     for (const [i, name] of hostNames.entries()) {
       const listener = listenerFor(name);
-      const server = tls === undefined ? createHttpServer(listener) : createHttpsServer({ key: tls.key, cert: tls.cert }, listener);
+      // Node checks the two timeouts on an interval; a short limit needs a short interval to bite.
+      const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)));
+      const serverOptions = { maxHeaderSize: limits.maxHeaderBytes, requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs, connectionsCheckingInterval };
+      const server = tls === undefined ? createHttpServer(serverOptions, listener) : createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert }, listener);
+      server.maxConnections = limits.maxConnections;
       server.on('connection', (socket) => {
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
