@@ -139,9 +139,10 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
       });
-      // Malformed HTTP never reaches the core: answer 400 and close, as node's default does, without a crash.
-      server.on('clientError', (_err, socket) => {
-        if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      // Malformed HTTP never reaches the core: answer and close, as node's default does, without a crash.
+      server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+        const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+        if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
         else socket.destroy();
       });
       servers.push(server);

@@ -1,0 +1,93 @@
+/**
+ * Limits that keep the mock up whatever clients do: a slow client that never finishes its headers is
+ * cut off, an oversized request head gets 431, connections past the limit are refused while the
+ * server keeps serving, the journal and Login History stay bounded, and under concurrent load no
+ * request is lost (the journal counts exactly what was sent).
+ */
+import { mkdtempSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockOrg, type StartedMockOrg } from './adapters/node-server.ts';
+import { frozenClock } from './core/clock.ts';
+import { JWT_GRANT, NOW, goodClaims, signAssertion, testWorld } from './testing/fixtures.ts';
+
+let mock: StartedMockOrg;
+let good = '';
+const port = () => Number(new URL(mock.login).port);
+
+beforeAll(async () => {
+  mock = await startMockOrg({
+    world: testWorld(),
+    tls: false,
+    clock: frozenClock(NOW),
+    stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-limits-')),
+    knobs: { requireTls: false, loginRatePerHour: null, journalSize: 50 },
+    limits: { headersTimeoutMs: 300, requestTimeoutMs: 600, maxConnections: 20 },
+  });
+  good = new URLSearchParams({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(mock.org.index.world) }) }).toString();
+});
+afterAll(async () => mock.close());
+
+const post = (body: string) => fetch(`${mock.login}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+
+function raw(text: string): Promise<{ socket: Socket; data: () => string; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port(), '127.0.0.1', () => {
+      socket.write(text);
+      resolve({ socket, data: () => chunks.join(''), closed });
+    });
+    const chunks: string[] = [];
+    socket.on('data', (c) => chunks.push(c.toString('latin1')));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    socket.once('error', reject);
+  });
+}
+
+describe('server limits', () => {
+  it('a client that never finishes its headers is cut off; the server keeps serving', async () => {
+    const slow = await raw('POST /services/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n');
+    await slow.closed;
+    expect(slow.data()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect((await post(good)).status).toBe(200);
+  });
+
+  it('an oversized request head gets 431', async () => {
+    const big = await raw(`GET /services/data/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    await big.closed;
+    expect(big.data()).toMatch(/^HTTP\/1\.1 431 /);
+    expect((await post(good)).status).toBe(200);
+  });
+
+  it('connections past the limit are refused, and the server serves again once they go', async () => {
+    const held = await Promise.all(Array.from({ length: 40 }, () => raw('')));
+    const closedEarly = await Promise.all(held.map((h) => Promise.race([h.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 100))])));
+    expect(closedEarly.filter(Boolean).length).toBeGreaterThanOrEqual(20);
+    for (const h of held) h.socket.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await post(good)).status).toBe(200);
+  });
+
+  it('under concurrent load every request is answered and journaled; the journal stays bounded', async () => {
+    mock.org.reset();
+    const N = 400;
+    // Ten keep-alive connections, under the listener's limit of twenty.
+    const dispatcher = new Agent({ connections: 10 });
+    const send = async (body: string) => {
+      const res = await request(`${mock.login}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body, dispatcher });
+      await res.body.text();
+      return res.statusCode;
+    };
+    const statuses = await Promise.all(Array.from({ length: N }, (_, i) => send(i % 4 === 0 ? 'grant_type=x' : good)));
+    await dispatcher.close();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(N - N / 4);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(N / 4);
+    expect(mock.org.journal.total).toBe(N);
+    expect(mock.org.journal.size).toBe(50);
+    const user = mock.org.index.userByUsername('integration@acme.com');
+    expect(mock.org.loginHistory.forUser(user?.id ?? '').length).toBe(200);
+  });
+});
