@@ -46,7 +46,11 @@ function zodIssues(error: z.ZodError, input: unknown): WorldIssue[] {
       };
     }
     const got = valueAt(input, issue.path);
-    return { path: formatPath(issue.path), message: `${issue.message}, got ${describeValue(got)}` };
+    // A secret is never echoed, not even in part: say only what kind of value arrived.
+    const secret = issue.path.some((k) => k === 'consumerSecret');
+    const kind = typeof got === 'string' ? `a ${got.length}-character string` : Array.isArray(got) ? 'a list' : got === null ? 'null' : typeof got === 'object' ? 'an object' : `a ${typeof got}`;
+    const shown = secret ? `${kind} (not shown: a secret)` : describeValue(got);
+    return { path: formatPath(issue.path), message: `${issue.message}, got ${shown}` };
   });
 }
 
