@@ -4,6 +4,8 @@
  */
 import { formatError, SfjwtError, UsageError } from '../errors.ts';
 import { doctor, doctorSpec } from './doctor.ts';
+import { explain, explainSpec } from './explain.ts';
+import { inspect, inspectSpec } from './inspect.ts';
 import { keys, keysSpec } from './keys.ts';
 import { run, runSpec } from './run.ts';
 import { scenarios, scenariosSpec } from './scenarios.ts';
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   world: { summary: worldSpec.summary, run: world },
   keys: { summary: keysSpec.summary, run: keys },
   doctor: { summary: doctorSpec.summary, run: doctor },
+  explain: { summary: explainSpec.summary, run: explain },
+  inspect: { summary: inspectSpec.summary, run: inspect },
 };
 
 function usage(): string {

@@ -1,0 +1,79 @@
+/**
+ * `sfjwt inspect`: decodes and lints an assertion (given as an argument or on standard input, bare
+ * or inside a form body), optionally verifies its signature against the app's certificate, and
+ * never prints the signature or the whole JWT back. Exit code 0: no errors; 1: errors; 2: usage.
+ */
+import { readFileSync } from 'node:fs';
+import { extractAssertion, hostName, inspectAssertion } from '../diagnose/inspect.ts';
+import { countBySeverity, renderInspection } from '../diagnose/inspect-render.ts';
+import { ResourceError, UsageError } from '../errors.ts';
+import { loadCertificate } from '../keys/certificate.ts';
+import { colours, parse, type CommandSpec } from './args.ts';
+
+export const inspectSpec = {
+  name: 'inspect',
+  summary: 'Decode and lint an assertion the way Salesforce reads it; verify its signature with --cert',
+  usage: 'npx sfjwt inspect <JWT | -> [--cert FILE] [--host HOST] [--json]',
+  options: {
+    cert: { type: 'string' },
+    host: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  allowPositionals: true,
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+
+const HELP = `${inspectSpec.usage}
+
+${inspectSpec.summary}.
+  JWT            the assertion (header.payload.signature), or "assertion=<JWT>", or a whole form body
+  -              read it from standard input (e.g. pbpaste | npx sfjwt inspect -)
+  --cert FILE    the certificate uploaded to the connected app: verifies the RS256 signature with it
+  --host HOST    the host it is posted to (login.salesforce.com, test.salesforce.com, a My Domain),
+                 to check aud against it
+  --json         {header, payload, findings, signature: {bytes, verified?}}
+
+The signature and the whole JWT are never printed: the signature shows as its length only.
+Exit code 0: no errors; 1: errors found; 2: usage errors.`;
+
+async function readStdin(): Promise<string> {
+  // On a terminal, nothing arrives until end of input: say how to end it rather than seem to hang.
+  if (process.stdin.isTTY === true) process.stderr.write('Paste the JWT, then press Ctrl-D (Ctrl-Z Enter on Windows).\n');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function readCert(path: string) {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (cause) {
+    throw new ResourceError(`cannot read the certificate file ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Give the certificate uploaded to the connected app (server.crt).'], cause });
+  }
+  return { info: loadCertificate(data, path), source: path };
+}
+
+export async function inspect(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(inspectSpec, argv);
+  if (values.help === true) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (positionals.length === 0) throw new UsageError('inspect needs a JWT, or - to read it from standard input', { actions: [`Usage: ${inspectSpec.usage}`] });
+  if (positionals.length > 1) throw new UsageError(`inspect takes one JWT, got ${positionals.length} arguments`, { actions: ['Quote the JWT, or pipe it in with -.', `Usage: ${inspectSpec.usage}`] });
+  const given = positionals[0] === '-' ? await readStdin() : (positionals[0] ?? '');
+  const jwt = extractAssertion(given);
+  if (jwt === '') throw new UsageError(positionals[0] === '-' ? 'no JWT on standard input' : 'the JWT given is empty', { actions: [`Usage: ${inspectSpec.usage}`] });
+  const hostOption = values.host as string | undefined;
+  const host = hostOption === undefined ? undefined : hostName(hostOption);
+  if (hostOption !== undefined && host === undefined) throw new UsageError(`--host takes a host name or URL, got "${hostOption}"`, { actions: ['For example --host login.salesforce.com or --host https://acme.my.salesforce.com.'] });
+  const certificate = values.cert === undefined ? undefined : readCert(values.cert as string);
+  const result = inspectAssertion({ jwt, now: Date.now(), host, certificate });
+  if (values.json === true) {
+    const { header, payload, findings, signature } = result;
+    process.stdout.write(`${JSON.stringify({ header, payload, findings, signature })}\n`);
+  } else {
+    process.stdout.write(`${renderInspection(result, colours())}\n`);
+  }
+  if (countBySeverity(result).error > 0) process.exitCode = 1;
+}

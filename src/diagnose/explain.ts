@@ -1,0 +1,109 @@
+/**
+ * `explain`: one question, one structured answer, from the sources of truth and nothing else — the
+ * mock's outcomes and ordered checks, the scenario catalogue and the doctor's probes. A query is a
+ * Salesforce answer (error code, error_description, a pasted body; see explain-match.ts), a scenario
+ * id or a check id. Pure: no I/O beyond the catalogue the loader reads once; undefined when the query
+ * names nothing known, and `explainSuggestions` then offers what is close.
+ */
+import { CHECKS } from '../../mock-server/core/check-catalogue.ts';
+import type { Level } from '../../mock-server/core/check.ts';
+import type { Confidence } from '../../mock-server/core/knobs.ts';
+import { OUTCOMES, type OutcomeName } from '../../mock-server/core/outcomes.ts';
+import { catalogue } from '../../scenarios/load.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
+import { explainAnswer, knobsFor, scenarioMatches, wireAnswers, type AnswerInfo, type KnobRef, type ScenarioRef } from './explain-answers.ts';
+import { FORCED_CAUSE } from './explain-knowledge.ts';
+import { matchAnswers, normalise, suggest } from './explain-match.ts';
+
+export interface AnswerExplanation {
+  kind: 'answer';
+  query: string;
+  answers: AnswerInfo[];
+}
+
+export interface ScenarioExplanation {
+  kind: 'scenario';
+  id: string;
+  title: string;
+  level: Level;
+  tags: string[];
+  as: Scenario['as'];
+  mistakes: Scenario['mistakes'];
+  expect: { status: number; error: string | null; description: string | null };
+  decidedBy: { check: string; title: string; description: string } | null;
+  explanation: string;
+  fix: string;
+  references: string[];
+  confidence: Confidence;
+}
+
+export interface CheckOutcome { name: OutcomeName; status: number; error: string | null; description: string | null; loginHistory: string | null; confidence: Confidence; knobs: KnobRef[] }
+
+export interface CheckExplanation {
+  kind: 'check';
+  id: string;
+  title: string;
+  description: string;
+  level: Level;
+  confidence: Confidence;
+  /** 1-based place in the order Salesforce checks, and how many checks there are. */
+  position: { index: number; of: number };
+  outcomes: CheckOutcome[];
+  scenarios: (ScenarioRef & { expect: ScenarioExplanation['expect'] })[];
+}
+
+export type Explanation = AnswerExplanation | ScenarioExplanation | CheckExplanation;
+
+const expectOf = (s: Scenario) => ({ status: s.expect.status, error: s.expect.error ?? null, description: s.expect.error_description ?? null });
+
+function explainScenario(s: Scenario): ScenarioExplanation {
+  const id = s.expect.decidedBy;
+  const check = id === null ? undefined : CHECKS.find((c) => c.id === id);
+  const decidedBy = id === null ? null : { check: id, title: check?.title ?? FORCED_CAUSE.title, description: check?.description ?? FORCED_CAUSE.description };
+  return { kind: 'scenario', id: s.id, title: s.title, level: s.level, tags: s.tags, as: s.as, mistakes: s.mistakes, expect: expectOf(s), decidedBy, explanation: s.explanation, fix: s.fix, references: s.references, confidence: s.confidence };
+}
+
+function explainCheck(index: number): CheckExplanation {
+  const check = CHECKS[index];
+  if (check === undefined) throw new RangeError(`no check at ${index}`);
+  const outcomes = check.outcomes.map((name): CheckOutcome => {
+    const o: { status: number; confidence: Confidence; loginHistory?: string; error?: string; description?: string } = OUTCOMES[name];
+    const wire = { error: o.error ?? null, description: o.description ?? null };
+    return { name, status: o.status, ...wire, loginHistory: o.loginHistory ?? null, confidence: o.confidence, knobs: knobsFor(check.id, wire) };
+  });
+  const scenarios = catalogue().filter((s) => s.expect.decidedBy === check.id).map((s) => ({ id: s.id, title: s.title, explanation: s.explanation, fix: s.fix, confidence: s.confidence, expect: expectOf(s) }));
+  return { kind: 'check', id: check.id, title: check.title, description: check.description, level: check.level, confidence: check.confidence, position: { index: index + 1, of: CHECKS.length }, outcomes, scenarios };
+}
+
+export function explain(query: string): Explanation | undefined {
+  const q = normalise(query);
+  if (q === '') return undefined;
+  const scenario = catalogue().find((s) => s.id === q);
+  if (scenario !== undefined) return explainScenario(scenario);
+  const index = CHECKS.findIndex((c) => c.id === q);
+  if (index >= 0) return explainCheck(index);
+  const answers = matchAnswers(query, wireAnswers());
+  return answers.length === 0 ? undefined : { kind: 'answer', query: query.trim(), answers: answers.map(explainAnswer) };
+}
+
+/** Everything explain knows by name: error codes, descriptions, scenario ids, check ids. */
+export function explainable(): { errors: string[]; descriptions: string[]; scenarios: string[]; checks: string[] } {
+  const answers = wireAnswers();
+  return {
+    errors: [...new Set(answers.flatMap((a) => (a.error === null ? [] : [a.error])))],
+    descriptions: answers.flatMap((a) => (a.description === null ? [] : [a.description])),
+    scenarios: catalogue().map((s) => s.id),
+    checks: CHECKS.map((c) => c.id),
+  };
+}
+
+/** What is close to a query explain does not know. */
+export function explainSuggestions(query: string): string[] {
+  const known = explainable();
+  return suggest(query, [...known.errors, ...known.descriptions, ...known.checks, ...known.scenarios]);
+}
+
+/** The scenarios that expect an answer (exported for tests and reports). */
+export function scenariosExpecting(answer: Pick<AnswerInfo, 'status' | 'error' | 'description'>): string[] {
+  return catalogue().filter((s) => scenarioMatches(s, answer)).map((s) => s.id);
+}
