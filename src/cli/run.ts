@@ -12,13 +12,13 @@ import { httpsTarget, mswTarget } from '../runner/mock-target.ts';
 import { realTarget } from '../runner/real-target.ts';
 import { runCatalogue, type RunReport, type ScenarioResult } from '../runner/run.ts';
 import type { Target } from '../runner/target.ts';
-import { writeRunReport } from '../report/write.ts';
+import { isReportFormat, REPORT_FORMATS, RENDERERS, writeRunReport, type ReportFormat } from '../report/write.ts';
 import { colours, interactive, intOption, parse, table, type CommandSpec } from './args.ts';
 
 export const runSpec = {
   name: 'run',
   summary: 'Run the scenario catalogue against the mock and real orgs, and write a run report',
-  usage: 'npx sfjwt run [--target mock|mock-msw|mock-https|NAME|env …] [--scenario ID …] [--tag T …] [--config FILE] [--seed N] [--out DIR] [--json]',
+  usage: 'npx sfjwt run [--target mock|mock-msw|mock-https|NAME|env …] [--scenario ID …] [--tag T …] [--config FILE] [--seed N] [--out DIR] [--report json,md,html,junit] [--json]',
   options: {
     target: { type: 'string', multiple: true },
     scenario: { type: 'string', multiple: true },
@@ -26,6 +26,7 @@ export const runSpec = {
     config: { type: 'string' },
     seed: { type: 'string' },
     out: { type: 'string' },
+    report: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>;
@@ -41,9 +42,29 @@ ${runSpec.summary}.
   --config FILE   real-org targets (default sfjwt.config.json when it exists)
   --seed N        recorded in the report (the mock's tokens are random otherwise)
   --out DIR       where reports go (default reports/)
+  --report F,…    which reports to write: json (run.json), md (run.md, for a CI step summary or a
+                  pull-request comment), html (run.html, one self-contained page), junit (junit.xml);
+                  comma-separated or repeated (default all four)
   --json          print the run report as JSON instead of the table
 
 Exit code 0: every scenario got its expected answer; 1: some did not; 2: usage or config errors.`;
+
+/** `--report json,md` (repeatable, comma-separated) as formats; all of them when not given. */
+export function reportFormats(values: readonly string[] | undefined): ReportFormat[] {
+  if (values === undefined) return [...REPORT_FORMATS];
+  const asked = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const unknown = asked.filter((v) => !isReportFormat(v));
+  if (unknown.length > 0 || asked.length === 0) {
+    throw new UsageError(asked.length === 0 ? '--report needs at least one format' : `unknown report format ${unknown.map((u) => `"${u}"`).join(', ')}`, { actions: [`Formats: ${REPORT_FORMATS.join(', ')} (e.g. --report md,junit).`] });
+  }
+  return REPORT_FORMATS.filter((f) => asked.includes(f));
+}
+
+/** Where a person should look first: the page when it was written, else the first file. */
+export function mainReportFile(runDir: string, formats: readonly ReportFormat[]): string {
+  const first = formats.includes('html') ? 'html' : formats[0] ?? 'json';
+  return `${runDir}/${RENDERERS[first].file}`;
+}
 
 export function selectScenarios(all: readonly Scenario[], ids: readonly string[], tags: readonly string[]): Scenario[] {
   const unknown = ids.filter((id) => !all.some((s) => s.id === id));
@@ -93,12 +114,13 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   const seed = intOption(values.seed as string | undefined, 'seed', { min: 0, max: 2 ** 31 - 1 });
+  const formats = reportFormats(values.report as string[] | undefined);
   const scenarios = selectScenarios(catalogue(), (values.scenario as string[] | undefined) ?? [], (values.tag as string[] | undefined) ?? []);
   if (scenarios.length === 0) throw new UsageError('no scenario matches the --tag given', { actions: ['npx sfjwt scenarios lists ids and tags.'] });
   const report = await executeRun(scenarios, (values.target as string[] | undefined) ?? [], values.config as string | undefined, seed, values.json !== true && interactive(process.stderr));
-  const { runDir } = writeRunReport(report, (values.out as string | undefined) ?? 'reports');
+  const { runDir } = writeRunReport(report, (values.out as string | undefined) ?? 'reports', formats);
   if (values.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(`${summaryTable(report)}\nreport: ${runDir}/run.json\n`);
+  else process.stdout.write(`${summaryTable(report)}\nreport: ${mainReportFile(runDir, formats)}\n`);
   if (report.summary.fail + report.summary.divergence > 0) process.exitCode = 1;
 }
 

@@ -5,9 +5,9 @@
  * did not get its expected answer.
  */
 import { catalogue } from '../../scenarios/load.ts';
-import { writeRunReport } from '../report/write.ts';
+import { REPORT_FORMATS, writeRunReport } from '../report/write.ts';
 import { interactive, parse, type CommandSpec } from './args.ts';
-import { executeRun, summaryTable } from './run.ts';
+import { executeRun, mainReportFile, summaryTable } from './run.ts';
 
 export const startSpec = {
   name: 'start',
@@ -23,8 +23,8 @@ export async function start(argv: string[]): Promise<void> {
     return;
   }
   const report = await executeRun(catalogue(), ['mock'], undefined, undefined, values.json !== true && interactive(process.stderr));
-  const { runDir } = writeRunReport(report, (values.out as string | undefined) ?? 'reports');
+  const { runDir } = writeRunReport(report, (values.out as string | undefined) ?? 'reports', REPORT_FORMATS);
   if (values.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(`${summaryTable(report)}\nreport: ${runDir}/run.json\n`);
+  else process.stdout.write(`${summaryTable(report)}\nreport: ${mainReportFile(runDir, REPORT_FORMATS)}\n`);
   if (report.summary.fail + report.summary.divergence > 0) process.exitCode = 1;
 }
