@@ -72,15 +72,17 @@ export function selectScenarios(all: readonly Scenario[], ids: readonly string[]
   return all.filter((s) => (ids.length === 0 || ids.includes(s.id)) && (tags.length === 0 || tags.some((t) => s.tags.includes(t))));
 }
 
-export async function openTargets(names: readonly string[], configFile: string | undefined): Promise<Target[]> {
+export async function openTargets(names: readonly string[], configFile: string | undefined, seed?: number): Promise<Target[]> {
   const wanted = names.length === 0 ? ['mock'] : names;
   const configPath = configFile ?? (existsSync('sfjwt.config.json') ? 'sfjwt.config.json' : undefined);
   const configured = configPath === undefined ? [] : loadConfig(configPath);
   const targets: Target[] = [];
   try {
     for (const name of wanted) {
-      if (name === 'mock' || name === 'mock-msw') targets.push(mswTarget());
-      if (name === 'mock' || name === 'mock-https') targets.push(await httpsTarget());
+      // A seed makes the mock's tokens and cookies replayable; it goes into the report too.
+      const setup = seed === undefined ? {} : { seed };
+      if (name === 'mock' || name === 'mock-msw') targets.push(mswTarget(setup));
+      if (name === 'mock' || name === 'mock-https') targets.push(await httpsTarget(setup));
       if (name.startsWith('mock')) continue;
       const config = name === 'env' ? targetFromEnv() : configured.find((c) => c.name === name);
       if (config === undefined) {
@@ -125,7 +127,7 @@ export async function run(argv: string[]): Promise<void> {
 }
 
 export async function executeRun(scenarios: readonly Scenario[], targetNames: readonly string[], configFile: string | undefined, seed: number | undefined, progress: boolean): Promise<RunReport> {
-  const targets = await openTargets(targetNames, configFile);
+  const targets = await openTargets(targetNames, configFile, seed);
   try {
     return await runCatalogue(scenarios, targets, {
       seed: seed ?? null,

@@ -131,6 +131,8 @@ function mockTarget(name: string, kind: 'mock-msw' | 'mock-https', o: MockTarget
 }
 
 export interface MockTargetSetup {
+  /** Seeds the mock's tokens and cookies. */
+  seed?: number;
   world?: World;
   privateKeyPem?: string;
   clock?: Clock;
@@ -147,7 +149,7 @@ function resolveWorld(setup: MockTargetSetup): { world: World; privateKeyPem: st
 export function mswTarget(setup: MockTargetSetup = {}): Target {
   const { world, privateKeyPem } = resolveWorld(setup);
   const clock = setup.clock ?? systemClock;
-  const org = new MockOrg({ world, clock });
+  const org = new MockOrg({ world, clock, ...(setup.seed === undefined ? {} : { seed: setup.seed }) });
   const server = setupServer(...salesforceHandlers(org));
   server.listen({ onUnhandledRequest: 'bypass' });
   // Only the world's hosts are ever fetched: a request msw would not intercept must not reach the network.
@@ -163,6 +165,6 @@ export function mswTarget(setup: MockTargetSetup = {}): Target {
 export async function httpsTarget(setup: MockTargetSetup = {}): Promise<Target> {
   const { world, privateKeyPem } = resolveWorld(setup);
   const clock = setup.clock ?? systemClock;
-  const started = await startMockOrg({ world, clock, ...(setup.stateDir === undefined ? {} : { stateDir: setup.stateDir }) });
+  const started = await startMockOrg({ world, clock, ...(setup.seed === undefined ? {} : { seed: setup.seed }), ...(setup.stateDir === undefined ? {} : { stateDir: setup.stateDir }) });
   return mockTarget('mock (HTTPS)', 'mock-https', { org: started.org, privateKeyPem, baseUrl: (h) => started.hosts[h] ?? '', fetch: fetchTrusting(started.caPem), clock }, () => started.close());
 }
