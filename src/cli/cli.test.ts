@@ -56,6 +56,32 @@ describe('sfjwt CLI', () => {
     expect(again.stderr).toContain('sfjwt: not overwriting');
   });
 
+  it('a port in use, a broken config and an unreadable key: exit 2 with the file or port named', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const busy = run(['serve', '--http', '--port', String(port)]);
+      expect(busy.code).toBe(2);
+      expect(busy.stderr.split('\n')[0]).toBe(`sfjwt: port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+    const config = join(home, 'sfjwt.config.json');
+    writeFileSync(config, '{"targets":{"org":{"loginUrl":"https://127.0.0.1:1","consumerKey":"k","username":"u","keyFile":"missing.key","passphrase":"p4ss"}}}');
+    const noKey = run(['run', '--config', config, '--target', 'org']);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain(`sfjwt: target "org": cannot read the key file ${join(home, 'missing.key')}: ENOENT`);
+    expect(noKey.stderr).not.toContain('p4ss');
+    writeFileSync(config, '{"targets":{"org":{"loginUrl":"nope"}}}');
+    const broken = run(['run', '--config', config, '--target', 'org']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`sfjwt: ${config} is not a valid sfjwt config:`);
+    expect(broken.stderr).toContain('targets.org.loginUrl: expected a URL such as https://login.salesforce.com');
+    expect(broken.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('--help lists the commands, each command has --help', () => {
     const r = run(['--help']);
     expect(r.code).toBe(0);
