@@ -4,7 +4,7 @@
  * training page can show what each one produced. The correct request is this with no mistakes.
  */
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { JWT_BEARER_GRANT } from './assertion.ts';
+import { buildClaims, JWT_BEARER_GRANT } from './assertion.ts';
 import type { Mistake, SymbolicValue } from './mistakes.ts';
 
 export const TOKEN_PATH = '/services/oauth2/token';
@@ -88,7 +88,7 @@ function applyObject(target: Record<string, unknown>, m: { rename?: Record<strin
 }
 
 export function buildClaimsStep(ctx: RequestContext, mistakes: readonly Mistake[]): Record<string, unknown> {
-  let claims: Record<string, unknown> = { iss: ctx.consumerKey, sub: ctx.username, aud: ctx.audience, exp: Math.floor(ctx.now / 1000) + 180 };
+  let claims = buildClaims({ consumerKey: ctx.consumerKey, username: ctx.username, audience: ctx.audience, now: ctx.now });
   for (const m of mistakes) if (m.at === 'claims') claims = applyObject(claims, m, ctx);
   return claims;
 }
