@@ -1,4 +1,5 @@
 export { salesforceHandlers, type MswOptions } from './adapters/msw.ts';
+export { DEFAULT_MOCK_IMAGE, SalesforceMockContainer, type ServeDescription, type StartedSalesforceMock } from './adapters/container.ts';
 export { startMockOrg, type StartedMockOrg, type StartMockOrgOptions } from './adapters/node-server.ts';
 export { serverTls, SALESFORCE_DNS_NAMES } from './adapters/local-ca.ts';
 export { ADMIN_PREFIX } from './core/admin.ts';

@@ -376,6 +376,28 @@ describe('setup actions', () => {
     await expectToken(await token({ exp: NOW_S + 600 + 180 }));
   });
 
+  it('record-logins counts earlier logins of the hour: with loginRatePerHour 2, two recorded leave none', async () => {
+    await adminOk('PATCH', '/knobs', { loginRatePerHour: 2 });
+    expect(await adminOk('POST', '/setup/record-logins', { username: 'integration@acme.com', count: 1 })).toEqual({ ok: true, username: 'integration@acme.com', recentSuccesses: 1 });
+    await expectToken(await token());
+    expect(await adminOk('POST', '/setup/record-logins', { username: 'integration@acme.com', count: 5 })).toEqual({ ok: true, username: 'integration@acme.com', recentSuccesses: 2 });
+    const limited = await token();
+    expectError(limited, err('invalid_grant', 'login rate exceeded'));
+    expect(await adminOk('GET', `/traces/${traceId(limited)}`)).toMatchObject({ decidedBy: 'rate-limit' });
+    // An hour later the recorded logins no longer count.
+    clock.advance(3_600_000);
+    await expectToken(await token({ exp: NOW_S + 3_600 + 180 }));
+  });
+
+  it.each([
+    ['a count of 0', { username: 'integration@acme.com', count: 0 }, 400],
+    ['a count that is not whole', { username: 'integration@acme.com', count: 1.5 }, 400],
+    ['no username', { count: 1 }, 400],
+    ['an unknown user', { username: 'nobody@acme.com', count: 1 }, 404],
+  ])('record-logins with %s: %i', async (_n, body, status) => {
+    expect((await admin('POST', '/setup/record-logins', body)).status).toBe(status);
+  });
+
   it('an unknown user or app: 404 with the fix', async () => {
     const user = await admin('POST', '/setup/approve', { username: 'nobody@acme.com', app: DEFAULT_APPS.selfAuthorized });
     expect(user.status).toBe(404);
@@ -389,7 +411,7 @@ describe('setup actions', () => {
     const res = await admin('POST', '/setup/nope', { username: 'integration@acme.com' });
     expect(res.status).toBe(404);
     expect(res.body).toBe(
-      adminJson({ error: 'no setup action "nope"', fix: 'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state.' }),
+      adminJson({ error: 'no setup action "nope"', fix: 'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state, record-logins.' }),
     );
   });
 

@@ -2,7 +2,8 @@
  * The admin API, under the reserved path /__sfjwt on every host: the journal and traces, Login
  * History, reset, a clock offset, forced outcomes, knobs, and the Setup actions an admin or user
  * would take (approve an app, assign a profile or permission set, upload or remove a certificate,
- * change an app, freeze or deactivate a user, lock an org). Answers JSON; never echoes secrets.
+ * change an app, freeze or deactivate a user, lock an org, record logins already made this hour).
+ * Answers JSON; never echoes secrets.
  */
 import { z } from 'zod';
 import { KnobsSchema } from './knobs.ts';
@@ -35,6 +36,8 @@ const SetupSchemas = {
   'touch-app': z.strictObject({ app: z.string().min(1) }),
   'user-state': Username.extend({ active: z.boolean().optional(), frozen: z.boolean().optional() }),
   'org-state': z.strictObject({ org: z.string().min(1), status: z.enum(['active', 'locked']) }),
+  /** Successful logins the user already made this hour (a scenario's priorLogins), for the rate limit. */
+  'record-logins': Username.extend({ count: z.int().min(1).max(100_000) }),
 } as const;
 
 async function readJson<T>(request: Request, schema: z.ZodType<T>): Promise<T | Response> {
@@ -90,6 +93,10 @@ function setupAction(org: MockOrg, action: keyof typeof SetupSchemas, input: Rec
       if (user !== undefined && typeof input['active'] === 'boolean') user.active = input['active'];
       if (user !== undefined && typeof input['frozen'] === 'boolean') user.frozen = input['frozen'];
       break;
+    case 'record-logins':
+      // A second ago, as an in-process target records them: inside the hour the rate limit counts.
+      if (user !== undefined) for (let i = 0; i < Number(input['count']); i += 1) org.loginHistory.recordSuccess(user.id, org.now() - 1000, org.knobs.loginRatePerHour);
+      return json(200, { ok: true, username: user?.username, recentSuccesses: user === undefined ? 0 : org.loginHistory.recentSuccesses(user.id, org.now()) });
     case 'org-state': {
       const target = index.org(String(input['org']));
       if (target === undefined) return problem(404, `no org "${String(input['org'])}"`);

@@ -441,13 +441,13 @@ describe('loadWorldFile', () => {
     const error = thrown as ResourceError;
     expect(error.message).toBe(`cannot read the world file ${path}: ENOENT`);
     expect(error.code).toBe('ERR_RESOURCE');
-    expect(error.actions).toEqual(['Check the path given to --world.']);
+    expect(error.actions).toEqual(['Check the world file path (serve --world, or SFJWT_WORLD in a container).']);
   });
 
   it('throws a ResourceError for a directory given as the world file', () => {
     const path = join(dir, 'a-directory');
     mkdirSync(path, { recursive: true });
-    expect(() => loadWorldFile(path)).toThrow(new ResourceError(`cannot read the world file ${path}: EISDIR`, { actions: ['Check the path given to --world.'] }));
+    expect(() => loadWorldFile(path)).toThrow(new ResourceError(`cannot read the world file ${path}: EISDIR`, { actions: ['Check the world file path (serve --world, or SFJWT_WORLD in a container).'] }));
   });
 
   it.each([

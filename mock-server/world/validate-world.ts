@@ -132,7 +132,7 @@ export function loadWorldFile(path: string): World {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
     throw new ResourceError(`cannot read the world file ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, {
-      actions: ['Check the path given to --world.'],
+      actions: ['Check the world file path (serve --world, or SFJWT_WORLD in a container).'],
       cause,
     });
   }

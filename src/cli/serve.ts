@@ -1,25 +1,32 @@
 /**
  * `sfjwt serve`: the mock org as HTTPS (or HTTP) servers on loopback, one port per logical host,
- * until Ctrl-C. With --json it prints one JSON line once listening, for scripts and containers.
+ * until Ctrl-C. With --json it prints one JSON line once listening, for scripts and containers. A
+ * container is configured through the environment, so SFJWT_WORLD, SFJWT_SEED, SFJWT_TLS,
+ * SFJWT_STRICT, SFJWT_PORT, SFJWT_BIND and SFJWT_READY_FILE are the defaults of the matching flags
+ * (a flag wins), as SFJWT_HOME is of --state-dir everywhere.
  */
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
 import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/node-server.ts';
 import { KNOBS, KnobsSchema, type KnobChanges } from '../../mock-server/core/knobs.ts';
-import { UsageError } from '../errors.ts';
+import { ResourceError, UsageError } from '../errors.ts';
 import { colours, intOption, parse, table, type CommandSpec } from './args.ts';
 
 export const serveSpec = {
   name: 'serve',
   summary: 'Serve the mock Salesforce org on loopback (HTTPS by default)',
-  usage: 'npx sfjwt serve [--port N] [--http] [--require-tls] [--world FILE] [--seed N] [--strict] [--json] [--state-dir DIR]',
+  usage: 'npx sfjwt serve [--port N] [--bind ADDR] [--http] [--require-tls] [--world FILE] [--seed N] [--strict] [--json] [--ready-file FILE] [--state-dir DIR]',
   options: {
     port: { type: 'string' },
+    bind: { type: 'string' },
     http: { type: 'boolean' },
     'require-tls': { type: 'boolean' },
     world: { type: 'string' },
     seed: { type: 'string' },
     strict: { type: 'boolean' },
     json: { type: 'boolean' },
+    'ready-file': { type: 'string' },
     'state-dir': { type: 'string' },
     knob: { type: 'string', multiple: true },
   },
@@ -28,22 +35,124 @@ export const serveSpec = {
 const HELP = `${serveSpec.usage}
 
 Serves the mock org: login.salesforce.com, test.salesforce.com, each org's My Domain, Experience
-Cloud site and lightning host, each on its own port of 127.0.0.1, plus the admin API under /__sfjwt.
+Cloud site and lightning host, each on its own port of 127.0.0.1 (or --bind), plus the admin API
+under /__sfjwt.
 
-Options:
+Options (the environment variable in brackets is the default when the flag is absent):
   --port N        port of the login host; the other hosts take the next ports (default: free ports)
+                  [SFJWT_PORT]
+  --bind ADDR     IP address to listen on (default 127.0.0.1; 0.0.0.0 in a container whose ports
+                  are published) [SFJWT_BIND]
   --http          plain HTTP for tools that cannot trust a CA (the tls check is then off)
+                  [SFJWT_TLS=false]
   --require-tls   with --http, still answer "HTTPS required" as Salesforce does
-  --world FILE    serve this world file instead of the default training ground
-  --seed N        seed of the default world (names, Ids, consumer keys; default 42)
-  --strict        byte-identical to Salesforce: no x-sfjwt-trace header
+  --world FILE    serve this world file instead of the default training ground [SFJWT_WORLD]
+  --seed N        seed of the default world (names, Ids, consumer keys; default 42) [SFJWT_SEED]
+  --strict        byte-identical to Salesforce: no x-sfjwt-trace header [SFJWT_STRICT=true]
   --json          print one JSON line once listening (login, test, myDomain, admin, ca, consumerKey,
                   privateKeyFile, username, apps, users)
+  --ready-file FILE
+                  also write that JSON line to FILE once listening (removed on exit), for a health
+                  check or a script that cannot read stdout [SFJWT_READY_FILE]
   --knob K=V      set a behaviour knob (repeatable), e.g. --knob loginRatePerHour=null
                   --knob expLeewaySeconds=0; the README lists every knob
-  --state-dir DIR where the local CA and the default world's keys live (default .sfjwt, or SFJWT_HOME)
+  --state-dir DIR where the local CA and the default world's keys live (default .sfjwt)
+                  [SFJWT_HOME]
 
+SFJWT_TLS and SFJWT_STRICT take true or false; an empty variable counts as unset. With a wildcard
+--bind (0.0.0.0 or ::) the printed URLs name localhost, which the listeners answer to.
 HTTPS clients trust the mock with NODE_EXTRA_CA_CERTS=<ca> (the path is printed).`;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A variable's value, or undefined when it is unset or empty (`docker run -e NAME=` clears it). */
+function envValue(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function envBoolean(env: Env, name: string): boolean | undefined {
+  const value = envValue(env, name);
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new UsageError(`${name} takes true or false, got "${value}"`, { actions: [`Set ${name}=true or ${name}=false, or unset it.`] });
+}
+
+function envInt(env: Env, name: string, range: { min: number; max: number }): number | undefined {
+  const value = envValue(env, name);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < range.min || n > range.max) {
+    throw new UsageError(`${name} takes a whole number from ${range.min} to ${range.max}, got "${value}"`, { actions: [`Fix ${name}, or unset it.`] });
+  }
+  return n;
+}
+
+/** The address to listen on: an IP address, because the printed base URLs are built from it. */
+function bindAddress(value: string, source: string): string {
+  if (isIP(value) === 0) throw new UsageError(`${source} takes an IP address such as 127.0.0.1 or 0.0.0.0, got "${value}"`, { actions: ['127.0.0.1 keeps the mock on loopback; 0.0.0.0 serves a container\'s published ports.'] });
+  return value;
+}
+
+export interface ServeSettings {
+  port?: number;
+  bind: string;
+  tls: boolean;
+  requireTls: boolean;
+  world?: string;
+  seed?: number;
+  strict: boolean;
+  stateDir?: string;
+  readyFile?: string;
+}
+
+/** What `serve` runs with: each flag, else its SFJWT_* variable, else the default. Bad values are UsageErrors. */
+export function serveSettings(values: Record<string, unknown>, env: Env = process.env): ServeSettings {
+  // Every variable is read even when its flag decides, so that a bad one is reported, not ignored.
+  const portEnv = envInt(env, 'SFJWT_PORT', { min: 0, max: 65_535 });
+  const seedEnv = envInt(env, 'SFJWT_SEED', { min: 0, max: 2 ** 31 - 1 });
+  const bindEnv = envValue(env, 'SFJWT_BIND');
+  const tlsEnv = envBoolean(env, 'SFJWT_TLS');
+  const strictEnv = envBoolean(env, 'SFJWT_STRICT');
+  const port = intOption(values['port'] as string | undefined, 'port', { min: 0, max: 65_535 }) ?? portEnv;
+  const seed = intOption(values['seed'] as string | undefined, 'seed', { min: 0, max: 2 ** 31 - 1 }) ?? seedEnv;
+  const bindFlag = values['bind'] as string | undefined;
+  if (bindEnv !== undefined) bindAddress(bindEnv, 'SFJWT_BIND');
+  const bind = bindFlag !== undefined ? bindAddress(bindFlag, '--bind') : (bindEnv ?? '127.0.0.1');
+  const tls = values['http'] === true ? false : (tlsEnv ?? true);
+  const world = (values['world'] as string | undefined) ?? envValue(env, 'SFJWT_WORLD');
+  const stateDir = values['state-dir'] as string | undefined;
+  const readyFile = (values['ready-file'] as string | undefined) ?? envValue(env, 'SFJWT_READY_FILE');
+  return {
+    ...(port === undefined ? {} : { port }),
+    bind,
+    tls,
+    requireTls: tls || values['require-tls'] === true,
+    ...(world === undefined ? {} : { world }),
+    ...(seed === undefined ? {} : { seed }),
+    strict: values['strict'] === true || strictEnv === true,
+    ...(stateDir === undefined ? {} : { stateDir }),
+    ...(readyFile === undefined ? {} : { readyFile }),
+  };
+}
+
+/** Written whole or not at all (a reader never sees half a line), then renamed into place. */
+function writeReadyFile(file: string, line: string): void {
+  const partial = `${file}.${process.pid}.partial`;
+  try {
+    writeFileSync(partial, line);
+    renameSync(partial, file);
+  } catch (cause) {
+    rmSync(partial, { force: true });
+    throw new ResourceError(`cannot write the ready file ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Choose a writable path for --ready-file (SFJWT_READY_FILE), or unset it.'], cause });
+  }
+}
+
+/** A wildcard address accepts connections but cannot be connected to: print localhost instead. */
+function reachable(url: string): string {
+  return url.replace(/^(https?:\/\/)(?:0\.0\.0\.0|\[::\])(?=:\d+)/, '$1localhost');
+}
 
 /** What `serve --json` prints: the base URLs and what a client needs to log in. */
 export function describeStarted(started: StartedMockOrg) {
@@ -52,14 +161,16 @@ export function describeStarted(started: StartedMockOrg) {
   const firstProd = world.orgs.find((o) => o.kind === 'production') ?? world.orgs[0];
   const defaultApp = world.apps.find((a) => a.name === DEFAULT_APPS.selfAuthorized) ?? world.apps[0];
   const happy = world.users.find((u) => u.situation === 'logs in') ?? world.users[0];
+  const urls = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([k, u]) => [k, reachable(u)]));
+  const myDomain = firstProd === undefined ? undefined : started.myDomain[firstProd.name];
   return {
-    login: started.login,
-    test: started.test,
-    myDomain: firstProd === undefined ? null : (started.myDomain[firstProd.name] ?? null),
-    myDomains: started.myDomain,
-    sites: started.sites,
-    hosts: started.hosts,
-    admin: started.admin,
+    login: reachable(started.login),
+    test: reachable(started.test),
+    myDomain: myDomain === undefined ? null : reachable(myDomain),
+    myDomains: urls(started.myDomain),
+    sites: urls(started.sites),
+    hosts: urls(started.hosts),
+    admin: reachable(started.admin),
     ca: started.ca,
     consumerKey: defaultApp?.consumerKey ?? null,
     privateKeyFile: keyFile,
@@ -117,23 +228,32 @@ export async function serve(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const port = intOption(values.port as string | undefined, 'port', { min: 0, max: 65_535 });
-  const seed = intOption(values.seed as string | undefined, 'seed', { min: 0, max: 2 ** 31 - 1 });
-  const useTls = values.http !== true;
+  const settings = serveSettings(values);
   const started = await startMockOrg({
-    ...(port === undefined ? {} : { port }),
-    ...(seed === undefined ? {} : { seed }),
-    ...(values.world === undefined ? {} : { worldFile: values.world as string }),
-    ...(values['state-dir'] === undefined ? {} : { stateDir: values['state-dir'] as string }),
-    tls: useTls,
-    strict: values.strict === true,
-    knobs: { requireTls: useTls || values['require-tls'] === true, ...parseKnobs((values.knob as string[] | undefined) ?? []) },
+    ...(settings.port === undefined ? {} : { port: settings.port }),
+    ...(settings.seed === undefined ? {} : { seed: settings.seed }),
+    ...(settings.world === undefined ? {} : { worldFile: settings.world }),
+    ...(settings.stateDir === undefined ? {} : { stateDir: settings.stateDir }),
+    bind: settings.bind,
+    tls: settings.tls,
+    strict: settings.strict,
+    knobs: { requireTls: settings.requireTls, ...parseKnobs((values.knob as string[] | undefined) ?? []) },
   });
-  process.stdout.write(values.json === true ? `${JSON.stringify(describeStarted(started))}\n` : `${describeAsText(started)}\n\nCtrl-C stops it.\n`);
+  const line = `${JSON.stringify(describeStarted(started))}\n`;
+  if (settings.readyFile !== undefined) {
+    try {
+      writeReadyFile(settings.readyFile, line);
+    } catch (error) {
+      await started.close();
+      throw error;
+    }
+  }
+  process.stdout.write(values.json === true ? line : `${describeAsText(started)}\n\nCtrl-C stops it.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  if (settings.readyFile !== undefined) rmSync(settings.readyFile, { force: true });
   await started.close();
 }

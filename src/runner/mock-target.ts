@@ -1,24 +1,32 @@
 /**
- * The mock org as a target: in-process through msw (`mock-msw`) or over HTTPS on 127.0.0.1
- * (`mock-https`). Roles map to the default world's situations; a scenario's `mock` section (knobs,
- * forced outcomes, a changed app, cleared certificates, earlier logins) is applied after a reset,
- * and the deciding check is read from the journal by the answer's trace id.
+ * The mock org as a target: in-process through msw (`mock-msw`), over HTTPS on 127.0.0.1
+ * (`mock-https`), or a mock elsewhere reached through its admin API, such as one in a container
+ * (also `mock-https`: the same scenarios run on it). Roles map to the default world's situations; a
+ * scenario's `mock` section (knobs, forced outcomes, a changed app, cleared certificates, earlier
+ * logins) is applied after a reset, and the deciding check is read from the journal by the answer's
+ * trace id: directly from the MockOrg in this process, through /__sfjwt for a mock elsewhere.
  */
 import { setupServer } from 'msw/node';
 import { salesforceHandlers } from '../../mock-server/adapters/msw.ts';
 import { startMockOrg } from '../../mock-server/adapters/node-server.ts';
+import { ADMIN_PREFIX } from '../../mock-server/core/admin.ts';
 import { systemClock, type Clock } from '../../mock-server/core/clock.ts';
+import type { Forced } from '../../mock-server/core/forced.ts';
+import type { KnobChanges } from '../../mock-server/core/knobs.ts';
 import { MockOrg } from '../../mock-server/core/mock-org.ts';
+import type { Trace } from '../../mock-server/core/trace.ts';
 import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
 import { LOGIN_HOST, TEST_HOST, lightningHost, myDomainHost, siteHost } from '../../mock-server/world/hosts.ts';
 import { prepareWorld } from '../../mock-server/world/prepare.ts';
-import type { World } from '../../mock-server/world/schema.ts';
+import type { App, User, World } from '../../mock-server/world/schema.ts';
+import { WorldIndex } from '../../mock-server/world/world-index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import type { RequestContext } from '../client/build-request.ts';
 import { fetchTrusting, type FetchLike } from '../client/https-fetch.ts';
+import { ResourceError, UsageError } from '../errors.ts';
 import { loadPrivateKey } from '../keys/load.ts';
 import { defaultStateDir } from '../keys/local-store.ts';
-import type { Target } from './target.ts';
+import type { Target, TargetKind } from './target.ts';
 
 /** The default world's user for each role, by its situation. */
 export const USER_SITUATIONS: Record<string, string> = {
@@ -34,8 +42,83 @@ export const USER_SITUATIONS: Record<string, string> = {
 
 export const APP_NAMES: Record<string, string> = { default: DEFAULT_APPS.selfAuthorized, 'admin-approved': DEFAULT_APPS.adminApproved, eca: DEFAULT_APPS.externalClientApp };
 
+/**
+ * What a target does to the mock's state: the same few actions whether the mock is a MockOrg in this
+ * process or a server reached through its admin API, so that roles and a scenario's `mock` section
+ * mean the same on every mock target.
+ */
+interface MockControl {
+  /** The world as the mock serves it now, for the roles. */
+  index(): WorldIndex;
+  reset(): Promise<void> | void;
+  setKnobs(knobs: KnobChanges): Promise<void> | void;
+  force(forced: Forced): Promise<void> | void;
+  /** The app was changed just now. */
+  touchApp(app: App): Promise<void> | void;
+  clearCertificates(app: App): Promise<void> | void;
+  /** `count` successful logins a second ago, which the login rate limit counts. */
+  recordLogins(user: User, count: number): Promise<void> | void;
+  trace(id: string): Promise<Trace | undefined> | Trace | undefined;
+}
+
+/** The MockOrg of this process, changed directly. */
+function orgControl(org: MockOrg): MockControl {
+  return {
+    index: () => org.index,
+    reset: () => org.reset(),
+    setKnobs: (knobs) => org.setKnobs(knobs),
+    force: (forced) => org.forced.push(forced),
+    touchApp: (app) => {
+      app.lastModified = new Date(org.now()).toISOString();
+    },
+    clearCertificates: (app) => {
+      for (const c of [...org.index.certificates(app)]) org.index.removeCertificate(app, c.sha256);
+    },
+    recordLogins: (user, count) => {
+      for (let i = 0; i < count; i += 1) org.loginHistory.recordSuccess(user.id, org.now() - 1000, org.knobs.loginRatePerHour);
+    },
+    trace: (id) => org.journal.get(id),
+  };
+}
+
+/**
+ * A mock elsewhere, through its admin API. Its world is known here (a mock's admin API never tells
+ * consumer secrets): the roles are read from this copy, which the mock's reset restores its own to.
+ */
+function adminControl(admin: string, world: World, fetchAdmin: FetchLike): MockControl {
+  const index = new WorldIndex(world);
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const init: RequestInit = { method, headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) } };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    let res: Response;
+    try {
+      res = await fetchAdmin(`${admin}${path}`, init);
+    } catch (cause) {
+      throw new ResourceError(`the mock's admin API at ${admin} did not answer ${method} ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { actions: ['Is the mock still running?'], cause });
+    }
+    const text = await res.text();
+    if (method === 'GET' && res.status === 404 && path.startsWith('/traces/')) return undefined;
+    if (!res.ok) throw new ResourceError(`the mock's admin API answered ${method} ${path} with ${res.status}: ${text.slice(0, 500)}`, { actions: ['An older image without this admin action? Rebuild it: container/build.sh'] });
+    return JSON.parse(text) as unknown;
+  };
+  return {
+    index: () => index,
+    reset: async () => void (await call('POST', '/reset')),
+    setKnobs: async (knobs) => void (await call('PATCH', '/knobs', knobs)),
+    force: async (forced) => void (await call('POST', '/force', forced)),
+    touchApp: async (app) => void (await call('POST', '/setup/touch-app', { app: app.name })),
+    clearCertificates: async (app) => {
+      // The fingerprints as the mock holds them (after the reset: the world's own).
+      const described = (await call('GET', '/world')) as { apps: { name: string; certificates: { sha256: string }[] }[] };
+      for (const c of described.apps.find((a) => a.name === app.name)?.certificates ?? []) await call('POST', '/setup/remove-certificate', { app: app.name, sha256: c.sha256 });
+    },
+    recordLogins: async (user, count) => void (await call('POST', '/setup/record-logins', { username: user.username, count })),
+    trace: async (id) => (await call('GET', `/traces/${encodeURIComponent(id)}`)) as Trace | undefined,
+  };
+}
+
 interface MockTargetOptions {
-  org: MockOrg;
+  control: MockControl;
   privateKeyPem: string;
   /** Base URL of a logical host as the client sees it. */
   baseUrl: (host: string) => string;
@@ -43,18 +126,18 @@ interface MockTargetOptions {
   clock: Clock;
 }
 
-function mockTarget(name: string, kind: 'mock-msw' | 'mock-https', o: MockTargetOptions, close: () => Promise<void>): Target {
+function mockTarget(name: string, kind: Exclude<TargetKind, 'real'>, o: MockTargetOptions, close: () => Promise<void>): Target {
   const key = loadPrivateKey(Buffer.from(o.privateKeyPem)).key;
-  const world = () => o.org.index.world;
-  const userOf = (role: string) => world().users.find((u) => u.situation === USER_SITUATIONS[role]);
+  const index = () => o.control.index();
+  const userOf = (role: string) => index().world.users.find((u) => u.situation === USER_SITUATIONS[role]);
   return {
     name,
     kind,
     fetch: o.fetch,
     context(s: Scenario): RequestContext | { skip: string } {
       const user = userOf(s.as.user);
-      const app = o.org.index.app(APP_NAMES[s.as.app] ?? '');
-      const org = user === undefined ? undefined : o.org.index.org(user.org);
+      const app = index().app(APP_NAMES[s.as.app] ?? '');
+      const org = user === undefined ? undefined : index().org(user.org);
       if (user === undefined || app === undefined || org === undefined) return { skip: `the world has no ${user === undefined ? `user "${s.as.user}"` : `app "${s.as.app}"`}` };
       const site = org.sites[0];
       const hostName = (role: string): string | undefined => {
@@ -111,21 +194,20 @@ function mockTarget(name: string, kind: 'mock-msw' | 'mock-https', o: MockTarget
       };
     },
     async prepare(s) {
-      o.org.reset();
+      const c = o.control;
+      await c.reset();
       const m = s.mock;
       if (m === undefined) return undefined;
-      if (m.knobs !== undefined) o.org.setKnobs(m.knobs);
-      if (m.force !== undefined) o.org.forced.push(m.force);
-      const app = o.org.index.app(APP_NAMES[s.as.app] ?? '');
-      if (m.touchApp === true && app !== undefined) app.lastModified = new Date(o.org.now()).toISOString();
-      if (m.clearCertificates === true && app !== undefined) for (const c of [...o.org.index.certificates(app)]) o.org.index.removeCertificate(app, c.sha256);
+      if (m.knobs !== undefined) await c.setKnobs(m.knobs);
+      if (m.force !== undefined) await c.force(m.force);
+      const app = index().app(APP_NAMES[s.as.app] ?? '');
+      if (m.touchApp === true && app !== undefined) await c.touchApp(app);
+      if (m.clearCertificates === true && app !== undefined) await c.clearCertificates(app);
       const user = userOf(s.as.user);
-      if (m.priorLogins !== undefined && user !== undefined) {
-        for (let i = 0; i < m.priorLogins; i += 1) o.org.loginHistory.recordSuccess(user.id, o.org.now() - 1000, o.org.knobs.loginRatePerHour);
-      }
+      if (m.priorLogins !== undefined && user !== undefined) await c.recordLogins(user, m.priorLogins);
       return undefined;
     },
-    trace: (answer) => (answer.traceId === undefined ? undefined : o.org.journal.get(answer.traceId)),
+    trace: (answer) => (answer.traceId === undefined ? undefined : o.control.trace(answer.traceId)),
     close,
   };
 }
@@ -158,7 +240,7 @@ export function mswTarget(setup: MockTargetSetup = {}): Target {
     if (org.index.host(host) === undefined) return Promise.reject(new Error(`refusing to send to ${host}: not a host of the mock's world`));
     return fetch(input, init);
   };
-  return mockTarget('mock (in-process)', 'mock-msw', { org, privateKeyPem, baseUrl: (h) => `https://${h}`, fetch: guarded, clock }, async () => server.close());
+  return mockTarget('mock (in-process)', 'mock-msw', { control: orgControl(org), privateKeyPem, baseUrl: (h) => `https://${h}`, fetch: guarded, clock }, async () => server.close());
 }
 
 /** The mock over HTTPS on 127.0.0.1, trusted through its local CA for this client only. */
@@ -166,5 +248,40 @@ export async function httpsTarget(setup: MockTargetSetup = {}): Promise<Target> 
   const { world, privateKeyPem } = resolveWorld(setup);
   const clock = setup.clock ?? systemClock;
   const started = await startMockOrg({ world, clock, ...(setup.seed === undefined ? {} : { seed: setup.seed }), ...(setup.stateDir === undefined ? {} : { stateDir: setup.stateDir }) });
-  return mockTarget('mock (HTTPS)', 'mock-https', { org: started.org, privateKeyPem, baseUrl: (h) => started.hosts[h] ?? '', fetch: fetchTrusting(started.caPem), clock }, () => started.close());
+  return mockTarget('mock (HTTPS)', 'mock-https', { control: orgControl(started.org), privateKeyPem, baseUrl: (h) => started.hosts[h] ?? '', fetch: fetchTrusting(started.caPem), clock }, () => started.close());
+}
+
+/** A mock served elsewhere over HTTPS, as `serve --json` describes it (a StartedSalesforceMock is one). */
+export interface RemoteMock {
+  /** Base URL of every logical host, by host name. */
+  hosts: Record<string, string>;
+  /** Base URL of the admin API. */
+  admin: string;
+  /** The CA that signed its HTTPS certificate. */
+  caPem: string | null;
+  /** The world it serves, consumer secrets included, and the private key of its apps' certificate. */
+  world: World;
+  privateKeyPem: string | null;
+}
+
+/**
+ * A mock in another process or a container, driven through its admin API: the same roles and the
+ * same `mock` sections as the in-process targets, so every scenario that runs on `mock-https` runs
+ * on it. It must not be strict (the deciding check is found by the x-sfjwt-trace header) and must
+ * serve HTTPS (those scenarios count on the tls check). Closing it leaves the mock running.
+ */
+export function remoteMockTarget(mock: RemoteMock, options: { name?: string; clock?: Clock } = {}): Target {
+  const login = mock.hosts[LOGIN_HOST];
+  if (login === undefined || !login.startsWith('https://')) {
+    throw new UsageError(`a remote mock target needs the mock over HTTPS, got ${login === undefined ? 'no login host' : login}`, { actions: ['Start the mock without --http (SFJWT_TLS=true; no withHttp()).'] });
+  }
+  if (mock.privateKeyPem === null) throw new UsageError('a remote mock target needs the private key of its apps\' certificate', { actions: ['Serve the default world, whose key the mock prints as privateKeyFile.'] });
+  if (!mock.admin.endsWith(ADMIN_PREFIX)) throw new UsageError(`the admin API's base URL ends with ${ADMIN_PREFIX}, got ${mock.admin}`);
+  const fetchMock = fetchTrusting(mock.caPem);
+  return mockTarget(
+    options.name ?? 'mock (remote)',
+    'mock-https',
+    { control: adminControl(mock.admin, mock.world, fetchMock), privateKeyPem: mock.privateKeyPem, baseUrl: (h) => mock.hosts[h] ?? '', fetch: fetchMock, clock: options.clock ?? systemClock },
+    async () => undefined,
+  );
 }

@@ -102,7 +102,7 @@ export async function runScenario(scenario: Scenario, target: Target): Promise<S
   if (refused !== undefined) return skip(refused);
   const answer = await sendRequest(request, target.fetch);
   await target.after?.(scenario, answer, ctx.username);
-  const trace = target.trace(answer);
+  const trace = await target.trace(answer);
   const actual = toAnswer(answer);
   const isMock = target.kind !== 'real';
   const differences = compare(scenario.expect, actual, trace?.decidedBy, isMock);

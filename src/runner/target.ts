@@ -1,7 +1,8 @@
 /**
- * A target is where scenarios are sent: the in-process mock (msw), the mock over HTTPS on loopback,
- * or a real org. It turns a scenario's roles (user, app, host, audience) into a request context,
- * prepares its state, and for the mock tells which check decided an answer.
+ * A target is where scenarios are sent: the in-process mock (msw), the mock over HTTPS on loopback
+ * (in this process, or elsewhere such as in a container), or a real org. It turns a scenario's
+ * roles (user, app, host, audience) into a request context, prepares its state, and for the mock
+ * tells which check decided an answer.
  */
 import type { RequestContext } from '../client/build-request.ts';
 import type { FetchLike } from '../client/https-fetch.ts';
@@ -21,8 +22,8 @@ export interface Target {
   prepare(scenario: Scenario): Promise<string | undefined>;
   /** Once the request is built, whether it may be sent (a real org's budget and opt-in); a reason to skip if not. */
   admit?(scenario: Scenario, username: string): Promise<string | undefined>;
-  /** After an answer: what the mock's trace says (mock targets only). */
-  trace(answer: TokenAnswer): Trace | undefined;
+  /** After an answer: what the mock's trace says (mock targets only; a mock elsewhere is asked, hence the promise). */
+  trace(answer: TokenAnswer): Trace | undefined | Promise<Trace | undefined>;
   /** Called after each answer (real targets count failures and apply their delay). */
   after?(scenario: Scenario, answer: TokenAnswer, username: string): Promise<void>;
   close(): Promise<void>;
