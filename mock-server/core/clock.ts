@@ -3,7 +3,7 @@
  * the epoch) and a seeded random source for tokens and cookies. Without a seed, randomness comes
  * from node:crypto.
  */
-import { randomInt } from 'node:crypto';
+import { randomFillSync, randomInt } from 'node:crypto';
 
 export interface Clock {
   now(): number;
@@ -49,10 +49,35 @@ export function seededRandom(seed: number): Random {
   };
 }
 
+// Random bytes drawn from node:crypto a few kilobytes at a time: one call per ~40 tokens, not per character.
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
+function randomByte(): number {
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const b = pool[poolAt] ?? 0;
+  poolAt += 1;
+  return b;
+}
+
 export const cryptoRandom: Random = {
   string(length, alphabet) {
+    const n = alphabet.length;
     let out = '';
-    for (let i = 0; i < length; i += 1) out += alphabet[randomInt(alphabet.length)];
+    if (n > 256) {
+      for (let i = 0; i < length; i += 1) out += alphabet[randomInt(n)];
+      return out;
+    }
+    // Rejection sampling keeps every character equally likely: bytes at or above the largest multiple
+    // of n are drawn again.
+    const limit = 256 - (256 % n);
+    while (out.length < length) {
+      const b = randomByte();
+      if (b < limit) out += alphabet[b % n];
+    }
     return out;
   },
 };

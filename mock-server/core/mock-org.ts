@@ -9,10 +9,12 @@ import type { World } from '../world/schema.ts';
 import { WorldIndex } from '../world/world-index.ts';
 import { ADMIN_PREFIX, handleAdmin } from './admin.ts';
 import { cryptoRandom, seededRandom, systemClock, type Clock, type Random } from './clock.ts';
+import type { BodySource } from './body.ts';
 import { ForcedQueue } from './forced.ts';
 import { Journal } from './journal.ts';
 import { resolveKnobs, type KnobChanges, type Knobs } from './knobs.ts';
 import { LoginHistory } from './login-history.ts';
+import { setHeader, toResponse, type WireResponse } from './responses.ts';
 import { handleRest, isRestPath } from './rest.ts';
 import { Sessions } from './sessions.ts';
 import { handleToken } from './token-endpoint.ts';
@@ -24,6 +26,8 @@ export interface ServeContext {
   secure: boolean;
   clientIp: string;
   urls: HostUrls;
+  /** Where the body's bytes come from, when not from the Request's stream (see body.ts). */
+  bodySource?: BodySource;
 }
 
 export interface MockOrgOptions {
@@ -85,6 +89,17 @@ export class MockOrg {
   }
 
   async handle(request: Request, sc: ServeContext): Promise<Response> {
+    const answer = await this.answer(request, sc);
+    if (answer === 'dropped') return Response.error();
+    return answer instanceof Response ? answer : toResponse(answer);
+  }
+
+  /**
+   * What `handle` answers, before it becomes a fetch Response: the wire answer of the token, identity
+   * and REST endpoints (the node adapter writes it straight to the socket), the admin API's Response,
+   * or `dropped` when the connection is to be dropped unanswered.
+   */
+  async answer(request: Request, sc: ServeContext): Promise<WireResponse | Response | 'dropped'> {
     const url = new URL(request.url);
     let path = url.pathname;
     if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return handleAdmin(this, request, path);
@@ -111,9 +126,9 @@ export class MockOrg {
       checks: [],
     };
     const response = host.kind !== 'lightning' && isRestPath(path) ? handleRest(this, request, sc, path, sitePrefix, trace) : await handleToken(this, request, sc, path, sitePrefix, trace);
-    if (trace.response.status === 0) trace.response.status = response.status;
+    if (trace.response.status === 0 && response !== 'dropped') trace.response.status = response.status;
     this.journal.add(trace);
-    if (this.knobs.traceHeader && response.type !== 'error') response.headers.set(TRACE_HEADER, trace.id);
+    if (this.knobs.traceHeader && response !== 'dropped') setHeader(response, TRACE_HEADER, trace.id);
     return response;
   }
 

@@ -57,34 +57,58 @@ export interface WireOptions {
   now: Date;
 }
 
+/**
+ * An answer as the mock decides it, before any HTTP library sees it: the status, the headers in the
+ * order they are set (a Set-Cookie line is added, any other name replaces an earlier one, as with
+ * `Headers.set`/`append`) and the body. `toResponse` makes a fetch Response of it (msw, tests); the
+ * node adapter writes it to the socket directly, byte for byte what that Response would give.
+ */
+export interface WireResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/** `Headers.set`: replaces an earlier header of that name (any letter case), or adds it. */
+export function setHeader(response: WireResponse, name: string, value: string): void {
+  const lower = name.toLowerCase();
+  const i = response.headers.findIndex(([k]) => k.toLowerCase() === lower);
+  if (i >= 0) response.headers[i] = [name, value];
+  else response.headers.push([name, value]);
+}
+
+export function toResponse(wire: WireResponse): Response {
+  const headers = new Headers();
+  for (const [k, v] of wire.headers) {
+    if (k.toLowerCase() === 'set-cookie') headers.append(k, v);
+    else headers.set(k, v);
+  }
+  return new Response(wire.body, { status: wire.status, headers });
+}
+
 function browserCookie(browserId: string, now: Date): string {
   const expires = new Date(now.getTime() + 365 * 86_400_000).toUTCString().replace(/ GMT$/, ' GMT');
   return `BrowserId=${browserId}; Path=/; Expires=${expires}; Max-Age=31536000; secure; SameSite=None`;
 }
 
-function baseHeaders(contentType: string, options: WireOptions): Headers {
-  const headers = new Headers();
-  headers.set('Date', options.now.toUTCString());
-  headers.append('Set-Cookie', browserCookie(options.browserId, options.now));
-  for (const [k, v] of COMMON_HEADERS) headers.set(k, v);
-  headers.set('Content-Type', contentType);
-  return headers;
+function baseHeaders(contentType: string, options: WireOptions): [string, string][] {
+  return [['Date', options.now.toUTCString()], ['Set-Cookie', browserCookie(options.browserId, options.now)], ...COMMON_HEADERS, ['Content-Type', contentType]];
 }
 
 /** A token-endpoint answer (error or success) with Salesforce's headers. */
-export function oauthResponse(status: number, fields: readonly [string, string][], options: WireOptions): Response {
+export function oauthResponse(status: number, fields: readonly [string, string][], options: WireOptions): WireResponse {
   const format = options.format ?? 'json';
-  return new Response(serialiseFields(fields, format), { status, headers: baseHeaders(CONTENT_TYPES[format], options) });
+  return { status, headers: baseHeaders(CONTENT_TYPES[format], options), body: serialiseFields(fields, format) };
 }
 
 /** REST API JSON (`/services/data`, identity, limits). */
-export function jsonResponse(status: number, body: unknown, options: WireOptions): Response {
-  return new Response(JSON.stringify(body), { status, headers: baseHeaders('application/json;charset=UTF-8', options) });
+export function jsonResponse(status: number, body: unknown, options: WireOptions): WireResponse {
+  return { status, headers: baseHeaders('application/json;charset=UTF-8', options), body: JSON.stringify(body) };
 }
 
 /** Plain text answers such as the identity service's `Bad_OAuth_Token`. */
-export function textResponse(status: number, body: string, options: WireOptions): Response {
-  return new Response(body, { status, headers: baseHeaders('text/plain;charset=UTF-8', options) });
+export function textResponse(status: number, body: string, options: WireOptions): WireResponse {
+  return { status, headers: baseHeaders('text/plain;charset=UTF-8', options), body };
 }
 
 const NOT_FOUND_PAGE =
@@ -96,20 +120,20 @@ const NOT_FOUND_PAGE =
   '<p>If you reached this page through a bookmark, you are probably trying to access something that has moved. Please update your bookmark.</p></body></html>';
 
 /** The HTML page an unknown path gets (not JSON: clients that parse JSON fail on it, as on real orgs). */
-export function notFoundPage(options: WireOptions): Response {
-  return new Response(NOT_FOUND_PAGE, { status: 404, headers: baseHeaders('text/html;charset=UTF-8', options) });
+export function notFoundPage(options: WireOptions): WireResponse {
+  return { status: 404, headers: baseHeaders('text/html;charset=UTF-8', options), body: NOT_FOUND_PAGE };
 }
 
 /** 413 for a body over the limit; the connection is closed as the rest is not read. */
-export function payloadTooLarge(options: WireOptions): Response {
-  const headers = baseHeaders('text/html;charset=UTF-8', options);
-  headers.set('Connection', 'close');
-  return new Response('<html><head><title>413 Request Entity Too Large</title></head><body><h1>Request Entity Too Large</h1></body></html>', { status: 413, headers });
+export function payloadTooLarge(options: WireOptions): WireResponse {
+  const response: WireResponse = { status: 413, headers: baseHeaders('text/html;charset=UTF-8', options), body: '<html><head><title>413 Request Entity Too Large</title></head><body><h1>Request Entity Too Large</h1></body></html>' };
+  setHeader(response, 'Connection', 'close');
+  return response;
 }
 
 /** The redirect a `*.lightning.force.com` host answers with. */
-export function redirect(location: string, options: WireOptions): Response {
-  const headers = baseHeaders('text/html;charset=UTF-8', options);
-  headers.set('Location', location);
-  return new Response('', { status: 302, headers });
+export function redirect(location: string, options: WireOptions): WireResponse {
+  const response: WireResponse = { status: 302, headers: baseHeaders('text/html;charset=UTF-8', options), body: '' };
+  setHeader(response, 'Location', location);
+  return response;
 }

@@ -7,7 +7,7 @@
 import { myDomainHost } from '../world/hosts.ts';
 import type { Org, User } from '../world/schema.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
-import { jsonResponse, notFoundPage, textResponse, type WireOptions } from './responses.ts';
+import { jsonResponse, notFoundPage, setHeader, textResponse, type WireOptions, type WireResponse } from './responses.ts';
 import type { Session } from './sessions.ts';
 import type { Trace } from './trace.ts';
 
@@ -112,7 +112,7 @@ function limits() {
   };
 }
 
-export function handleRest(org: MockOrg, request: Request, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): Response {
+export function handleRest(org: MockOrg, request: Request, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): WireResponse {
   const now = org.now();
   const wire: WireOptions = { browserId: org.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), now: new Date(now) };
   const url = new URL(request.url);
@@ -163,7 +163,7 @@ export function handleRest(org: MockOrg, request: Request, sc: ServeContext, pat
   const onOwnHost = userOrg !== undefined && org.index.host(sc.host)?.org === userOrg.name;
   if (session === undefined || userOrg === undefined || !onOwnHost) {
     const res = jsonResponse(401, INVALID_SESSION, wire);
-    res.headers.set('WWW-Authenticate', 'Token');
+    setHeader(res, 'WWW-Authenticate', 'Token');
     return res;
   }
   const version = Number(m[1]);

@@ -12,14 +12,31 @@ export interface Session {
 
 export class Sessions {
   private readonly byToken = new Map<string, Session>();
+  /**
+   * Tokens in the order they were first added, oldest at `head`: the session to forget is found in
+   * O(1). (Asking the map for its first key instead walks over every deleted entry before it, tens
+   * of microseconds per grant once the store is full.)
+   */
+  private order: (string | undefined)[] = [];
+  private head = 0;
 
   constructor(private readonly capacity = 100_000) {}
 
   add(token: string, session: Session): void {
+    // A token already present keeps its place, as a Map key does.
+    const isNew = !this.byToken.has(token);
     this.byToken.set(token, session);
+    if (isNew) this.order.push(token);
     if (this.byToken.size > this.capacity) {
-      const oldest = this.byToken.keys().next();
-      if (oldest.done !== true) this.byToken.delete(oldest.value);
+      const oldest = this.order[this.head];
+      this.order[this.head] = undefined;
+      this.head += 1;
+      if (oldest !== undefined) this.byToken.delete(oldest);
+      // Drop the forgotten front of the queue now and then, so it never holds more than twice the capacity.
+      if (this.head >= Math.max(1_024, this.capacity)) {
+        this.order = this.order.slice(this.head);
+        this.head = 0;
+      }
     }
   }
 
@@ -33,6 +50,8 @@ export class Sessions {
 
   clear(): void {
     this.byToken.clear();
+    this.order = [];
+    this.head = 0;
   }
 
   get size(): number {

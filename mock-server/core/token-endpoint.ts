@@ -11,7 +11,7 @@ import type { Check, CheckResult, TokenContext } from './check.ts';
 import { readBodyLimited } from './body.ts';
 import { sleep } from './clock.ts';
 import { LOGIN_SUCCESS, OUTCOMES, type OutcomeName } from './outcomes.ts';
-import { negotiateFormat, notFoundPage, oauthResponse, payloadTooLarge, redirect, type WireOptions } from './responses.ts';
+import { negotiateFormat, notFoundPage, oauthResponse, payloadTooLarge, redirect, type WireOptions, type WireResponse } from './responses.ts';
 import { redactSignature, redactToken, traceStep, type Trace, type TraceStep } from './trace.ts';
 
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._';
@@ -26,7 +26,8 @@ function runChecks(checks: readonly Check[], ctx: TokenContext, steps: TraceStep
   return first;
 }
 
-export async function handleToken(org: MockOrg, request: Request, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): Promise<Response> {
+/** The answer, or `dropped` when the connection is to be dropped without one (a forced outcome). */
+export async function handleToken(org: MockOrg, request: Request, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): Promise<WireResponse | 'dropped'> {
   const now = org.now();
   const url = new URL(request.url);
   const knobs = org.knobs;
@@ -80,11 +81,11 @@ export async function handleToken(org: MockOrg, request: Request, sc: ServeConte
     trace.decidedBy = 'forced';
     trace.outcome = 'dropped';
     steps.unshift({ check: 'forced', title: 'Outcome forced by the admin API', verdict: 'fail', actual: 'connection dropped' });
-    return Response.error();
+    return 'dropped';
   }
   if (forced?.outcome === 'delay') await sleep(forced.delayMs);
 
-  const body = ctx.method === 'GET' || ctx.method === 'HEAD' ? '' : await readBodyLimited(request, knobs.maxBodyBytes);
+  const body = ctx.method === 'GET' || ctx.method === 'HEAD' ? '' : await readBodyLimited(request, knobs.maxBodyBytes, sc.bodySource);
   if (body === 'too-large') {
     decide('payloadTooLarge', 'grant-type');
     steps.push({ check: 'grant-type', title: 'Request body within the size limit', verdict: 'fail', outcome: 'payloadTooLarge', expected: `at most ${knobs.maxBodyBytes} bytes`, actual: 'a larger body', fix: 'A JWT Bearer request is a few kilobytes: send only grant_type and assertion.' });
