@@ -4,6 +4,8 @@
  * to, the shapes of iss and sub, claims sent with the wrong letter case, and claims Salesforce does
  * not read. Notes describe; the findings (lint-assertion.ts) judge.
  */
+import { salesforceHostKind, type SalesforceHostKind } from './lint-assertion.ts';
+
 export interface ClaimNote {
   name: string;
   /** The claim's value; undefined for a required claim that is missing. */
@@ -42,18 +44,8 @@ function expNotes(exp: unknown, nowS: number): string[] {
   return notes;
 }
 
-type HostKind = 'login' | 'test' | 'my-domain' | 'sandbox-my-domain' | 'site' | 'lightning' | 'other';
-
-function kindOf(host: string): HostKind {
-  const h = host.toLowerCase();
-  if (h === 'login.salesforce.com') return 'login';
-  if (h === 'test.salesforce.com') return 'test';
-  if (h.endsWith('.sandbox.my.salesforce.com')) return 'sandbox-my-domain';
-  if (h.endsWith('.my.salesforce.com')) return 'my-domain';
-  if (h.endsWith('.lightning.force.com')) return 'lightning';
-  if (h.endsWith('.my.site.com') || h.endsWith('.force.com')) return 'site';
-  return 'other';
-}
+type HostKind = SalesforceHostKind;
+const kindOf = salesforceHostKind;
 
 const AUD_MEANING: Record<HostKind, string> = {
   login: 'the production audience: for login.salesforce.com and production My Domains',

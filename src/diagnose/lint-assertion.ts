@@ -23,16 +23,21 @@ export interface DecodedForLint {
 
 const CLAIM_CHECKS = { iss: 'issuer', sub: 'user', aud: 'audience', exp: 'expiry' } as const;
 
-function hostKind(host: string | undefined): 'login' | 'test' | 'sandbox-my-domain' | 'my-domain' | 'lightning' | 'other' | undefined {
-  if (host === undefined) return undefined;
+export type SalesforceHostKind = 'login' | 'test' | 'my-domain' | 'sandbox-my-domain' | 'site' | 'lightning' | 'other';
+
+/** What a Salesforce host name is, by its shape. */
+export function salesforceHostKind(host: string): SalesforceHostKind {
   const h = host.toLowerCase();
   if (h === 'login.salesforce.com') return 'login';
   if (h === 'test.salesforce.com') return 'test';
   if (h.endsWith('.sandbox.my.salesforce.com')) return 'sandbox-my-domain';
   if (h.endsWith('.my.salesforce.com')) return 'my-domain';
   if (h.endsWith('.lightning.force.com')) return 'lightning';
+  if (h.endsWith('.my.site.com') || h.endsWith('.force.com')) return 'site';
   return 'other';
 }
+
+const hostKind = (host: string | undefined): SalesforceHostKind | undefined => (host === undefined ? undefined : salesforceHostKind(host));
 
 export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedForLint {
   const findings: DiagnosticFinding[] = [];
