@@ -8,8 +8,6 @@
  */
 import { sign } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +18,7 @@ import { startMockOrg, type StartedMockOrg } from './adapters/node-server.ts';
 import { frozenClock } from './core/clock.ts';
 import { MockOrg } from './core/mock-org.ts';
 import { JWT_GRANT, NOW, NOW_S, goodClaims, signAssertion, testKeys, testWorld } from './testing/fixtures.ts';
+import { sendOverNode } from './testing/transports.ts';
 
 const LOGIN = 'login.salesforce.com';
 const TOKEN_PATH = '/services/oauth2/token';
@@ -124,45 +123,9 @@ interface Client {
   started?: StartedMockOrg;
 }
 
-function nodeSend(started: StartedMockOrg, tls: boolean, req: RawRequest): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(`${started.hosts[req.host ?? LOGIN] ?? started.login}${req.path ?? TOKEN_PATH}`);
-    const headers: Record<string, string> = { ...req.headers };
-    if (req.body !== undefined && req.chunked !== true) headers['Content-Length'] = String(req.body.length);
-    const make = tls ? httpsRequest : httpRequest;
-    let answered = false;
-    const r = make(
-      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: req.method ?? 'POST', headers, agent: false, ...(tls ? { ca: started.caPem ?? '' } : {}) },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) {
-            if (Array.isArray(v)) for (const x of v) h.append(k, x);
-            else if (v !== undefined) h.set(k, v);
-          }
-          resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', reject);
-      },
-    );
-    // A server that answers 413 early may close while the client is still writing: only an error
-    // before any answer counts.
-    r.on('error', (e) => {
-      if (!answered) reject(e);
-    });
-    if (req.body !== undefined && req.chunked === true) {
-      for (let i = 0; i < req.body.length; i += 64 * 1024) r.write(req.body.subarray(i, i + 64 * 1024));
-    } else if (req.body !== undefined) r.write(req.body);
-    r.end();
-  });
-}
-
 async function serverClient(tls: boolean): Promise<Client> {
   const started = await startMockOrg({ world: testWorld(), clock: frozenClock(NOW), seed: 7, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-')), tls });
-  return { name: tls ? 'https' : 'http', org: started.org, started, send: (req) => nodeSend(started, tls, req), close: () => started.close() };
+  return { name: tls ? 'https' : 'http', org: started.org, started, send: (req) => sendOverNode(started, tls, { ...req, host: req.host ?? LOGIN, path: req.path ?? TOKEN_PATH }), close: () => started.close() };
 }
 
 function mswClient(): Client {

@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { setupServer } from 'msw/node';
 import { salesforceHandlers } from '../adapters/msw.ts';
-import { startMockOrg, type StartMockOrgOptions } from '../adapters/node-server.ts';
+import { startMockOrg, type StartedMockOrg, type StartMockOrgOptions } from '../adapters/node-server.ts';
 import type { MockOrg } from '../core/mock-org.ts';
 
 export interface WireRequest {
@@ -56,44 +56,62 @@ export function mswTransport(org: MockOrg): Transport {
   };
 }
 
+/** A request as the node transports send it: exact body bytes, optionally chunked. */
+export interface NodeRequest {
+  host?: string;
+  path?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Transfer-Encoding: chunked in 64 KiB writes, no Content-Length. */
+  chunked?: boolean;
+}
+
+/** Sends one request to a started mock over node:http(s), trusting its CA; status, headers and body back. */
+export function sendOverNode(started: StartedMockOrg, tls: boolean, req: NodeRequest): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`${started.hosts[req.host ?? ''] ?? started.login}${req.path ?? '/services/oauth2/token'}`);
+    const headers: Record<string, string> = { ...req.headers };
+    const body = req.body === undefined ? undefined : Buffer.from(req.body);
+    if (body !== undefined && req.chunked !== true) headers['Content-Length'] = String(body.length);
+    const make = tls ? httpsRequest : httpRequest;
+    let answered = false;
+    const r = make(
+      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: req.method ?? 'POST', headers, agent: false, ...(tls ? { ca: started.caPem ?? '' } : {}) },
+      (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const h = new Headers();
+          for (const [k, v] of Object.entries(res.headers)) {
+            if (Array.isArray(v)) for (const x of v) h.append(k, x);
+            else if (v !== undefined) h.set(k, v);
+          }
+          resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
+    // A server that answers 413 early may close while the client is still writing: only an error
+    // before any answer counts.
+    r.on('error', (e) => {
+      if (!answered) reject(e);
+    });
+    if (body !== undefined && req.chunked === true) {
+      for (let i = 0; i < body.length; i += 64 * 1024) r.write(body.subarray(i, i + 64 * 1024));
+    } else if (body !== undefined) r.write(body);
+    r.end();
+  });
+}
+
 export async function serverTransport(tls: boolean, options: StartMockOrgOptions): Promise<Transport> {
   const started = await startMockOrg({ ...options, tls });
-  const send = (req: WireRequest) =>
-    new Promise<RawResponse>((resolve, reject) => {
-      const url = new URL(`${started.hosts[req.host] ?? started.login}${req.path ?? '/services/oauth2/token'}`);
-      const headers: Record<string, string> = { ...req.headers };
-      const body = req.body === undefined ? undefined : Buffer.from(req.body);
-      if (body !== undefined && req.chunked !== true) headers['Content-Length'] = String(body.length);
-      const make = tls ? httpsRequest : httpRequest;
-      const r = make(
-        { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: req.method ?? 'POST', headers, ...(tls ? { ca: started.caPem ?? '' } : {}), agent: false },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const h = new Headers();
-            for (const [k, v] of Object.entries(res.headers)) {
-              if (Array.isArray(v)) for (const x of v) h.append(k, x);
-              else if (v !== undefined) h.set(k, v);
-            }
-            resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8') });
-          });
-          res.on('error', reject);
-        },
-      );
-      r.on('error', reject);
-      if (body !== undefined && req.chunked === true) {
-        const mid = Math.floor(body.length / 2);
-        r.write(body.subarray(0, mid));
-        r.write(body.subarray(mid));
-      } else if (body !== undefined) r.write(body);
-      r.end();
-    });
   return {
     name: tls ? 'https' : 'http',
     org: started.org,
     baseUrl: (host) => started.hosts[host] ?? '',
-    send,
+    send: (req) => sendOverNode(started, tls, req),
     close: () => started.close(),
   };
 }
