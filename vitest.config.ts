@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // container tests (container/) skip, saying why, where there is no Docker engine or no image.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'mock-server/**/*.test.ts', 'scenarios/**/*.test.ts', 'test/**/*.test.ts', 'container/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'src/**/*.test.ts', 'mock-server/**/*.test.ts', 'scenarios/**/*.test.ts', 'test/**/*.test.ts', 'container/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 30_000,

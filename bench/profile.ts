@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { generateWorld } from '../mock-server/world/generate.ts';
 import { prepareWorld } from '../mock-server/world/prepare.ts';
-import { defaultStateDir } from '../src/keys/local-store.ts';
+import { defaultStateDir } from '../lib/state-folder.ts';
 import { guardChildren, stopAll } from './lib/children.ts';
 import { fixed, int, markdownTable } from './lib/format.ts';
 import { runLoad } from './lib/load.ts';

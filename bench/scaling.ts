@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateWorld } from '../mock-server/world/generate.ts';
 import { prepareWorld } from '../mock-server/world/prepare.ts';
-import { defaultStateDir } from '../src/keys/local-store.ts';
+import { defaultStateDir } from '../lib/state-folder.ts';
 import { guardChildren, stopAll, type Memory } from './lib/children.ts';
 import { fixed, int, isMain, markdownTable, median, ratio } from './lib/format.ts';
 import { runLoad, type LoadResult } from './lib/load.ts';

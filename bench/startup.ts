@@ -9,7 +9,7 @@ import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { defaultStateDir } from '../src/keys/local-store.ts';
+import { defaultStateDir } from '../lib/state-folder.ts';
 import { firstJsonLine, guardChildren, spawnTracked, stopAll, stopChild } from './lib/children.ts';
 import { isMain, median } from './lib/format.ts';
 import { ROOT, serveArgs } from './lib/servers.ts';

@@ -19,7 +19,7 @@ import { testKeys, testWorld } from '../mock-server/testing/fixtures.ts';
 import { importPrivateKey } from '../src/client/assertion.ts';
 import { fetchTrusting } from '../src/client/https-fetch.ts';
 import { requestToken } from '../src/client/send.ts';
-import { ResourceError, WorldError } from '../src/errors.ts';
+import { ResourceError, WorldError } from '../lib/errors.ts';
 import { httpsTarget, remoteMockTarget } from '../src/runner/mock-target.ts';
 import { runScenario, type ScenarioResult } from '../src/runner/run.ts';
 import type { Target } from '../src/runner/target.ts';

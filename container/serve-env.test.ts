@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { startMockOrg } from '../mock-server/adapters/node-server.ts';
-import { describeStarted, serveSettings } from '../src/cli/serve.ts';
-import { UsageError } from '../src/errors.ts';
+import { describeStarted } from '../mock-server/adapters/serve-description.ts';
+import { serveSettings } from '../src/cli/serve.ts';
+import { UsageError } from '../lib/errors.ts';
 
 const BIN = new URL('../bin/sfjwt.js', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'sfjwt-serve-env-'));

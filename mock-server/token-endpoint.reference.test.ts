@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { frozenClock } from './core/clock.ts';
 import { MockOrg } from './core/mock-org.ts';
-import { issueCertificate } from '../src/keys/generate.ts';
+import { issueCertificate } from '../lib/pki/generate.ts';
 import { DEFAULT_APPS } from './world/default-world.ts';
 import type { World } from './world/schema.ts';
 import {

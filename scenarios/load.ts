@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WorldError } from '../src/errors.ts';
+import { WorldError } from '../lib/errors.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 
 export const CATALOGUE_DIR = fileURLToPath(new URL('./catalogue/', import.meta.url));

@@ -5,14 +5,13 @@
  * cannot run code, and nothing in them can change a real org's budget or opt-in.
  */
 import { z } from 'zod';
+import { APP_ROLES, HOST_ROLES, USER_ROLES } from '../lib/roles.ts';
 import { CHECK_IDS } from '../mock-server/core/check.ts';
 import { ForcedSchema } from '../mock-server/core/forced.ts';
 import { KnobsSchema } from '../mock-server/core/knobs.ts';
-import { MistakeSchema } from '../src/client/mistakes.ts';
+import { MistakeSchema } from './mistake-schema.ts';
 
-export const USER_ROLES = ['default', 'unapproved', 'not-admitted', 'inactive', 'frozen', 'ip-restricted', 'sandbox', 'locked-org'] as const;
-export const APP_ROLES = ['default', 'admin-approved', 'eca'] as const;
-export const HOST_ROLES = ['login', 'test', 'my-domain', 'site', 'lightning'] as const;
+export { APP_ROLES, HOST_ROLES, USER_ROLES };
 export const TARGET_KINDS = ['mock-msw', 'mock-https', 'real'] as const;
 
 export const ScenarioSchema = z.strictObject({

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { serverTls } from '../../mock-server/adapters/local-ca.ts';
-import { defaultStateDir } from '../../src/keys/local-store.ts';
+import { defaultStateDir } from '../../lib/state-folder.ts';
 
 const https = process.argv.includes('--https');
 const tls = https ? serverTls(defaultStateDir()) : undefined;

@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { StartedTestContainer } from 'testcontainers';
-import type { describeStarted } from '../../src/cli/serve.ts';
-import { ResourceError, UsageError } from '../../src/errors.ts';
+import type { ServeDescription } from './serve-description.ts';
+import { ResourceError, UsageError } from '../../lib/errors.ts';
 import type { KnobChanges } from '../core/knobs.ts';
 import { DEFAULT_SEED, defaultWorld } from '../world/default-world.ts';
 import type { World, WorldInput } from '../world/schema.ts';
@@ -23,7 +23,7 @@ import { loadWorldFile, validateWorld } from '../world/validate-world.ts';
 export const DEFAULT_MOCK_IMAGE = 'sfjwt/mock:local';
 
 /** The line `serve --json` prints once listening. */
-export type ServeDescription = ReturnType<typeof describeStarted>;
+export type { ServeDescription };
 
 /** Where a world file is put in the container; SFJWT_WORLD names it. */
 const WORLD_IN_CONTAINER = '/etc/sfjwt/world.json';

@@ -7,8 +7,8 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateRsaKeyPair, issueCertificate } from '../../src/keys/generate.ts';
-import { ensureKeyPair } from '../../src/keys/local-store.ts';
+import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
+import { ensureKeyPair } from '../../lib/state-folder.ts';
 
 export const SALESFORCE_DNS_NAMES = [
   'localhost',

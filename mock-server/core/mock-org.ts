@@ -155,7 +155,7 @@ export class MockOrg {
         scopes: a.scopes,
         certificates: this.index.certificates(a).map((c) => ({ sha256: c.sha256, subject: c.subject, notAfter: c.notAfter.toISOString() })),
       })),
-      users: world.users.map((u) => ({ username: u.username, id: u.id, org: u.org, profile: u.profile, situation: u.situation ?? null })),
+      users: world.users.map((u) => ({ username: u.username, id: u.id, org: u.org, profile: u.profile, role: u.role ?? null, situation: u.situation ?? null })),
       knobs: this.knobs,
     };
   }

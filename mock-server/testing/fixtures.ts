@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CompactSign } from 'jose';
-import { generateRsaKeyPair, issueCertificate } from '../../src/keys/generate.ts';
+import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
 import { frozenClock } from '../core/clock.ts';
 import { MockOrg, type MockOrgOptions } from '../core/mock-org.ts';
 import { DEFAULT_APPS, defaultWorld } from '../world/default-world.ts';

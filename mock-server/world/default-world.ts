@@ -102,7 +102,7 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
   };
   const allApps = Object.values(DEFAULT_APPS);
   let n = 0;
-  const user = (fields: Partial<User> & Pick<User, 'username' | 'org' | 'situation'>): User => {
+  const user = (fields: Partial<User> & Pick<User, 'username' | 'org' | 'role' | 'situation'>): User => {
     n += 1;
     const firstName = faker.person.firstName();
     const lastName = faker.person.lastName();
@@ -121,14 +121,14 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
     };
   };
   world.users = [
-    user({ username: 'integration@acme.com', org: 'acme', situation: 'logs in' }),
-    user({ username: 'unapproved@acme.com', org: 'acme', approvedApps: [], profile: 'Standard User', situation: 'never approved the app' }),
-    user({ username: 'analyst@acme.com', org: 'acme', profile: 'Standard User', situation: 'profile not admitted by an admin-approved app' }),
-    user({ username: 'former.employee@acme.com', org: 'acme', active: false, situation: 'inactive' }),
-    user({ username: 'frozen@acme.com', org: 'acme', frozen: true, situation: 'frozen' }),
-    user({ username: 'remote@acme.com', org: 'acme', loginIpRanges: [{ start: '203.0.113.0', end: '203.0.113.255' }], situation: 'IP restricted' }),
-    user({ username: 'integration@acme.com.uat', org: 'acme-uat', situation: 'sandbox user' }),
-    user({ username: 'admin@initech.com', org: 'initech', situation: 'org locked' }),
+    user({ username: 'integration@acme.com', role: 'default', org: 'acme', situation: 'logs in' }),
+    user({ username: 'unapproved@acme.com', role: 'unapproved', org: 'acme', approvedApps: [], profile: 'Standard User', situation: 'never approved the app' }),
+    user({ username: 'analyst@acme.com', role: 'not-admitted', org: 'acme', profile: 'Standard User', situation: 'profile not admitted by an admin-approved app' }),
+    user({ username: 'former.employee@acme.com', role: 'inactive', org: 'acme', active: false, situation: 'inactive' }),
+    user({ username: 'frozen@acme.com', role: 'frozen', org: 'acme', frozen: true, situation: 'frozen' }),
+    user({ username: 'remote@acme.com', role: 'ip-restricted', org: 'acme', loginIpRanges: [{ start: '203.0.113.0', end: '203.0.113.255' }], situation: 'IP restricted' }),
+    user({ username: 'integration@acme.com.uat', role: 'sandbox', org: 'acme-uat', situation: 'sandbox user' }),
+    user({ username: 'admin@initech.com', role: 'locked-org', org: 'initech', situation: 'org locked' }),
   ];
   return world;
 }

@@ -3,7 +3,10 @@
  * My Domain, its Experience Cloud site domain and its `*.lightning.force.com` domain (which only
  * redirects). Which users a host can log in, and which `aud` values it accepts, depend on its kind.
  */
+import { LOGIN_HOST, TEST_HOST, lightningHostName, myDomainHostName, siteHostName } from '../../lib/salesforce-hosts.ts';
 import type { Org } from './schema.ts';
+
+export { LOGIN_HOST, TEST_HOST };
 
 export type HostKind = 'login' | 'test' | 'my-domain' | 'site' | 'lightning';
 
@@ -15,19 +18,17 @@ export interface LogicalHost {
   org?: string;
 }
 
-export const LOGIN_HOST = 'login.salesforce.com';
-export const TEST_HOST = 'test.salesforce.com';
 
 export function myDomainHost(org: Org): string {
-  return org.kind === 'sandbox' ? `${org.myDomain}.sandbox.my.salesforce.com` : `${org.myDomain}.my.salesforce.com`;
+  return myDomainHostName(org.myDomain, org.kind === 'sandbox');
 }
 
 export function siteHost(org: Org): string {
-  return org.kind === 'sandbox' ? `${org.myDomain}.sandbox.my.site.com` : `${org.myDomain}.my.site.com`;
+  return siteHostName(org.myDomain, org.kind === 'sandbox');
 }
 
 export function lightningHost(org: Org): string {
-  return org.kind === 'sandbox' ? `${org.myDomain}.sandbox.lightning.force.com` : `${org.myDomain}.lightning.force.com`;
+  return lightningHostName(org.myDomain, org.kind === 'sandbox');
 }
 
 /** Every logical host of a world, login and test first, then each org's hosts in world order. */

@@ -3,7 +3,7 @@
  * belongs to a key pair made locally on first use (kept in the state folder, never committed).
  */
 import { join } from 'node:path';
-import { ensureKeyPair, type StoredKeyPair } from '../../src/keys/local-store.ts';
+import { ensureKeyPair, type StoredKeyPair } from '../../lib/state-folder.ts';
 import { defaultWorld, DEFAULT_SEED } from './default-world.ts';
 import type { World } from './schema.ts';
 import { loadWorldFile } from './validate-world.ts';

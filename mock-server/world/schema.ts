@@ -5,6 +5,7 @@
  * app a user approved, unique usernames and consumer keys) are checked in `validate-world.ts`.
  */
 import { z } from 'zod';
+import { USER_ROLES } from '../../lib/roles.ts';
 import { KnobsSchema } from '../core/knobs.ts';
 import { isValidId18 } from './salesforce-id.ts';
 
@@ -87,7 +88,9 @@ export const UserSchema = z.strictObject({
   loginIpRanges: z.array(z.strictObject({ start: ipv4, end: ipv4 })).default([]),
   /** Login hours of the user's profile, in UTC; absent means any time. */
   loginHours: z.strictObject({ start: hhmm, end: hhmm }).optional(),
-  /** A note for trainers: the situation this user is there to show ("logs in", "frozen", …). */
+  /** The scenario role this user plays (`default` logs in; `frozen`, `sandbox`, …): targets find users by it. */
+  role: z.enum(USER_ROLES).optional(),
+  /** A note for trainers: the situation this user is there to show ("logs in", "frozen", …). Free text. */
   situation: z.string().optional(),
 });
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResourceError, WorldError } from '../../src/errors.ts';
+import { ResourceError, WorldError } from '../../lib/errors.ts';
 import { testKeys } from '../testing/fixtures.ts';
 import { defaultWorld } from './default-world.ts';
 import { makeId } from './salesforce-id.ts';

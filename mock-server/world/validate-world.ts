@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
-import { ResourceError, WorldError } from '../../src/errors.ts';
+import { ResourceError, WorldError } from '../../lib/errors.ts';
 import { WorldSchema, type World } from './schema.ts';
 
 export interface WorldIssue {

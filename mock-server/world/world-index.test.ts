@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { KeyMaterialError, WorldError } from '../../src/errors.ts';
-import { generateRsaKeyPair, issueCertificate } from '../../src/keys/generate.ts';
+import { KeyMaterialError, WorldError } from '../../lib/errors.ts';
+import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
 import { testKeys } from '../testing/fixtures.ts';
 import { DEFAULT_APPS, defaultWorld } from './default-world.ts';
 import { makeId, to18 } from './salesforce-id.ts';

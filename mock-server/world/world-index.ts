@@ -3,8 +3,8 @@
  * every app's certificates are parsed once into public keys. Setup actions (approve a user, assign a
  * profile, upload or remove a certificate) change the world through this index so the two stay in step.
  */
-import { WorldError } from '../../src/errors.ts';
-import { readCertificate, type CertificateInfo } from '../../src/keys/certificate.ts';
+import { WorldError } from '../../lib/errors.ts';
+import { readCertificate, type CertificateInfo } from '../../lib/pki/certificate.ts';
 import { logicalHosts, type LogicalHost } from './hosts.ts';
 import type { App, Org, User, World } from './schema.ts';
 

@@ -3,7 +3,7 @@
  * into a UsageError that shows the command's usage, and small readers for typed values.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../../lib/errors.ts';
 
 export interface CommandSpec<O extends NonNullable<ParseArgsConfig['options']>> {
   name: string;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testKeys } from '../../mock-server/testing/fixtures.ts';
 import { buildRequest, type RequestContext } from '../client/build-request.ts';
-import type { Mistake } from '../client/mistakes.ts';
+import type { Mistake } from '../../scenarios/mistake-schema.ts';
 
 const BIN = new URL('../../bin/sfjwt.js', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'sfjwt-diagnose-cli-'));

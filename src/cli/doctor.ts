@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fetchTrusting } from '../client/https-fetch.ts';
 import { runDoctor, type DoctorInput, type DoctorReport } from '../diagnose/doctor.ts';
 import type { CapturedRequest } from '../diagnose/lint-request.ts';
-import { ResourceError, UsageError } from '../errors.ts';
+import { ResourceError, UsageError } from '../../lib/errors.ts';
 import { loadConfig, targetFromEnv } from '../runner/config.ts';
 import { colours, parse, type CommandSpec } from './args.ts';
 

@@ -5,7 +5,7 @@
  */
 import { explain as explainQuery, explainable, explainSuggestions } from '../diagnose/explain.ts';
 import { renderExplanation } from '../diagnose/explain-render.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../../lib/errors.ts';
 import { colours, parse, type CommandSpec } from './args.ts';
 
 export const explainSpec = {

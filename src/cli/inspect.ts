@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { extractAssertion, hostName, inspectAssertion } from '../diagnose/inspect.ts';
 import { countBySeverity, renderInspection } from '../diagnose/inspect-render.ts';
-import { ResourceError, UsageError } from '../errors.ts';
-import { loadCertificate } from '../keys/certificate.ts';
+import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { loadCertificate } from '../../lib/pki/certificate.ts';
 import { colours, parse, type CommandSpec } from './args.ts';
 
 export const inspectSpec = {

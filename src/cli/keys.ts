@@ -4,10 +4,10 @@
  * Exit codes of check: 0 no errors, 1 errors found, 2 usage errors.
  */
 import { readFileSync } from 'node:fs';
-import { ResourceError, UsageError } from '../errors.ts';
-import { BUNDLE_FILES, generateKeyBundle } from '../keys/bundle.ts';
-import { checkKeyMaterial } from '../keys/check.ts';
-import { parseSubject } from '../keys/generate.ts';
+import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { BUNDLE_FILES, generateKeyBundle } from '../../lib/pki/bundle.ts';
+import { checkKeyMaterial } from '../../lib/pki/check.ts';
+import { parseSubject } from '../../lib/pki/generate.ts';
 import { colours, intOption, parse, type CommandSpec } from './args.ts';
 
 export const keysSpec = { name: 'keys', summary: 'Generate key material for a connected app, or check a key and certificate' };

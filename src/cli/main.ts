@@ -2,7 +2,7 @@
  * `npx sfjwt <command>`: dispatches to one module per command. User mistakes end with a clear
  * message and exit code 2 (never a stack trace); only bugs of sfjwt print one.
  */
-import { formatError, SfjwtError, UsageError } from '../errors.ts';
+import { formatError, SfjwtError, UsageError } from '../../lib/errors.ts';
 import { doctor, doctorSpec } from './doctor.ts';
 import { explain, explainSpec } from './explain.ts';
 import { inspect, inspectSpec } from './inspect.ts';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { catalogue } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../../lib/errors.ts';
 import { loadConfig, targetFromEnv } from '../runner/config.ts';
 import { httpsTarget, mswTarget } from '../runner/mock-target.ts';
 import { realTarget } from '../runner/real-target.ts';

@@ -7,10 +7,10 @@
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
+import { describeStarted } from '../../mock-server/adapters/serve-description.ts';
 import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/node-server.ts';
 import { KNOBS, KnobsSchema, type KnobChanges } from '../../mock-server/core/knobs.ts';
-import { ResourceError, UsageError } from '../errors.ts';
+import { ResourceError, UsageError } from '../../lib/errors.ts';
 import { colours, intOption, parse, table, type CommandSpec } from './args.ts';
 
 export const serveSpec = {
@@ -147,37 +147,6 @@ function writeReadyFile(file: string, line: string): void {
     rmSync(partial, { force: true });
     throw new ResourceError(`cannot write the ready file ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Choose a writable path for --ready-file (SFJWT_READY_FILE), or unset it.'], cause });
   }
-}
-
-/** A wildcard address accepts connections but cannot be connected to: print localhost instead. */
-function reachable(url: string): string {
-  return url.replace(/^(https?:\/\/)(?:0\.0\.0\.0|\[::\])(?=:\d+)/, '$1localhost');
-}
-
-/** What `serve --json` prints: the base URLs and what a client needs to log in. */
-export function describeStarted(started: StartedMockOrg) {
-  const world = started.org.index.world;
-  const keyFile = started.appKey?.privateKeyFile ?? null;
-  const firstProd = world.orgs.find((o) => o.kind === 'production') ?? world.orgs[0];
-  const defaultApp = world.apps.find((a) => a.name === DEFAULT_APPS.selfAuthorized) ?? world.apps[0];
-  const happy = world.users.find((u) => u.situation === 'logs in') ?? world.users[0];
-  const urls = (record: Record<string, string>) => Object.fromEntries(Object.entries(record).map(([k, u]) => [k, reachable(u)]));
-  const myDomain = firstProd === undefined ? undefined : started.myDomain[firstProd.name];
-  return {
-    login: reachable(started.login),
-    test: reachable(started.test),
-    myDomain: myDomain === undefined ? null : reachable(myDomain),
-    myDomains: urls(started.myDomain),
-    sites: urls(started.sites),
-    hosts: urls(started.hosts),
-    admin: reachable(started.admin),
-    ca: started.ca,
-    consumerKey: defaultApp?.consumerKey ?? null,
-    privateKeyFile: keyFile,
-    username: happy?.username ?? null,
-    apps: world.apps.map((a) => ({ name: a.name, kind: a.kind, consumerKey: a.consumerKey, policy: a.policy, privateKeyFile: keyFile })),
-    users: world.users.map((u) => ({ username: u.username, org: u.org, situation: u.situation ?? null })),
-  };
 }
 
 export function describeAsText(started: StartedMockOrg): string {

@@ -3,7 +3,7 @@
  * world file from, or checks a world file and says exactly which fields are wrong.
  */
 import { join } from 'node:path';
-import { ensureKeyPair, defaultStateDir } from '../keys/local-store.ts';
+import { ensureKeyPair, defaultStateDir } from '../../lib/state-folder.ts';
 import { generateWorld } from '../../mock-server/world/generate.ts';
 import { prepareWorld } from '../../mock-server/world/prepare.ts';
 import { loadWorldFile } from '../../mock-server/world/validate-world.ts';

@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { CompactSign } from 'jose';
-import { loadPrivateKey } from '../keys/load.ts';
+import { loadPrivateKey } from '../../lib/pki/load.ts';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 

@@ -5,7 +5,7 @@
  */
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { buildClaims, JWT_BEARER_GRANT } from './assertion.ts';
-import type { Mistake, SymbolicValue } from './mistakes.ts';
+import type { Mistake, SymbolicValue } from '../../scenarios/mistake-schema.ts';
 
 export const TOKEN_PATH = '/services/oauth2/token';
 

@@ -11,7 +11,7 @@ import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/no
 import { frozenClock } from '../../mock-server/core/clock.ts';
 import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
 import { NOW, otherPrivateKey, testKeys, testWorld } from '../../mock-server/testing/fixtures.ts';
-import { catalogue, httpsTarget, isNegative, type Target } from '../../scenarios/index.ts';
+import { catalogue, httpsTarget, isNegative, type Target } from '../runner/index.ts';
 import { buildRequest } from '../client/build-request.ts';
 import { fetchTrusting } from '../client/https-fetch.ts';
 import { runDoctor, type DoctorInput } from './doctor.ts';

@@ -10,7 +10,8 @@ import { CHECK_IDS, type CheckId } from '../../mock-server/core/check.ts';
 import { buildRequest, type RequestContext } from '../client/build-request.ts';
 import type { FetchLike } from '../client/https-fetch.ts';
 import { sendRequest, type TokenAnswer } from '../client/send.ts';
-import { checkKeyMaterial } from '../keys/check.ts';
+import { checkKeyMaterial } from '../../lib/pki/check.ts';
+import { isSalesforceHost, isSandboxHost, loginUrlOf } from '../../lib/salesforce-hosts.ts';
 import { SEVERITY_ORDER, type DiagnosticFinding } from './finding.ts';
 import { lintAssertion } from './lint-assertion.ts';
 import { lintRequest, type CapturedRequest } from './lint-request.ts';
@@ -126,8 +127,8 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const given = input.request === undefined ? undefined : lintRequest(input.request, now).assertion;
   const givenAud = given === undefined ? undefined : lintAssertion(given, { now }).payload?.['aud'];
   const audHint = input.audience ?? (typeof givenAud === 'string' ? givenAud : undefined);
-  const sandbox = host === 'test.salesforce.com' || (host?.includes('.sandbox.') ?? false) || /^https:\/\/test\.salesforce\.com\/?$/i.test(audHint ?? '');
-  const audience = input.audience ?? (sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com');
+  const sandbox = (host !== undefined && isSandboxHost(host)) || /^https:\/\/test\.salesforce\.com\/?$/i.test(audHint ?? '');
+  const audience = input.audience ?? loginUrlOf(sandbox);
   const build = (overrides: { base?: string; audience?: string }) => {
     if (key === undefined) return undefined;
     const b = overrides.base ?? base;
@@ -169,7 +170,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   };
   // The other environment's login host: given, or the real one only when the login URL is itself a
   // Salesforce host (a probe never goes anywhere the user did not point the doctor at).
-  const onSalesforce = host !== undefined && /(^|\.)salesforce\.com$/.test(host);
+  const onSalesforce = host !== undefined && isSalesforceHost(host);
   const otherBase = sandbox ? (input.hosts?.login ?? (onSalesforce ? 'https://login.salesforce.com' : undefined)) : (input.hosts?.test ?? (onSalesforce ? 'https://test.salesforce.com' : undefined));
   const otherEnv = { base: otherBase, audience: sandbox ? 'https://login.salesforce.com' : 'https://test.salesforce.com', name: sandbox ? 'production' : 'sandbox' };
   const fixed = (check: RootCauseCheck, evidence: string[], alternatives: RootCauseCheck[] = [], fix?: string): RootCause => ({ check, title: FIXED[check]?.title ?? check, evidence: [`Salesforce answered ${describe(first)}`, ...evidence], fix: fix ?? FIXED[check]?.fix ?? '', alternatives });

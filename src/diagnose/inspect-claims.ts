@@ -4,7 +4,7 @@
  * to, the shapes of iss and sub, claims sent with the wrong letter case, and claims Salesforce does
  * not read. Notes describe; the findings (lint-assertion.ts) judge.
  */
-import { salesforceHostKind, type SalesforceHostKind } from './lint-assertion.ts';
+import { looksLikeSandboxUsername, salesforceHostKind, type SalesforceHostKind } from '../../lib/salesforce-hosts.ts';
 
 export interface ClaimNote {
   name: string;
@@ -96,7 +96,7 @@ function subNotes(sub: unknown, payload: Record<string, unknown>, name: 'sub' | 
   if (/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(sub)) return [...notes, 'a user Id (005…), not a username'];
   if (!sub.includes('@')) return [...notes, 'not shaped like a username (user@example.com)'];
   notes.push('shaped like a username');
-  if (/@[^@]+\.[a-z]{2,}\.[a-z0-9]+$/i.test(sub) && !/\.(co|com|org|net|gov|ac|edu)\.[a-z]{2}$/i.test(sub)) notes.push('ends like a sandbox username (a suffix after the domain): sandbox users log in at test.salesforce.com');
+  if (looksLikeSandboxUsername(sub)) notes.push('ends like a sandbox username (a suffix after the domain): sandbox users log in at test.salesforce.com');
   return notes;
 }
 

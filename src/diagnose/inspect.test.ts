@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { NOW, NOW_S, testKeys } from '../../mock-server/testing/fixtures.ts';
 import { buildRequest, type RequestContext } from '../client/build-request.ts';
-import type { Mistake } from '../client/mistakes.ts';
-import { loadCertificate } from '../keys/certificate.ts';
-import { generateRsaKeyPair, issueCertificate } from '../keys/generate.ts';
+import type { Mistake } from '../../scenarios/mistake-schema.ts';
+import { loadCertificate } from '../../lib/pki/certificate.ts';
+import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
 import { extractAssertion, hostName, inspectAssertion } from './inspect.ts';
 import { renderInspection } from './inspect-render.ts';
 

@@ -6,7 +6,7 @@
  */
 import { verify } from 'node:crypto';
 import { decodeAssertion } from '../../mock-server/core/checks/assertion.ts';
-import type { CertificateInfo } from '../keys/certificate.ts';
+import type { CertificateInfo } from '../../lib/pki/certificate.ts';
 import type { DiagnosticFinding } from './finding.ts';
 import { claimNotes, type ClaimNote } from './inspect-claims.ts';
 import { lintAssertion } from './lint-assertion.ts';

@@ -4,6 +4,7 @@
  * `aud` against the host the request goes to. Each problem is a finding naming the check it will fail.
  */
 import { decodeAssertion } from '../../mock-server/core/checks/assertion.ts';
+import { looksLikeSandboxUsername, salesforceHostKind, type SalesforceHostKind } from '../../lib/salesforce-hosts.ts';
 import type { DiagnosticFinding } from './finding.ts';
 
 export interface AssertionLintContext {
@@ -23,19 +24,6 @@ export interface DecodedForLint {
 
 const CLAIM_CHECKS = { iss: 'issuer', sub: 'user', aud: 'audience', exp: 'expiry' } as const;
 
-export type SalesforceHostKind = 'login' | 'test' | 'my-domain' | 'sandbox-my-domain' | 'site' | 'lightning' | 'other';
-
-/** What a Salesforce host name is, by its shape. */
-export function salesforceHostKind(host: string): SalesforceHostKind {
-  const h = host.toLowerCase();
-  if (h === 'login.salesforce.com') return 'login';
-  if (h === 'test.salesforce.com') return 'test';
-  if (h.endsWith('.sandbox.my.salesforce.com')) return 'sandbox-my-domain';
-  if (h.endsWith('.my.salesforce.com')) return 'my-domain';
-  if (h.endsWith('.lightning.force.com')) return 'lightning';
-  if (h.endsWith('.my.site.com') || h.endsWith('.force.com')) return 'site';
-  return 'other';
-}
 
 const hostKind = (host: string | undefined): SalesforceHostKind | undefined => (host === undefined ? undefined : salesforceHostKind(host));
 
@@ -74,7 +62,7 @@ export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedFo
   if (typeof subject === 'string') {
     if (/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(subject)) add({ id: 'sub-is-user-id', check: 'user', severity: 'error', title: 'sub is a user Id', saw: `sub ${subject}`, fix: 'sub is the username (Setup > Users), not the Id.' });
     else if (!subject.includes('@')) add({ id: 'sub-not-username', check: 'user', severity: 'error', title: 'sub is not a username', saw: `sub ${JSON.stringify(subject)}`, fix: 'sub is the Salesforce username, shaped like an e-mail address.' });
-    else if (hostKind(ctx.host) === 'login' && /@[^@]+\.[a-z]{2,}\.[a-z0-9]+$/i.test(subject) && !/\.(co|com|org|net|gov|ac|edu)\.[a-z]{2}$/i.test(subject)) {
+    else if (hostKind(ctx.host) === 'login' && looksLikeSandboxUsername(subject)) {
       add({ id: 'sub-sandbox-at-login', check: 'user', severity: 'warning', title: 'A sandbox-style username sent to login.salesforce.com', saw: `sub ${subject} ends with a sandbox suffix`, fix: 'Sandbox users log in at https://test.salesforce.com (or the sandbox My Domain) with aud https://test.salesforce.com.' });
     }
   } else if (subject !== undefined) add({ id: 'sub-not-string', check: 'user', severity: 'error', title: 'sub is not a string', saw: `sub is a ${typeof subject}`, fix: 'Send sub as a JSON string holding the username.' });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mainReportFile, reportFormats } from '../cli/run.ts';
-import { ResourceError, UsageError } from '../errors.ts';
+import { ResourceError, UsageError } from '../../lib/errors.ts';
 import { reportFixture } from './fixtures.ts';
 import { writeRunReport, type ReportFormat } from './write.ts';
 

@@ -5,7 +5,7 @@
  */
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResourceError } from '../errors.ts';
+import { ResourceError } from '../../lib/errors.ts';
 import type { RunReport } from '../runner/run.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';

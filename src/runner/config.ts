@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { SfjwtError } from '../errors.ts';
+import { SfjwtError } from '../../lib/errors.ts';
 
 export class ConfigError extends SfjwtError {
   override readonly code = 'ERR_CONFIG';

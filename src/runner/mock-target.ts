@@ -1,7 +1,7 @@
 /**
  * The mock org as a target: in-process through msw (`mock-msw`), over HTTPS on 127.0.0.1
  * (`mock-https`), or a mock elsewhere reached through its admin API, such as one in a container
- * (also `mock-https`: the same scenarios run on it). Roles map to the default world's situations; a
+ * (also `mock-https`: the same scenarios run on it). A world user plays the role its `role` names; a
  * scenario's `mock` section (knobs, forced outcomes, a changed app, cleared certificates, earlier
  * logins) is applied after a reset, and the deciding check is read from the journal by the answer's
  * trace id: directly from the MockOrg in this process, through /__sfjwt for a mock elsewhere.
@@ -23,22 +23,10 @@ import { WorldIndex } from '../../mock-server/world/world-index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import type { RequestContext } from '../client/build-request.ts';
 import { fetchTrusting, type FetchLike } from '../client/https-fetch.ts';
-import { ResourceError, UsageError } from '../errors.ts';
-import { loadPrivateKey } from '../keys/load.ts';
-import { defaultStateDir } from '../keys/local-store.ts';
+import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { loadPrivateKey } from '../../lib/pki/load.ts';
+import { defaultStateDir } from '../../lib/state-folder.ts';
 import type { Target, TargetKind } from './target.ts';
-
-/** The default world's user for each role, by its situation. */
-export const USER_SITUATIONS: Record<string, string> = {
-  default: 'logs in',
-  unapproved: 'never approved the app',
-  'not-admitted': 'profile not admitted by an admin-approved app',
-  inactive: 'inactive',
-  frozen: 'frozen',
-  'ip-restricted': 'IP restricted',
-  sandbox: 'sandbox user',
-  'locked-org': 'org locked',
-};
 
 export const APP_NAMES: Record<string, string> = { default: DEFAULT_APPS.selfAuthorized, 'admin-approved': DEFAULT_APPS.adminApproved, eca: DEFAULT_APPS.externalClientApp };
 
@@ -129,7 +117,7 @@ interface MockTargetOptions {
 function mockTarget(name: string, kind: Exclude<TargetKind, 'real'>, o: MockTargetOptions, close: () => Promise<void>): Target {
   const key = loadPrivateKey(Buffer.from(o.privateKeyPem)).key;
   const index = () => o.control.index();
-  const userOf = (role: string) => index().world.users.find((u) => u.situation === USER_SITUATIONS[role]);
+  const userOf = (role: string) => index().world.users.find((u) => u.role === role);
   return {
     name,
     kind,

@@ -9,8 +9,9 @@ import { sleep } from '../../mock-server/core/clock.ts';
 import { isNegative, type Scenario } from '../../scenarios/schema.ts';
 import type { RequestContext } from '../client/build-request.ts';
 import { fetchTrusting } from '../client/https-fetch.ts';
-import { ResourceError } from '../errors.ts';
-import { loadPrivateKey } from '../keys/load.ts';
+import { ResourceError } from '../../lib/errors.ts';
+import { loadPrivateKey } from '../../lib/pki/load.ts';
+import { LOGIN_URL, TEST_URL, isSandboxHost, loginUrlOf } from '../../lib/salesforce-hosts.ts';
 import type { ResolvedTargetConfig } from './config.ts';
 import type { Target } from './target.ts';
 
@@ -39,7 +40,7 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
   }
   const now = options.now ?? Date.now;
   const wait = options.wait ?? sleep;
-  const sandbox = config.sandbox ?? /test\.salesforce\.com|\.sandbox\.my\.salesforce\.com/.test(config.loginUrl);
+  const sandbox = config.sandbox ?? isSandboxHost(config.loginUrl);
   let sent = 0;
   const failures = new Map<string, number>();
   const base = (role: string, sandboxUser = false): string | undefined => {
@@ -47,8 +48,8 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
     return (role === 'login' ? config.loginUrl : config.hosts[key as keyof typeof config.hosts])?.replace(/\/+$/, '');
   };
   const real = (role: string): string | undefined => {
-    if (role === 'login') return 'https://login.salesforce.com';
-    if (role === 'test') return 'https://test.salesforce.com';
+    if (role === 'login') return LOGIN_URL;
+    if (role === 'test') return TEST_URL;
     return base(role);
   };
   const username = (role: string) => (role === 'default' ? config.username : config.users[role as keyof typeof config.users]);
@@ -66,7 +67,7 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
       const hostUrl = (role: string) => base(role, userSandbox);
       const realUrl = (role: string) => (role === 'my-domain' ? hostUrl(role) : real(role));
       if (hostUrl(s.as.host) === undefined) return { skip: `needs the host "${s.as.host}" (hosts.${s.as.host === 'my-domain' && userSandbox ? 'sandbox-my-domain' : s.as.host} in the config)` };
-      const natural = s.as.host === 'login' ? (config.audience ?? (sandbox ? 'https://test.salesforce.com' : 'https://login.salesforce.com')) : real(s.as.host === 'my-domain' || s.as.host === 'lightning' ? (userSandbox ? 'test' : 'login') : s.as.host);
+      const natural = s.as.host === 'login' ? (config.audience ?? loginUrlOf(sandbox)) : real(s.as.host === 'my-domain' || s.as.host === 'lightning' ? (userSandbox ? 'test' : 'login') : s.as.host);
       const audience = s.as.audience === undefined ? natural : realUrl(s.as.audience);
       if (audience === undefined) return { skip: `needs the host "${s.as.audience ?? ''}" for aud` };
       return {

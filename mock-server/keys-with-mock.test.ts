@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startMockOrg } from '../../mock-server/adapters/node-server.ts';
-import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
-import { testWorld } from '../../mock-server/testing/fixtures.ts';
-import { buildClaims, importPrivateKey, signAssertion, tokenForm } from '../client/assertion.ts';
-import { generateKeyBundle } from './bundle.ts';
+import { startMockOrg } from './adapters/node-server.ts';
+import { DEFAULT_APPS } from './world/default-world.ts';
+import { testWorld } from './testing/fixtures.ts';
+import { buildClaims, importPrivateKey, signAssertion, tokenForm } from '../src/client/assertion.ts';
+import { generateKeyBundle } from '../lib/pki/bundle.ts';
 
 describe('a generated key with the mock org', () => {
   it('gets a token once its certificate is uploaded, and invalid assertion from an app with another certificate', async () => {

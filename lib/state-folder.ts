@@ -6,8 +6,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ResourceError } from '../errors.ts';
-import { generateRsaKeyPair, issueCertificate, type SubjectField } from './generate.ts';
+import { ResourceError } from './errors.ts';
+import { generateRsaKeyPair, issueCertificate, type SubjectField } from './pki/generate.ts';
 
 export function defaultStateDir(): string {
   return resolve(process.env['SFJWT_HOME'] ?? '.sfjwt');

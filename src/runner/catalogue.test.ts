@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKeys, testWorld } from '../mock-server/testing/fixtures.ts';
+import { testKeys, testWorld } from '../../mock-server/testing/fixtures.ts';
 import { catalogue, httpsTarget, mswTarget, runScenario, type Target } from './index.ts';
 
 const scenarios = catalogue();
