@@ -4,6 +4,7 @@
  * rules bite (a config that matched nothing would pass every tree).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const ROOTS = ['lib', 'src', 'mock-server', 'scenarios', 'bench', 'container', 'bin', 'scripts'];
 
 async function run(roots: string[]): Promise<ICruiseResult> {
-  const { default: config } = (await import('../.dependency-cruiser.cjs')) as { default: { forbidden: never; options: Record<string, unknown> } };
+  const config = createRequire(import.meta.url)('../.dependency-cruiser.cjs') as { forbidden: never; options: Record<string, unknown> };
   const result = await cruise(roots, { ...config.options, ruleSet: { forbidden: config.forbidden }, validate: true });
   return result.output as ICruiseResult;
 }
