@@ -19,6 +19,7 @@ import { prepareWorld } from '../world/prepare.ts';
 import type { World } from '../world/schema.ts';
 import { ADMIN_PREFIX } from '../core/admin.ts';
 import type { BodySource } from '../core/body.ts';
+import { fromFetchRequest } from '../core/incoming.ts';
 import { MockOrg, type MockOrgOptions, type ServeContext } from '../core/mock-org.ts';
 import type { WireResponse } from '../core/responses.ts';
 import { serverTls } from './local-ca.ts';
@@ -192,8 +193,7 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
         const host = org.index.host(named) !== undefined ? named : ownHost;
         const sc: ServeContext = { host, secure: useTls, clientIp: env.incoming.socket.remoteAddress ?? '127.0.0.1', urls };
         // A TRACE request reaches the core as a fetch Request without a body; keep it that way.
-        if (request.method !== 'TRACE') sc.bodySource = incomingBody(env.incoming);
-        const answer = await org.answer(request, sc);
+        const answer = await org.answer(fromFetchRequest(request, request.method === 'TRACE' ? undefined : incomingBody(env.incoming)), sc);
         if (answer === 'dropped') {
           env.incoming.socket.destroy();
           return new Response(null, { status: 204 });

@@ -51,7 +51,8 @@ export interface DecodedAssertion {
 export interface TokenContext {
   readonly method: string;
   readonly url: URL;
-  readonly headers: Headers;
+  /** Header look-up by name, case-insensitive; null when absent. */
+  readonly header: (name: string) => string | null;
   readonly host: LogicalHost;
   /** The path under a site's prefix (`/customers`), or the whole path. */
   readonly path: string;

@@ -9,7 +9,7 @@ import type { World } from '../world/schema.ts';
 import { WorldIndex } from '../world/world-index.ts';
 import { ADMIN_PREFIX, handleAdmin } from './admin.ts';
 import { cryptoRandom, seededRandom, systemClock, type Clock, type Random } from './clock.ts';
-import type { BodySource } from './body.ts';
+import { fromFetchRequest, type IncomingRequest } from './incoming.ts';
 import { ForcedQueue } from './forced.ts';
 import { Journal } from './journal.ts';
 import { resolveKnobs, type KnobChanges, type Knobs } from './knobs.ts';
@@ -26,8 +26,6 @@ export interface ServeContext {
   secure: boolean;
   clientIp: string;
   urls: HostUrls;
-  /** Where the body's bytes come from, when not from the Request's stream (see body.ts). */
-  bodySource?: BodySource;
 }
 
 export interface MockOrgOptions {
@@ -89,7 +87,7 @@ export class MockOrg {
   }
 
   async handle(request: Request, sc: ServeContext): Promise<Response> {
-    const answer = await this.answer(request, sc);
+    const answer = await this.answer(fromFetchRequest(request), sc);
     if (answer === 'dropped') return Response.error();
     return answer instanceof Response ? answer : toResponse(answer);
   }
@@ -99,10 +97,10 @@ export class MockOrg {
    * and REST endpoints (the node adapter writes it straight to the socket), the admin API's Response,
    * or `dropped` when the connection is to be dropped unanswered.
    */
-  async answer(request: Request, sc: ServeContext): Promise<WireResponse | Response | 'dropped'> {
-    const url = new URL(request.url);
+  async answer(request: IncomingRequest, sc: ServeContext): Promise<WireResponse | Response | 'dropped'> {
+    const url = request.url;
     let path = url.pathname;
-    if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return handleAdmin(this, request, path);
+    if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return handleAdmin(this, request.toFetchRequest(), path);
     const host = this.index.host(sc.host);
     if (host === undefined) throw new Error(`the adapter passed ${sc.host}, which is not a host of this world`);
     let sitePrefix: string | undefined;
@@ -119,7 +117,7 @@ export class MockOrg {
       id: `trace-${this.traceCounter}`,
       time: new Date(this.now()).toISOString(),
       kind: 'token',
-      request: { method: request.method, host: host.name, path: url.pathname, clientIp: sc.clientIp, contentType: request.headers.get('content-type') },
+      request: { method: request.method, host: host.name, path: url.pathname, clientIp: sc.clientIp, contentType: request.header('content-type') },
       response: { status: 0 },
       decidedBy: null,
       outcome: 'other',

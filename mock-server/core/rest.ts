@@ -6,6 +6,7 @@
  */
 import { myDomainHost } from '../world/hosts.ts';
 import type { Org, User } from '../world/schema.ts';
+import type { IncomingRequest } from './incoming.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
 import { jsonResponse, notFoundPage, setHeader, textResponse, type WireOptions, type WireResponse } from './responses.ts';
 import type { Session } from './sessions.ts';
@@ -34,8 +35,8 @@ export function isRestPath(path: string): boolean {
   return path.startsWith('/id/') || path === '/services/oauth2/userinfo' || path === '/services/data' || path.startsWith('/services/data/');
 }
 
-function bearer(request: Request, url: URL): string | undefined {
-  const auth = request.headers.get('authorization');
+function bearer(request: IncomingRequest, url: URL): string | undefined {
+  const auth = request.header('authorization');
   const m = auth === null ? null : /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth.trim());
   return m?.[1] ?? url.searchParams.get('oauth_token') ?? undefined;
 }
@@ -112,10 +113,10 @@ function limits() {
   };
 }
 
-export function handleRest(org: MockOrg, request: Request, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): WireResponse {
+export function handleRest(org: MockOrg, request: IncomingRequest, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): WireResponse {
   const now = org.now();
   const wire: WireOptions = { browserId: org.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), now: new Date(now) };
-  const url = new URL(request.url);
+  const url = request.url;
   const token = bearer(request, url);
   const looked = token === undefined ? 'unknown' : org.sessions.lookup(token, now);
   const session: Session | undefined = typeof looked === 'string' ? undefined : looked;

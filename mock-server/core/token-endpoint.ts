@@ -8,7 +8,7 @@ import type { MockOrg, ServeContext } from './mock-org.ts';
 import { REQUEST_CHECKS, TRANSPORT_CHECKS } from './check-catalogue.ts';
 import { isFormContentType } from './checks/index.ts';
 import type { Check, CheckResult, TokenContext } from './check.ts';
-import { readBodyLimited } from './body.ts';
+import type { IncomingRequest } from './incoming.ts';
 import { sleep } from './clock.ts';
 import { LOGIN_SUCCESS, OUTCOMES, type OutcomeName } from './outcomes.ts';
 import { negotiateFormat, notFoundPage, oauthResponse, payloadTooLarge, redirect, type WireOptions, type WireResponse } from './responses.ts';
@@ -27,16 +27,16 @@ function runChecks(checks: readonly Check[], ctx: TokenContext, steps: TraceStep
 }
 
 /** The answer, or `dropped` when the connection is to be dropped without one (a forced outcome). */
-export async function handleToken(org: MockOrg, request: Request, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): Promise<WireResponse | 'dropped'> {
+export async function handleToken(org: MockOrg, request: IncomingRequest, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): Promise<WireResponse | 'dropped'> {
   const now = org.now();
-  const url = new URL(request.url);
+  const url = request.url;
   const knobs = org.knobs;
   const host = org.index.host(sc.host);
   if (host === undefined) throw new Error(`adapter passed an unknown host ${sc.host}`);
   const ctx: TokenContext = {
-    method: request.method.toUpperCase(),
+    method: request.method,
     url,
-    headers: request.headers,
+    header: (name) => request.header(name),
     host,
     path,
     sitePrefix,
@@ -85,7 +85,7 @@ export async function handleToken(org: MockOrg, request: Request, sc: ServeConte
   }
   if (forced?.outcome === 'delay') await sleep(forced.delayMs);
 
-  const body = ctx.method === 'GET' || ctx.method === 'HEAD' ? '' : await readBodyLimited(request, knobs.maxBodyBytes, sc.bodySource);
+  const body = ctx.method === 'GET' || ctx.method === 'HEAD' ? '' : await request.readBody(knobs.maxBodyBytes);
   if (body === 'too-large') {
     decide('payloadTooLarge', 'grant-type');
     steps.push({ check: 'grant-type', title: 'Request body within the size limit', verdict: 'fail', outcome: 'payloadTooLarge', expected: `at most ${knobs.maxBodyBytes} bytes`, actual: 'a larger body', fix: 'A JWT Bearer request is a few kilobytes: send only grant_type and assertion.' });
@@ -93,12 +93,12 @@ export async function handleToken(org: MockOrg, request: Request, sc: ServeConte
   }
   ctx.body = body;
   const params = new URLSearchParams(url.search);
-  if (isFormContentType(request.headers.get('content-type'))) {
+  if (isFormContentType(request.header('content-type'))) {
     // Java servlet semantics (INF): query parameters come first, then the body's; the first value wins.
     for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
   }
   ctx.params = params;
-  if (knobs.honourFormat) wire.format = negotiateFormat(params.get('format'), request.headers.get('accept'));
+  if (knobs.honourFormat) wire.format = negotiateFormat(params.get('format'), request.header('accept'));
 
   const requestFailure = runChecks(REQUEST_CHECKS, ctx, steps);
   const failure = transportFailure ?? requestFailure;

@@ -13,9 +13,9 @@ export function isFormContentType(contentType: string | null): boolean {
 
 /** Why the form lacks `grant_type`, in plain words, with the fix. */
 function diagnoseMissing(ctx: TokenContext): { actual: string; fix: string } {
-  const contentType = ctx.headers.get('content-type');
+  const contentType = ctx.header('content-type');
   const body = ctx.body ?? '';
-  if (ctx.headers.has('grant_type') || ctx.headers.has('assertion')) {
+  if (ctx.header('grant_type') !== null || ctx.header('assertion') !== null) {
     return {
       actual: 'grant_type / assertion arrived as HTTP headers',
       fix: 'Send grant_type and assertion in the request body as form fields (Postman: Body > x-www-form-urlencoded), not as headers.',
@@ -48,7 +48,7 @@ export const grantTypeCheck: Check = {
   run(ctx) {
     const grantType = ctx.params?.get('grant_type') ?? null;
     if (grantType === JWT_BEARER) {
-      const fromQuery = ctx.url.searchParams.get('grant_type') === JWT_BEARER && !isFormContentType(ctx.headers.get('content-type'));
+      const fromQuery = ctx.url.searchParams.get('grant_type') === JWT_BEARER && !isFormContentType(ctx.header('content-type'));
       return pass(JWT_BEARER, JWT_BEARER, fromQuery ? 'parameters were read from the query string, which Salesforce accepts on a POST' : undefined);
     }
     if (grantType === null) {
