@@ -2,9 +2,10 @@
  * The ordered list of what the token endpoint checks: one source of truth for "what Salesforce
  * checks", read by the mock, the doctor, `explain` and the reports. The real order is only partly
  * known (grant_type before the assertion, iss before the signature, aud before approval); the rest
- * is the mock's documented choice.
+ * is the mock's documented choice. A new check is its own file plus one line here.
  */
 import { CHECK_IDS, type Check, type CheckId } from './check.ts';
+import type { OutcomeName } from './outcomes.ts';
 import {
   algCheck,
   appAccessCheck,
@@ -44,6 +45,16 @@ export const REQUEST_CHECKS: readonly Check[] = [
 ];
 
 export const CHECKS: readonly Check[] = [...TRANSPORT_CHECKS, ...REQUEST_CHECKS];
+
+/**
+ * Outcomes the token endpoint decides outside the checks' own lists, and the step named as deciding
+ * them: a body over the size limit fails the form (grant-type) before it is parsed; `unknown_error`
+ * comes only forced.
+ */
+export const DECIDED_OUTSIDE_CHECKS = {
+  payloadTooLarge: 'grant-type',
+  unknownError: 'forced',
+} as const satisfies Partial<Record<OutcomeName, CheckId>>;
 
 export function checkById(id: string): Check | undefined {
   return CHECKS.find((c) => c.id === id);

@@ -1,8 +1,11 @@
 /**
- * What a check is. The token endpoint is an ordered list of small named checks; each looks at the
- * request (and at what earlier checks found) and passes, fails with a Salesforce outcome plus an
- * explanation (expected, actual, fix), or is skipped because what it needs is missing. Check ids are
- * stable: traces, reports, the doctor and the scenario catalogue all name checks by them.
+ * What a check is. The token endpoint is an ordered list of small named checks; each reads the
+ * request as it was read (never changed by a check) and the facts earlier checks found, and passes
+ * (with the facts it found, such as the decoded assertion or the app), fails with a Salesforce
+ * outcome plus an explanation (expected, actual, fix), or is skipped because what it needs is
+ * missing. A check also carries what the doctor and `explain` say about it: its root cause, how to
+ * confirm it and the knobs that change it, so those tables are derived and never kept twice. Check
+ * ids are stable: traces, reports, the doctor and the scenario catalogue all name checks by them.
  */
 import type { App, Org, User } from '../world/schema.ts';
 import type { HostUrls, LogicalHost } from '../world/hosts.ts';
@@ -34,11 +37,6 @@ export type CheckId = (typeof CHECK_IDS)[number] | 'forced' | 'session';
 
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
-export type CheckResult =
-  | { verdict: 'pass'; expected: string; actual: string; note?: string }
-  | { verdict: 'fail'; outcome: OutcomeName; expected: string; actual: string; fix: string }
-  | { verdict: 'skip'; reason: string };
-
 /** A decoded assertion (header and payload as JSON objects). */
 export interface DecodedAssertion {
   header: Record<string, unknown>;
@@ -47,7 +45,27 @@ export interface DecodedAssertion {
   signature: Buffer;
 }
 
-/** Everything checks read, and what earlier checks found for later ones. */
+/** What checks found for later ones: each is set by the check that passed on finding it. */
+export interface TokenFacts {
+  /** assertion: the decoded JWT. */
+  readonly assertion?: DecodedAssertion;
+  /** issuer: the app iss named. */
+  readonly app?: App;
+  /** audience: whether `aud` named login/test (true) or a My Domain / site (false). */
+  readonly audienceIsLoginHost?: boolean;
+  /** audience: the Experience Cloud site `aud` named, for sfdc_community_url / sfdc_community_id. */
+  readonly community?: { readonly url: string; readonly id: string };
+  /** user: the user sub (or prn) named, and the user's org. */
+  readonly user?: User;
+  readonly org?: Org;
+}
+
+export type CheckResult =
+  | { verdict: 'pass'; expected: string; actual: string; note?: string; found?: TokenFacts }
+  | { verdict: 'fail'; outcome: OutcomeName; expected: string; actual: string; fix: string }
+  | { verdict: 'skip'; reason: string };
+
+/** Everything checks read; read-only: what a check learns goes into the facts it returns. */
 export interface TokenContext {
   readonly method: string;
   readonly url: URL;
@@ -66,18 +84,10 @@ export interface TokenContext {
   readonly now: number;
   /** Successful logins of a user (by Id) within the last hour. */
   readonly recentLogins: (userId: string) => number;
-  /** The body, decoded as UTF-8, if it was read. */
-  body: string | undefined;
+  /** The body, decoded as UTF-8 ('' when it was not read). */
+  readonly body: string;
   /** Form parameters: the query string overlaid by a form body. */
-  params: URLSearchParams | undefined;
-  assertion: DecodedAssertion | undefined;
-  app: App | undefined;
-  /** Whether `aud` named login/test (true) or a My Domain / site (false), once audience passed. */
-  audienceIsLoginHost: boolean | undefined;
-  user: User | undefined;
-  org: Org | undefined;
-  /** The Experience Cloud site `aud` named, for sfdc_community_url / sfdc_community_id. */
-  community: { url: string; id: string } | undefined;
+  readonly params: URLSearchParams;
 }
 
 export interface Check {
@@ -90,11 +100,22 @@ export interface Check {
   description: string;
   /** Outcomes this check can decide. */
   outcomes: readonly OutcomeName[];
-  run(ctx: TokenContext): CheckResult;
+  /** Knobs that change what this check answers. */
+  knobs: readonly (keyof Knobs)[];
+  /** The doctor's verdict when this check explains a failed request: the root cause and its fix. */
+  rootCause: { title: string; fix: string };
+  /** How to confirm or rule out this check as the cause, with what a client can see (`explain`). */
+  confirm: string;
+  run(ctx: TokenContext, facts: TokenFacts): CheckResult;
 }
 
 export function pass(expected: string, actual: string, note?: string): CheckResult {
   return note === undefined ? { verdict: 'pass', expected, actual } : { verdict: 'pass', expected, actual, note };
+}
+
+/** A pass that hands on what the check found. */
+export function found(facts: TokenFacts, expected: string, actual: string, note?: string): CheckResult {
+  return note === undefined ? { verdict: 'pass', expected, actual, found: facts } : { verdict: 'pass', expected, actual, note, found: facts };
 }
 
 export function fail(outcome: OutcomeName, expected: string, actual: string, fix: string): CheckResult {

@@ -1,26 +1,70 @@
 /**
  * Time and randomness are injected so that every run can be replayed: a clock (milliseconds since
- * the epoch) and a seeded random source for tokens and cookies. Without a seed, randomness comes
- * from node:crypto.
+ * the epoch, and a way to wait on it) and a seeded random source for tokens and cookies. The system
+ * clock really waits; a frozen clock stands still and its waits take no time; a manual clock's waits
+ * end only when a test moves it on. Without a seed, randomness comes from node:crypto.
  */
 import { randomFillSync, randomInt } from 'node:crypto';
 
 export interface Clock {
   now(): number;
+  /** Resolves once `ms` have passed on this clock. Without it, waits take real time. */
+  sleep?(ms: number): Promise<void>;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+/** Waits `ms` of real time. */
 
-/** A clock that stands still until moved: for tests. */
+/** Waits `ms` of real time. */
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const systemClock: Clock = { now: () => Date.now(), sleep };
+
+/** A clock that stands still until moved: for tests. Time does not pass while it waits, so a wait ends at once. */
 export function frozenClock(at: number | Date | string): Clock & { set(t: number | Date | string): void; advance(ms: number): void } {
   let t = new Date(at).getTime();
   return {
     now: () => t,
+    sleep: () => Promise.resolve(),
     set: (next) => {
       t = new Date(next).getTime();
     },
     advance: (ms) => {
       t += ms;
+    },
+  };
+}
+
+export interface ManualClock extends Clock {
+  sleep(ms: number): Promise<void>;
+  set(t: number | Date | string): void;
+  /** Moves time on, ending every wait that is due by then. */
+  advance(ms: number): void;
+  /** How many waits are still pending. */
+  readonly waiting: number;
+}
+
+/** A clock that stands still until a test moves it, and whose waits end only then: for testing delays without waiting. */
+export function manualClock(at: number | Date | string): ManualClock {
+  let t = new Date(at).getTime();
+  let timers: { due: number; resolve: () => void }[] = [];
+  const fire = () => {
+    const due = timers.filter((x) => x.due <= t).sort((a, b) => a.due - b.due);
+    timers = timers.filter((x) => x.due > t);
+    for (const x of due) x.resolve();
+  };
+  return {
+    now: () => t,
+    sleep: (ms) => (ms <= 0 ? Promise.resolve() : new Promise<void>((resolve) => timers.push({ due: t + ms, resolve }))),
+    set: (next) => {
+      t = new Date(next).getTime();
+      fire();
+    },
+    advance: (ms) => {
+      t += ms;
+      fire();
+    },
+    get waiting() {
+      return timers.length;
     },
   };
 }
@@ -82,4 +126,3 @@ export const cryptoRandom: Random = {
   },
 };
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -7,8 +7,8 @@
 import { myDomainHost, lightningHost, siteHost, type HostUrls } from '../world/hosts.ts';
 import type { World } from '../world/schema.ts';
 import { WorldIndex } from '../world/world-index.ts';
-import { ADMIN_PREFIX, handleAdmin } from './admin.ts';
-import { cryptoRandom, seededRandom, systemClock, type Clock, type Random } from './clock.ts';
+import { ADMIN_PREFIX, handleAdmin } from '../admin/routes.ts';
+import { cryptoRandom, seededRandom, sleep, systemClock, type Clock, type Random } from './clock.ts';
 import { fromFetchRequest, type IncomingRequest } from './incoming.ts';
 import { ForcedQueue } from './forced.ts';
 import { Journal } from './journal.ts';
@@ -17,7 +17,7 @@ import { LoginHistory } from './login-history.ts';
 import { setHeader, toResponse, type WireResponse } from './responses.ts';
 import { handleRest, isRestPath } from './rest.ts';
 import { Sessions } from './sessions.ts';
-import { handleToken } from './token-endpoint.ts';
+import { answerToken } from './token/endpoint.ts';
 import type { Trace } from './trace.ts';
 
 export interface ServeContext {
@@ -69,6 +69,11 @@ export class MockOrg {
     return this.clock.now() + this.clockOffsetMs;
   }
 
+  /** Resolves once `ms` have passed on the org's clock (real time for a clock that cannot wait). */
+  sleep(ms: number): Promise<void> {
+    return this.clock.sleep?.(ms) ?? sleep(ms);
+  }
+
   setKnobs(changes: KnobChanges): void {
     this.knobLayers.push(changes);
     this.knobs = resolveKnobs(...this.knobLayers);
@@ -113,8 +118,13 @@ export class MockOrg {
       }
     }
     this.traceCounter += 1;
+    const traceId = `trace-${this.traceCounter}`;
+    if (host.kind === 'lightning' || !isRestPath(path)) {
+      const answer = await answerToken(this, request, sc, { host, path, sitePrefix }, traceId);
+      return answer === 'dropped' ? answer : this.stamped(answer, traceId);
+    }
     const trace: Trace = {
-      id: `trace-${this.traceCounter}`,
+      id: traceId,
       time: new Date(this.now()).toISOString(),
       kind: 'token',
       request: { method: request.method, host: host.name, path: url.pathname, clientIp: sc.clientIp, contentType: request.header('content-type') },
@@ -123,10 +133,15 @@ export class MockOrg {
       outcome: 'other',
       checks: [],
     };
-    const response = host.kind !== 'lightning' && isRestPath(path) ? handleRest(this, request, sc, path, sitePrefix, trace) : await handleToken(this, request, sc, path, sitePrefix, trace);
-    if (trace.response.status === 0 && response !== 'dropped') trace.response.status = response.status;
+    const response = handleRest(this, request, sc, path, sitePrefix, trace);
+    if (trace.response.status === 0) trace.response.status = response.status;
     this.journal.add(trace);
-    if (this.knobs.traceHeader && response !== 'dropped') setHeader(response, TRACE_HEADER, trace.id);
+    return this.stamped(response, traceId);
+  }
+
+  /** The answer with the trace id header (left off in strict mode, as Salesforce sends none). */
+  private stamped(response: WireResponse, traceId: string): WireResponse {
+    if (this.knobs.traceHeader) setHeader(response, TRACE_HEADER, traceId);
     return response;
   }
 

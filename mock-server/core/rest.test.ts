@@ -4,13 +4,10 @@
  * Salesforce's exact answers to a bad, expired or misplaced access token. Also the release labels of
  * API versions.
  */
-import { mkdtempSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockOrg, type StartedMockOrg } from '../adapters/node-server.ts';
-import { JWT_GRANT, NOW, formBody, goodClaims, signAssertion, testWorld } from '../testing/fixtures.ts';
+import { JWT_GRANT, NOW, formBody, goodClaims, signAssertion, testStateDir, testWorld } from '../testing/fixtures.ts';
 import { frozenClock } from './clock.ts';
 import { LATEST_API_VERSION, apiVersions, releaseLabel } from './rest.ts';
 
@@ -80,7 +77,7 @@ const orgNamed = (name: string) => {
 };
 
 beforeAll(async () => {
-  started = await startMockOrg({ world, clock, seed: 7, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-')), tls: true });
+  started = await startMockOrg({ world, clock, seed: 7, stateDir: testStateDir(), tls: true });
 });
 afterAll(async () => started.close());
 beforeEach(() => {

@@ -6,7 +6,10 @@
  * named by the Salesforce check that explains it, with evidence and the fix, then everything else.
  * It reads only what any client can see: it never relies on the mock's trace.
  */
+import { CHECKS, checkById, DECIDED_OUTSIDE_CHECKS } from '../../mock-server/core/check-catalogue.ts';
 import { CHECK_IDS, type CheckId } from '../../mock-server/core/check.ts';
+import { FORCED_CAUSE } from '../../mock-server/core/forced.ts';
+import { OUTCOMES, type OutcomeName } from '../../mock-server/core/outcomes.ts';
 import { buildRequest, type RequestContext } from '../client/build-request.ts';
 import type { FetchLike } from '../client/https-fetch.ts';
 import { sendRequest, type TokenAnswer } from '../client/send.ts';
@@ -60,45 +63,28 @@ export interface DoctorReport {
 const ORDER = new Map<string, number>(CHECK_IDS.map((id, i) => [id, i]));
 const describe = (a: TokenAnswer) => (a.status === 0 ? `no answer (${a.networkError ?? 'network error'})` : a.ok ? '200 with an access token' : `${a.status}${a.error === undefined ? '' : ` ${a.error}: ${a.errorDescription ?? ''}`}`);
 
-/** The checks an answer can come from, in Salesforce's order. */
+const OUTCOME_NAMES = Object.keys(OUTCOMES) as OutcomeName[];
+const checksGiving = (names: readonly OutcomeName[]): CheckId[] => CHECKS.filter((c) => c.outcomes.some((o) => names.includes(o))).map((c) => c.id);
+
+/**
+ * The checks an answer can come from, in Salesforce's order: those that list an outcome with this
+ * status (302, 404) or these words on the wire; `transient` for an answer only Salesforce's side gives.
+ */
 export function checksForAnswer(a: TokenAnswer): RootCauseCheck[] {
-  if (a.status === 302) return ['host'];
-  if (a.status === 404) return ['path'];
-  switch (`${a.error ?? ''}|${a.errorDescription ?? ''}`) {
-    case 'invalid_request|must use HTTP POST': return ['method'];
-    case 'invalid_request|HTTPS required': return ['tls'];
-    case 'unsupported_grant_type|grant type not supported': return ['grant-type'];
-    case 'invalid_grant|invalid assertion': return ['assertion', 'alg', 'signature', 'expiry'];
-    case 'invalid_client_id|client identifier invalid': return ['issuer'];
-    case 'invalid_grant|audience is invalid': return ['audience'];
-    case 'invalid_grant|expired authorization code': return ['expiry'];
-    case "invalid_grant|user hasn't approved this consumer": return ['audience', 'user', 'app-access'];
-    case 'invalid_grant|inactive user': case 'invalid_grant|user is frozen': case 'inactive_org|organization is locked, closed, or suspended': return ['user-state'];
-    case 'invalid_grant|ip restricted': return ['ip-restriction'];
-    case 'invalid_grant|login rate exceeded': return ['rate-limit'];
-    case 'invalid_app_access|user is not admin approved to access this app': case 'app_not_found|External client app is not installed in this org': return ['app-access'];
-    case 'unknown_error|retry your request': return ['transient'];
-    default: return [];
-  }
+  const byStatus = checksGiving(OUTCOME_NAMES.filter((n) => OUTCOMES[n].kind !== 'oauth-error' && OUTCOMES[n].status === a.status));
+  if (byStatus.length > 0) return byStatus;
+  const byWords = OUTCOME_NAMES.filter((n) => {
+    const o = OUTCOMES[n];
+    return o.kind === 'oauth-error' && o.error === a.error && o.description === a.errorDescription;
+  });
+  if (byWords.some((n) => (DECIDED_OUTSIDE_CHECKS as Partial<Record<OutcomeName, CheckId>>)[n] === 'forced')) return ['transient'];
+  return checksGiving(byWords);
 }
 
-const FIXED: Partial<Record<RootCauseCheck, { title: string; fix: string }>> = {
-  'user-state': { title: 'The user or the org is not active', fix: 'Reactivate or unfreeze the user (Setup > Users), or use an active integration user; a locked org needs its admin or Salesforce support.' },
-  'ip-restriction': { title: 'The caller is outside the profile\'s login IP ranges or hours', fix: 'Add the caller\'s IP to the profile\'s Login IP Ranges (always enforced for JWT), or call from an allowed address and time.' },
-  'rate-limit': { title: 'Too many logins for this user this hour', fix: 'Reuse the access token until it expires instead of logging in per call; wait for the hour to roll on.' },
-  transient: { title: 'A transient failure on Salesforce\'s side', fix: 'Retry with backoff; it passes on a later attempt.' },
-  host: { title: 'The Lightning UI host redirects', fix: 'Post to the My Domain host (https://<domain>.my.salesforce.com) or login/test.salesforce.com.' },
-  path: { title: 'Not the token endpoint', fix: 'Post to <login URL>/services/oauth2/token.' },
-  method: { title: 'Not a POST', fix: 'POST the parameters form-encoded.' },
-  tls: { title: 'Plain http://', fix: 'Use https://.' },
-  'grant-type': { title: 'The form or grant_type is wrong', fix: 'POST grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<JWT> with Content-Type: application/x-www-form-urlencoded.' },
-  issuer: { title: 'The consumer key is not known here', fix: 'Copy the consumer key from Setup > App Manager > (app) > View > Manage Consumer Details; check the app exists in this org or environment; after creating or changing an app, wait up to 10 minutes.' },
-  signature: { title: 'The signature does not verify with the app\'s certificate', fix: 'Upload the certificate made from the key you sign with (Setup > App Manager > Edit > Use digital signatures), or sign with the key of the uploaded certificate.' },
-  expiry: { title: 'The assertion has expired', fix: 'Set exp = now + 3 minutes at signing time, in seconds; check the clock of the signing machine (NTP).' },
-  audience: { title: 'aud is not an audience of this host', fix: 'aud = https://login.salesforce.com for production, https://test.salesforce.com for sandboxes.' },
-  'app-access': { title: 'The user may not use this app', fix: 'Self-authorize apps: approve once as the user (web-server flow with the refresh_token scope). Admin-approved apps: Setup > App Manager > (app) > Manage > Profiles or Permission Sets. External Client Apps: install the app in this org.' },
-  user: { title: 'The username is not a user of this environment', fix: 'sub is the username of a user in the org behind this host: production users at login.salesforce.com, sandbox users at test.salesforce.com.' },
-};
+/** The root cause's title and fix, as the check (or the forced cause, for `transient`) states them. */
+function rootCauseText(check: RootCauseCheck): { title: string; fix: string } | undefined {
+  return check === 'transient' ? FORCED_CAUSE.rootCause : checkById(check)?.rootCause;
+}
 
 export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const findings: DiagnosticFinding[] = [];
@@ -173,7 +159,7 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const onSalesforce = host !== undefined && isSalesforceHost(host);
   const otherBase = sandbox ? (input.hosts?.login ?? (onSalesforce ? 'https://login.salesforce.com' : undefined)) : (input.hosts?.test ?? (onSalesforce ? 'https://test.salesforce.com' : undefined));
   const otherEnv = { base: otherBase, audience: sandbox ? 'https://login.salesforce.com' : 'https://test.salesforce.com', name: sandbox ? 'production' : 'sandbox' };
-  const fixed = (check: RootCauseCheck, evidence: string[], alternatives: RootCauseCheck[] = [], fix?: string): RootCause => ({ check, title: FIXED[check]?.title ?? check, evidence: [`Salesforce answered ${describe(first)}`, ...evidence], fix: fix ?? FIXED[check]?.fix ?? '', alternatives });
+  const fixed = (check: RootCauseCheck, evidence: string[], alternatives: RootCauseCheck[] = [], fix?: string): RootCause => ({ check, title: rootCauseText(check)?.title ?? check, evidence: [`Salesforce answered ${describe(first)}`, ...evidence], fix: fix ?? rootCauseText(check)?.fix ?? '', alternatives });
 
   if (candidates.includes('audience') && candidates.length === 1) {
     for (const aud of ['https://login.salesforce.com', 'https://test.salesforce.com', base].filter((a) => a !== audience)) {

@@ -3,7 +3,8 @@
  * (several outcomes share the words `invalid assertion`), and for each answer every known cause —
  * the checks that give it, in the order Salesforce runs them, each with the catalogue scenarios it
  * decides, the knobs where the evidence conflicts, and how to tell the causes apart, down to the
- * doctor probe and the Login History status that separate them.
+ * doctor probe and the Login History status that separate them. Every word about a check comes
+ * from the check itself (see explain-knowledge.ts).
  */
 import { CHECKS } from '../../mock-server/core/check-catalogue.ts';
 import type { Level } from '../../mock-server/core/check.ts';
@@ -12,7 +13,7 @@ import { OUTCOMES, type OutcomeName } from '../../mock-server/core/outcomes.ts';
 import { catalogue } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { checksForAnswer } from './doctor.ts';
-import { DECIDED_OUTSIDE_CHECKS, EVIDENCE, FORCED_CAUSE, KNOB_CHECKS, MEANING, type CauseId } from './explain-knowledge.ts';
+import { causeInfo, decidedOutsideChecks, type CauseId } from './explain-knowledge.ts';
 
 /** One answer as a client sees it: status, error, error_description (null for 302, 404, 413). */
 export interface WireAnswer {
@@ -71,7 +72,7 @@ export function scenarioMatches(s: Scenario, a: Pick<WireAnswer, 'status' | 'err
 
 function causesOf(outcome: OutcomeName): CauseId[] {
   const ids: CauseId[] = CHECKS.filter((c) => c.outcomes.includes(outcome)).map((c) => c.id as CauseId);
-  const outside = DECIDED_OUTSIDE_CHECKS[outcome];
+  const outside = decidedOutsideChecks(outcome);
   return outside === undefined || ids.includes(outside) ? ids : [...ids, outside];
 }
 
@@ -80,7 +81,8 @@ export const scenarioRef = (s: Scenario): ScenarioRef => ({ id: s.id, title: s.t
 /** Knobs that change what a check answers, named with this answer's words in their description. */
 export function knobsFor(check: string, answer: Pick<WireAnswer, 'error' | 'description'>): KnobRef[] {
   const words = [answer.description, answer.error].filter((w): w is string => w !== null).map((w) => `\`${w}\``);
-  return KNOBS.filter((k) => KNOB_CHECKS[k.name] === check && words.some((w) => k.description.includes(w))).map((k) => ({ name: k.name, default: k.default, confidence: k.confidence, description: k.description }));
+  const knobs = CHECKS.find((c) => c.id === check)?.knobs ?? [];
+  return KNOBS.filter((k) => knobs.includes(k.name) && words.some((w) => k.description.includes(w))).map((k) => ({ name: k.name, default: k.default, confidence: k.confidence, description: k.description }));
 }
 
 export function explainAnswer(answer: WireAnswer): AnswerInfo {
@@ -88,27 +90,27 @@ export function explainAnswer(answer: WireAnswer): AnswerInfo {
   const ids = new Set<CauseId>(answer.outcomes.flatMap(causesOf));
   for (const s of scenarios) if (s.expect.decidedBy !== null) ids.add(s.expect.decidedBy);
   const causes: Cause[] = [...ids].sort((a, b) => (ORDER.get(a) ?? 99) - (ORDER.get(b) ?? 99)).map((id) => {
-    const check = CHECKS.find((c) => c.id === id);
+    const info = causeInfo(id);
     const decided = scenarios.filter((s) => s.expect.decidedBy === id);
     const knobs = knobsFor(id, answer);
     return {
       check: id,
-      title: check?.title ?? FORCED_CAUSE.title,
-      description: check?.description ?? FORCED_CAUSE.description,
-      level: check?.level ?? null,
-      confidence: check?.confidence ?? null,
+      title: info.title,
+      description: info.description,
+      level: info.level,
+      confidence: info.confidence,
       outcomes: answer.outcomes.filter((o) => causesOf(o).includes(id)),
       onlyWithKnob: decided.length === 0 && knobs[0] !== undefined ? knobs[0].name : null,
       knobs,
       scenarios: decided.map(scenarioRef),
-      evidence: EVIDENCE[id],
+      evidence: info.confirm,
     };
   });
   const outcomes = answer.outcomes.map((name) => {
     const o: { confidence: Confidence; loginHistory?: string } = OUTCOMES[name];
     return { name, confidence: o.confidence, loginHistory: o.loginHistory ?? null, causes: causes.filter((c) => c.outcomes.includes(name)).map((c) => c.check) };
   });
-  const meaning = [...new Set(answer.outcomes.map((o) => MEANING[o]))].join(' ');
+  const meaning = [...new Set(answer.outcomes.map((o) => OUTCOMES[o].meaning))].join(' ');
   return { status: answer.status, error: answer.error, description: answer.description, meaning, outcomes, causes, tellApart: tellApart(answer, causes, outcomes) };
 }
 

@@ -12,7 +12,7 @@ import { OUTCOMES, type OutcomeName } from '../../mock-server/core/outcomes.ts';
 import { catalogue } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { explainAnswer, knobsFor, scenarioMatches, wireAnswers, type AnswerInfo, type KnobRef, type ScenarioRef } from './explain-answers.ts';
-import { FORCED_CAUSE } from './explain-knowledge.ts';
+import { FORCED_CAUSE } from '../../mock-server/core/forced.ts';
 import { matchAnswers, normalise, suggest } from './explain-match.ts';
 
 export interface AnswerExplanation {

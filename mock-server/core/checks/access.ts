@@ -4,7 +4,7 @@
  * needs the user's approval (with the refresh_token scope), "Admin approved users are pre-authorized"
  * needs the profile or a permission set, and an External Client App must be installed in the org.
  */
-import { fail, pass, type Check, type TokenContext } from '../check.ts';
+import { fail, pass, skip, type Check, type TokenContext, type TokenFacts } from '../check.ts';
 
 function ipToNumber(ip: string): number | undefined {
   const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
@@ -31,9 +31,11 @@ export const ipRestrictionCheck: Check = {
   confidence: 'DOC',
   description: 'Login IP ranges and login hours on the user\'s profile are always enforced for the JWT Bearer flow, whatever the app\'s IP relaxation.',
   outcomes: ['ipRestricted'],
-  run(ctx) {
-    const user = ctx.user;
-    if (user === undefined) return { verdict: 'skip', reason: 'no user identified' };
+  knobs: [],
+  rootCause: { title: 'The caller is outside the profile\'s login IP ranges or hours', fix: 'Add the caller\'s IP to the profile\'s Login IP Ranges (always enforced for JWT), or call from an allowed address and time.' },
+  confirm: 'compare the caller\'s public IP and the time with the profile\'s Login IP Ranges and Login Hours.',
+  run(ctx, { user }) {
+    if (user === undefined) return skip('no user identified');
     const ranges = user.loginIpRanges;
     if (ranges.length > 0) {
       const expected = `an IP in ${ranges.map((r) => `${r.start}-${r.end}`).join(', ')}`;
@@ -62,10 +64,13 @@ export const rateLimitCheck: Check = {
   confidence: 'OBS+',
   description: 'About 3,600 logins per user per hour; past it Salesforce answers `login rate exceeded` until the hour rolls on.',
   outcomes: ['rateExceeded'],
-  run(ctx) {
-    if (ctx.user === undefined) return { verdict: 'skip', reason: 'no user identified' };
+  knobs: ['loginRatePerHour'],
+  rootCause: { title: 'Too many logins for this user this hour', fix: 'Reuse the access token until it expires instead of logging in per call; wait for the hour to roll on.' },
+  confirm: 'count the logins per hour: a client that logs in per call instead of reusing the access token reaches the limit.',
+  run(ctx, { user }) {
+    if (user === undefined) return skip('no user identified');
     const limit = ctx.knobs.loginRatePerHour;
-    const count = ctx.recentLogins(ctx.user.id);
+    const count = ctx.recentLogins(user.id);
     if (limit === null) return pass('no limit (knob off)', `${count} logins in the last hour`);
     if (count >= limit) {
       return fail('rateExceeded', `fewer than ${limit} logins in the last hour`, `${count} logins in the last hour`, 'Reuse the access token until it expires instead of logging in for every call; wait for the hour to roll on.');
@@ -74,16 +79,14 @@ export const rateLimitCheck: Check = {
   },
 };
 
-function appAccess(ctx: TokenContext) {
-  const app = ctx.app;
-  const user = ctx.user;
+function appAccess(ctx: TokenContext, { app, user, audienceIsLoginHost }: TokenFacts) {
   if (app === undefined || user === undefined) return undefined;
   if (app.kind === 'external-client-app') {
     const installed = app.installedIn ?? [app.org];
     if (!installed.includes(user.org)) {
       return fail('appNotFound', `"${app.name}" installed in the org "${user.org}"`, `installed in ${installed.map((o) => `"${o}"`).join(', ')}`, `Install the External Client App in this org (Setup > External Client App Manager), or deploy it with its settings to the sandbox.`);
     }
-    if (ctx.audienceIsLoginHost === true && ctx.knobs.ecaRequiresMyDomainAudience) {
+    if (audienceIsLoginHost === true && ctx.knobs.ecaRequiresMyDomainAudience) {
       return fail('appNotFound', 'aud = the org\'s My Domain URL', 'aud = login.salesforce.com or test.salesforce.com', 'External Client Apps take the My Domain URL (https://<domain>.my.salesforce.com) as aud; post to the My Domain too.');
     }
   }
@@ -112,7 +115,10 @@ export const appAccessCheck: Check = {
   confidence: 'OBS+',
   description: 'Self-authorize apps need the user\'s prior approval with the refresh_token scope; admin-approved apps need the user\'s profile or a permission set admitted; External Client Apps must be installed in the org.',
   outcomes: ['notApproved', 'notAdminApproved', 'appNotFound'],
-  run(ctx) {
-    return appAccess(ctx) ?? { verdict: 'skip', reason: ctx.app === undefined ? 'no app identified' : 'no user identified' };
+  knobs: ['ecaRequiresMyDomainAudience'],
+  rootCause: { title: 'The user may not use this app', fix: 'Self-authorize apps: approve once as the user (web-server flow with the refresh_token scope). Admin-approved apps: Setup > App Manager > (app) > Manage > Profiles or Permission Sets. External Client Apps: install the app in this org.' },
+  confirm: 'the username is right and the user is active: for a self-authorize app, has the user approved it (with the refresh_token scope)? For an admin-approved app, is the profile or a permission set admitted (Manage > Profiles, Permission Sets)? Is the External Client App installed in this org?',
+  run(ctx, facts) {
+    return appAccess(ctx, facts) ?? skip(facts.app === undefined ? 'no app identified' : 'no user identified');
   },
 };

@@ -3,7 +3,9 @@
  * payload, and `alg` RS256 (the only algorithm Salesforce accepts: no HS256, no `none`, no ECDSA).
  * `kid`, `jku`, `jwk` and `x5u` headers are ignored: the certificate always comes from the app.
  */
-import { fail, pass, show, type Check, type DecodedAssertion } from '../check.ts';
+import { fail, found, pass, show, skip, type Check, type DecodedAssertion } from '../check.ts';
+
+const INSPECT = 'npx sfjwt inspect <JWT>';
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
@@ -57,9 +59,12 @@ export const assertionCheck: Check = {
   confidence: 'OBS1',
   description: 'The assertion parameter is a compact JWS: base64url header, payload and signature separated by dots, header and payload JSON objects.',
   outcomes: ['invalidAssertion'],
+  knobs: [],
+  rootCause: { title: 'The assertion is not a well-formed JWT', fix: 'Send the compact JWT exactly as the signing library produced it (three base64url parts, JSON header and payload) in the assertion form field.' },
+  confirm: `${INSPECT} reports jwt-malformed: not three base64url parts, or a header or payload that is not JSON.`,
   run(ctx) {
     const expected = 'a compact JWS: base64url(header).base64url(payload).base64url(signature)';
-    const raw = ctx.params?.get('assertion') ?? null;
+    const raw = ctx.params.get('assertion');
     if (raw === null || raw === '') {
       return fail('invalidAssertion', expected, raw === null ? 'no assertion parameter' : 'an empty assertion', 'Send the signed JWT in the assertion form field.');
     }
@@ -68,8 +73,7 @@ export const assertionCheck: Check = {
       const fix = decoded.includes('JSON') ? 'Build the claims with a JSON library rather than by string concatenation.' : 'Send the compact JWT exactly as the signing library produced it (base64url, three parts, no spaces or quotes).';
       return fail('invalidAssertion', expected, `the assertion ${decoded}`, fix);
     }
-    ctx.assertion = decoded;
-    return pass(expected, 'a JWT with a JSON header and payload', raw !== raw.trim() ? 'white space around the assertion was ignored' : undefined);
+    return found({ assertion: decoded }, expected, 'a JWT with a JSON header and payload', raw !== raw.trim() ? 'white space around the assertion was ignored' : undefined);
   },
 };
 
@@ -80,11 +84,14 @@ export const algCheck: Check = {
   confidence: 'INF',
   description: 'Salesforce verifies RSA SHA-256 signatures only: alg must be RS256 (HS256, none, ES256 and RS512 are refused).',
   outcomes: ['invalidAssertion'],
-  run(ctx) {
-    if (ctx.assertion === undefined) return { verdict: 'skip', reason: 'no decodable assertion' };
-    const alg = ctx.assertion.header['alg'];
+  knobs: [],
+  rootCause: { title: 'The assertion is not signed with RS256', fix: 'Sign with RS256 (RSA with SHA-256) using the private key whose certificate is on the connected app.' },
+  confirm: `${INSPECT} shows the header's alg: anything but RS256 is refused.`,
+  run(_ctx, { assertion }) {
+    if (assertion === undefined) return skip('no decodable assertion');
+    const alg = assertion.header['alg'];
     if (alg === 'RS256') {
-      const extra = ['kid', 'jku', 'jwk', 'x5u', 'x5c'].filter((k) => k in (ctx.assertion?.header ?? {}));
+      const extra = ['kid', 'jku', 'jwk', 'x5u', 'x5c'].filter((k) => k in assertion.header);
       return pass('"RS256"', show(alg), extra.length > 0 ? `header ${extra.join(', ')} ignored: the certificate comes from the connected app` : undefined);
     }
     let fix = 'Sign with RS256 (RSA with SHA-256) using the private key whose certificate is on the connected app.';

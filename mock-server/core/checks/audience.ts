@@ -6,7 +6,7 @@
  */
 import { LOGIN_HOST, TEST_HOST, myDomainHost, siteHost, type LogicalHost } from '../../world/hosts.ts';
 import type { Org } from '../../world/schema.ts';
-import { fail, pass, show, type Check, type TokenContext } from '../check.ts';
+import { fail, found, show, skip, type Check, type TokenContext } from '../check.ts';
 
 type AudienceKind = 'login' | 'test' | 'my-domain' | 'site';
 
@@ -65,9 +65,12 @@ export const audienceCheck: Check = {
   description:
     'aud is https://login.salesforce.com for production (posted to login or the org\'s My Domain), https://test.salesforce.com for sandboxes, or the site URL on an Experience Cloud site.',
   outcomes: ['audienceInvalid', 'notApproved'],
-  run(ctx) {
-    if (ctx.assertion === undefined) return { verdict: 'skip', reason: 'no decodable assertion' };
-    const raw = ctx.assertion.payload['aud'];
+  knobs: ['audienceLenient', 'myDomainAudience'],
+  rootCause: { title: 'aud is not an audience of this host', fix: 'aud = https://login.salesforce.com for production, https://test.salesforce.com for sandboxes.' },
+  confirm: 'npx sfjwt inspect <JWT> --host <the host posted to> checks aud against that host: login.salesforce.com for production, test.salesforce.com for sandboxes.',
+  run(ctx, { assertion, app }) {
+    if (assertion === undefined) return skip('no decodable assertion');
+    const raw = assertion.payload['aud'];
     const accepted = audiencesOf(ctx.host, ctx);
     const expected = accepted.map((a) => a.urls[0]).join(' or ');
     const values = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((v): v is string => typeof v === 'string') : [];
@@ -79,14 +82,14 @@ export const audienceCheck: Check = {
       const n = normaliseAudience(value, lenient);
       const match = accepted.find((a) => a.urls.some((u) => normaliseAudience(u, lenient) === n));
       if (match === undefined) continue;
-      if (match.kind === 'my-domain' && ctx.app?.kind !== 'external-client-app' && ctx.knobs.myDomainAudience !== 'accept') {
+      if (match.kind === 'my-domain' && app?.kind !== 'external-client-app' && ctx.knobs.myDomainAudience !== 'accept') {
         const outcome = ctx.knobs.myDomainAudience === 'not-approved' ? 'notApproved' : 'audienceInvalid';
         const own = accepted[0]?.urls[0] ?? '';
         return fail(outcome, expected, `aud is the My Domain URL ${show(value)}`, `A connected app takes "${own}" as aud even when you post to the My Domain host; keep posting to My Domain but set aud to "${own}".`);
       }
-      ctx.audienceIsLoginHost = match.kind === 'login' || match.kind === 'test';
-      if (match.site !== undefined) ctx.community = { url: match.urls[1] ?? value, id: match.site.id };
-      return pass(expected, show(value));
+      const audienceIsLoginHost = match.kind === 'login' || match.kind === 'test';
+      const facts = match.site === undefined ? { audienceIsLoginHost } : { audienceIsLoginHost, community: { url: match.urls[1] ?? value, id: match.site.id } };
+      return found(facts, expected, show(value));
     }
     return fail('audienceInvalid', expected, `aud ${show(values.length === 1 ? values[0] : values)}`, fixFor(values[0] ?? '', ctx.host, accepted));
   },

@@ -3,7 +3,7 @@
  * of leeway past it and sets no upper bound, so a millisecond `exp` (the sf CLI sends
  * `Date.now()+300`) reads as a date far ahead and passes. Text that is not a number is refused.
  */
-import { fail, pass, show, type Check } from '../check.ts';
+import { fail, pass, show, skip, type Check } from '../check.ts';
 import { miscasedClaim } from './issuer.ts';
 
 const MILLISECONDS_THRESHOLD = 100_000_000_000; // year 5138 in seconds; 1973 in milliseconds
@@ -15,14 +15,17 @@ export const expiryCheck: Check = {
   confidence: 'OBS+',
   description: 'exp is the expiry in seconds since 1970-01-01 UTC (a number, or a string of digits), no more than a few minutes in the past; Salesforce recommends now + 3 minutes.',
   outcomes: ['expired', 'invalidAssertion'],
-  run(ctx) {
-    if (ctx.assertion === undefined) return { verdict: 'skip', reason: 'no decodable assertion' };
+  knobs: ['expLeewaySeconds', 'expMaxFutureSeconds'],
+  rootCause: { title: 'The assertion has expired', fix: 'Set exp = now + 3 minutes at signing time, in seconds; check the clock of the signing machine (NTP).' },
+  confirm: 'npx sfjwt inspect <JWT> shows exp as a date with the seconds left or ago; compare the signing machine\'s clock with Salesforce\'s.',
+  run(ctx, { assertion }) {
+    if (assertion === undefined) return skip('no decodable assertion');
     const nowSeconds = Math.floor(ctx.now / 1000);
     const leeway = ctx.knobs.expLeewaySeconds;
     const expected = `exp >= ${nowSeconds - leeway} (now ${nowSeconds} minus ${leeway} s leeway), in seconds`;
-    const raw = ctx.assertion.payload['exp'];
+    const raw = assertion.payload['exp'];
     if (raw === undefined) {
-      const wrong = miscasedClaim(ctx.assertion.payload, 'exp');
+      const wrong = miscasedClaim(assertion.payload, 'exp');
       return fail('invalidAssertion', expected, wrong === undefined ? 'no exp claim' : `no exp claim, but a claim named ${show(wrong)}`, wrong === undefined ? 'Add exp = current time in seconds + 180.' : `Claim names are case-sensitive: rename ${show(wrong)} to "exp".`);
     }
     const isNumber = typeof raw === 'number' && Number.isFinite(raw);

@@ -14,7 +14,7 @@ export function isFormContentType(contentType: string | null): boolean {
 /** Why the form lacks `grant_type`, in plain words, with the fix. */
 function diagnoseMissing(ctx: TokenContext): { actual: string; fix: string } {
   const contentType = ctx.header('content-type');
-  const body = ctx.body ?? '';
+  const body = ctx.body;
   if (ctx.header('grant_type') !== null || ctx.header('assertion') !== null) {
     return {
       actual: 'grant_type / assertion arrived as HTTP headers',
@@ -31,7 +31,7 @@ function diagnoseMissing(ctx: TokenContext): { actual: string; fix: string } {
       fix: 'Set Content-Type: application/x-www-form-urlencoded and form-encode the body.',
     };
   }
-  const keys = [...(ctx.params?.keys() ?? [])];
+  const keys = [...ctx.params.keys()];
   const nearMiss = keys.find((k) => k !== 'grant_type' && /^gr[a-z]*n?d?_?type$/i.test(k.replace(/[-\s]/g, '_')));
   if (nearMiss !== undefined) return { actual: `a parameter named ${show(nearMiss)}`, fix: `Rename the parameter ${show(nearMiss)} to grant_type.` };
   return { actual: `no grant_type parameter (parameters: ${keys.length === 0 ? 'none' : keys.map((k) => show(k, 30)).join(', ')})`, fix: `Add grant_type=${JWT_BEARER} to the form body.` };
@@ -45,8 +45,11 @@ export const grantTypeCheck: Check = {
   description:
     'Parameters come form-encoded (Content-Type: application/x-www-form-urlencoded) in the body or the query string, and grant_type is exactly urn:ietf:params:oauth:grant-type:jwt-bearer.',
   outcomes: ['unsupportedGrantType'],
+  knobs: ['maxBodyBytes'],
+  rootCause: { title: 'The form or grant_type is wrong', fix: `POST grant_type=${JWT_BEARER}&assertion=<JWT> with Content-Type: application/x-www-form-urlencoded.` },
+  confirm: 'look at the raw request: the Content-Type (application/x-www-form-urlencoded), where the parameters travel (body, not headers or JSON) and the exact grant_type key and value; npx sfjwt doctor --request FILE lints a captured request.',
   run(ctx) {
-    const grantType = ctx.params?.get('grant_type') ?? null;
+    const grantType = ctx.params.get('grant_type');
     if (grantType === JWT_BEARER) {
       const fromQuery = ctx.url.searchParams.get('grant_type') === JWT_BEARER && !isFormContentType(ctx.header('content-type'));
       return pass(JWT_BEARER, JWT_BEARER, fromQuery ? 'parameters were read from the query string, which Salesforce accepts on a POST' : undefined);

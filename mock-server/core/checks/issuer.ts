@@ -3,7 +3,7 @@
  * consumer secret or the app's name instead of its key, or an app changed within the propagation
  * delay: all are `invalid_client_id` / `client identifier invalid`.
  */
-import { fail, pass, show, type Check } from '../check.ts';
+import { fail, found, show, skip, type Check } from '../check.ts';
 
 /** A claim sent with the wrong letter case, such as `Iss` for `iss`. */
 export function miscasedClaim(payload: Record<string, unknown>, name: string): string | undefined {
@@ -17,9 +17,12 @@ export const issuerCheck: Check = {
   confidence: 'OBS+',
   description: 'iss is the connected app\'s consumer key (Setup > App Manager > View > Manage Consumer Details). Claim names are case-sensitive. A new or changed app takes minutes to propagate.',
   outcomes: ['missingIssuer', 'invalidClientId'],
-  run(ctx) {
-    if (ctx.assertion === undefined) return { verdict: 'skip', reason: 'no decodable assertion' };
-    const payload = ctx.assertion.payload;
+  knobs: ['propagationDelaySeconds'],
+  rootCause: { title: 'The consumer key is not known here', fix: 'Copy the consumer key from Setup > App Manager > (app) > View > Manage Consumer Details; check the app exists in this org or environment; after creating or changing an app, wait up to 10 minutes.' },
+  confirm: 'compare iss (npx sfjwt inspect <JWT>) with the consumer key in Setup > App Manager > View > Manage Consumer Details, in the org this host serves; a new or changed app takes up to 10 minutes.',
+  run(ctx, { assertion }) {
+    if (assertion === undefined) return skip('no decodable assertion');
+    const payload = assertion.payload;
     const expected = 'iss = the consumer key of a connected app';
     const iss = payload['iss'];
     if (iss === undefined) {
@@ -61,7 +64,6 @@ export const issuerCheck: Check = {
         `Wait: changes to a connected app take minutes to reach every server (here ${Math.ceil((readyAt - ctx.now) / 1000)} s more). Then retry.`,
       );
     }
-    ctx.app = app;
-    return pass(expected, `the consumer key of "${app.name}"`);
+    return found({ app }, expected, `the consumer key of "${app.name}"`);
   },
 };

@@ -4,7 +4,7 @@
  * `invalid assertion`; the trace names the certificates tried.
  */
 import { verify } from 'node:crypto';
-import { fail, pass, type Check } from '../check.ts';
+import { fail, pass, skip, type Check } from '../check.ts';
 
 export const signatureCheck: Check = {
   id: 'signature',
@@ -13,19 +13,22 @@ export const signatureCheck: Check = {
   confidence: 'OBS+',
   description: 'The RS256 signature must verify with the public key of a certificate uploaded to the connected app ("Use digital signatures").',
   outcomes: ['signatureInvalid'],
-  run(ctx) {
-    if (ctx.assertion === undefined) return { verdict: 'skip', reason: 'no decodable assertion' };
-    if (ctx.app === undefined) return { verdict: 'skip', reason: 'no app to take the certificate from (iss did not name one)' };
-    if (ctx.assertion.header['alg'] !== 'RS256') return { verdict: 'skip', reason: 'alg is not RS256, so there is no RSA signature to verify' };
-    const certs = ctx.world.certificates(ctx.app);
-    const expected = `a signature by the private key of one of ${certs.length} certificate${certs.length === 1 ? '' : 's'} on "${ctx.app.name}"`;
+  knobs: [],
+  rootCause: { title: 'The signature does not verify with the app\'s certificate', fix: 'Upload the certificate made from the key you sign with (Setup > App Manager > Edit > Use digital signatures), or sign with the key of the uploaded certificate.' },
+  confirm: 'npx sfjwt inspect <JWT> --cert server.crt verifies the signature with the certificate uploaded to the app: signature-mismatch means another key signed it; if it verifies, the app holds another certificate (or none: a deploy can clear it).',
+  run(ctx, { assertion, app }) {
+    if (assertion === undefined) return skip('no decodable assertion');
+    if (app === undefined) return skip('no app to take the certificate from (iss did not name one)');
+    if (assertion.header['alg'] !== 'RS256') return skip('alg is not RS256, so there is no RSA signature to verify');
+    const certs = ctx.world.certificates(app);
+    const expected = `a signature by the private key of one of ${certs.length} certificate${certs.length === 1 ? '' : 's'} on "${app.name}"`;
     if (certs.length === 0) {
-      return fail('signatureInvalid', expected, 'the app has no certificate', `Upload the certificate (server.crt) to "${ctx.app.name}": Setup > App Manager > Edit > Use digital signatures. A deploy of the app can clear it.`);
+      return fail('signatureInvalid', expected, 'the app has no certificate', `Upload the certificate (server.crt) to "${app.name}": Setup > App Manager > Edit > Use digital signatures. A deploy of the app can clear it.`);
     }
-    const input = Buffer.from(ctx.assertion.signingInput, 'ascii');
+    const input = Buffer.from(assertion.signingInput, 'ascii');
     for (const cert of certs) {
       // A signature of the wrong length is simply not valid; verify() returns false for it.
-      if (verify('sha256', input, cert.publicKey, ctx.assertion.signature)) {
+      if (verify('sha256', input, cert.publicKey, assertion.signature)) {
         const expired = cert.notAfter.getTime() < ctx.now;
         return pass(expected, `verified with certificate ${cert.sha256.slice(0, 23)}…`, expired ? `the certificate expired on ${cert.notAfter.toISOString()}; Salesforce accepts it anyway, by design` : undefined);
       }
@@ -33,10 +36,10 @@ export const signatureCheck: Check = {
     return fail(
       'signatureInvalid',
       expected,
-      ctx.assertion.signature.length === 0
+      assertion.signature.length === 0
         ? 'no signature'
         : `the certificate does not match: the signature verifies with none of the certificates on the app (tried ${certs.map((c) => `${c.sha256.slice(0, 11)}…`).join(', ')})`,
-      `Sign with the private key that matches the certificate on "${ctx.app.name}", or upload the certificate of the key you sign with. Check the JWT was not changed after signing.`,
+      `Sign with the private key that matches the certificate on "${app.name}", or upload the certificate of the key you sign with. Check the JWT was not changed after signing.`,
     );
   },
 };

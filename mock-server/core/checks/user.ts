@@ -4,20 +4,21 @@
  * My Domain or site. An unknown user gets `user hasn't approved this consumer`, like an unapproved
  * one. Then the user's and the org's state: locked org, inactive user, frozen user.
  */
-import type { User } from '../../world/schema.ts';
-import { fail, pass, show, type Check, type TokenContext } from '../check.ts';
+import type { Org, User } from '../../world/schema.ts';
+import { fail, found, pass, show, skip, type Check, type TokenContext } from '../check.ts';
 import { miscasedClaim } from './issuer.ts';
 
-function servesOrg(ctx: TokenContext, user: User): boolean {
+/** The user's org when this host logs that org's users in. */
+function servedOrg(ctx: TokenContext, user: User): Org | undefined {
   const org = ctx.world.org(user.org);
-  if (org === undefined) return false;
+  if (org === undefined) return undefined;
   switch (ctx.host.kind) {
     case 'login':
-      return org.kind === 'production';
+      return org.kind === 'production' ? org : undefined;
     case 'test':
-      return org.kind === 'sandbox';
+      return org.kind === 'sandbox' ? org : undefined;
     default:
-      return ctx.host.org === org.name;
+      return ctx.host.org === org.name ? org : undefined;
   }
 }
 
@@ -43,9 +44,12 @@ export const userCheck: Check = {
   confidence: 'OBS+',
   description: 'sub (or prn) is the username of a user in the org(s) this host serves: production on login, sandboxes on test. Not the e-mail, not the Id.',
   outcomes: ['notApproved'],
-  run(ctx) {
-    if (ctx.assertion === undefined) return { verdict: 'skip', reason: 'no decodable assertion' };
-    const payload = ctx.assertion.payload;
+  knobs: [],
+  rootCause: { title: 'The username is not a user of this environment', fix: 'sub is the username of a user in the org behind this host: production users at login.salesforce.com, sandbox users at test.salesforce.com.' },
+  confirm: 'the username is not a user of the org(s) behind the host: check its spelling against Setup > Users (the username, not the e-mail or Id; npx sfjwt inspect <JWT> flags an Id) and the environment (a sandbox username such as name@acme.com.uat logs in at test.salesforce.com).',
+  run(ctx, { assertion }) {
+    if (assertion === undefined) return skip('no decodable assertion');
+    const payload = assertion.payload;
     const claim = payload['prn'] !== undefined ? 'prn' : 'sub';
     const raw = payload[claim];
     const expected = `${claim} = the username of a user served by ${ctx.host.name}`;
@@ -55,11 +59,10 @@ export const userCheck: Check = {
     }
     if (typeof raw !== 'string') return fail('notApproved', expected, `${claim} is a ${typeof raw}`, `Send ${claim} as a JSON string holding the username.`);
     const user = ctx.world.userByUsername(raw);
-    if (user === undefined || !servesOrg(ctx, user)) return fail('notApproved', expected, `${claim} ${show(raw)}: no such user here`, whyUnknown(ctx, raw));
-    ctx.user = user;
-    ctx.org = ctx.world.org(user.org);
+    const org = user === undefined ? undefined : servedOrg(ctx, user);
+    if (user === undefined || org === undefined) return fail('notApproved', expected, `${claim} ${show(raw)}: no such user here`, whyUnknown(ctx, raw));
     const notes = claim === 'prn' && payload['sub'] !== undefined ? 'prn and sub both present: prn wins' : claim === 'prn' ? 'prn accepted in place of sub' : undefined;
-    return pass(expected, `${show(raw)} (${user.id})`, notes);
+    return found({ user, org }, expected, `${show(raw)} (${user.id})`, notes);
   },
 };
 
@@ -70,12 +73,15 @@ export const userStateCheck: Check = {
   confidence: 'INF',
   description: 'The org must be active (not locked, closed or suspended) and the user active and not frozen.',
   outcomes: ['inactiveOrg', 'inactiveUser', 'frozenUser'],
-  run(ctx) {
-    if (ctx.user === undefined || ctx.org === undefined) return { verdict: 'skip', reason: 'no user identified' };
+  knobs: [],
+  rootCause: { title: 'The user or the org is not active', fix: 'Reactivate or unfreeze the user (Setup > Users), or use an active integration user; a locked org needs its admin or Salesforce support.' },
+  confirm: 'Setup > Users shows the user Inactive or Frozen; a locked, closed or suspended org answers inactive_org.',
+  run(_ctx, { user, org }) {
+    if (user === undefined || org === undefined) return skip('no user identified');
     const expected = 'an active org, an active user that is not frozen';
-    if (ctx.org.status !== 'active') return fail('inactiveOrg', expected, `the org "${ctx.org.name}" is ${ctx.org.status}`, 'The org is locked, closed or suspended: contact Salesforce support or the org\'s admin.');
-    if (!ctx.user.active) return fail('inactiveUser', expected, `"${ctx.user.username}" is inactive`, 'Reactivate the user (Setup > Users > Edit > Active) or use another integration user.');
-    if (ctx.user.frozen) return fail('frozenUser', expected, `"${ctx.user.username}" is frozen`, 'Unfreeze the user (Setup > Users > the user > Unfreeze).');
+    if (org.status !== 'active') return fail('inactiveOrg', expected, `the org "${org.name}" is ${org.status}`, 'The org is locked, closed or suspended: contact Salesforce support or the org\'s admin.');
+    if (!user.active) return fail('inactiveUser', expected, `"${user.username}" is inactive`, 'Reactivate the user (Setup > Users > Edit > Active) or use another integration user.');
+    if (user.frozen) return fail('frozenUser', expected, `"${user.username}" is frozen`, 'Unfreeze the user (Setup > Users > the user > Unfreeze).');
     return pass(expected, 'active');
   },
 };

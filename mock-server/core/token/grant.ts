@@ -1,0 +1,40 @@
+/**
+ * A successful grant as data: the access token (the org Id, `!AQ`, and 94 random characters), the
+ * fields of the token response in Salesforce's order, and the session it opens. The random source
+ * is drawn in a fixed order (token, then signature) so a seeded org replays its tokens.
+ */
+import { myDomainHost } from '../../world/hosts.ts';
+import type { App, Org, User } from '../../world/schema.ts';
+import type { TokenFacts } from '../check.ts';
+import type { Random } from '../clock.ts';
+import type { Knobs } from '../knobs.ts';
+import type { Changes, TokenAnswer } from './decision.ts';
+import type { TokenRequest } from './request.ts';
+
+export const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._';
+
+export interface Grantee {
+  readonly user: User;
+  readonly org: Org;
+  readonly app: App;
+}
+
+export function grant(request: TokenRequest, facts: TokenFacts, who: Grantee, knobs: Knobs, random: Random, now: number): { answer: TokenAnswer; session: NonNullable<Changes['session']> } {
+  const { user, org, app } = who;
+  const token = `${org.id.slice(0, 15)}!AQ${random.string(94, TOKEN_ALPHABET)}`;
+  const timeout = knobs.sessionTimeoutSeconds ?? org.sessionTimeoutSeconds;
+  const fields: [string, string][] = [['access_token', token]];
+  if (knobs.issuedAtAndSignature) fields.push(['signature', Buffer.from(random.string(32, TOKEN_ALPHABET)).toString('base64')]);
+  fields.push(
+    ['scope', app.scopes.filter((s) => s !== 'refresh_token').join(' ')],
+    ['instance_url', request.urls.baseUrl(myDomainHost(org))],
+    ['id', `${request.urls.baseUrl(request.host.name)}${request.sitePrefix ?? ''}/id/${org.id}/${user.id}`],
+    ['token_type', 'Bearer'],
+  );
+  if (knobs.issuedAtAndSignature) fields.push(['issued_at', String(now)]);
+  if (facts.community !== undefined) fields.push(['sfdc_community_url', facts.community.url], ['sfdc_community_id', facts.community.id]);
+  return {
+    answer: { kind: 'token', status: 200, accessToken: token, fields },
+    session: { token, session: { userId: user.id, orgId: org.id, app: app.name, issuedAt: now, expiresAt: now + timeout * 1000 }, rateLimit: knobs.loginRatePerHour },
+  };
+}
