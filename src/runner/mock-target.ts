@@ -4,16 +4,21 @@
  * (also `mock-https`: the same scenarios run on it). A world user plays the role its `role` names; a
  * scenario's `mock` section (knobs, forced outcomes, a changed app, cleared certificates, earlier
  * logins) is applied after a reset, and the deciding check is read from the journal by the answer's
- * trace id: directly from the MockOrg in this process, through /__sfjwt for a mock elsewhere.
+ * trace id. In this process the state is changed by the Setup functions (mock-server/setup), the
+ * ones the admin routes call; a mock elsewhere is changed through the admin client over those routes.
  */
 import { setupServer } from 'msw/node';
 import { salesforceHandlers } from '../../mock-server/adapters/msw.ts';
 import { startMockOrg } from '../../mock-server/adapters/node-server.ts';
-import { ADMIN_PREFIX } from '../../mock-server/core/admin.ts';
+import { adminClient, type AdminAnswer } from '../../mock-server/admin/client.ts';
+import { ADMIN_PREFIX } from '../../mock-server/admin/prefix.ts';
 import { systemClock, type Clock } from '../../mock-server/core/clock.ts';
 import type { Forced } from '../../mock-server/core/forced.ts';
 import type { KnobChanges } from '../../mock-server/core/knobs.ts';
 import { MockOrg } from '../../mock-server/core/mock-org.ts';
+import { clearCertificates, recordLogins, touchApp } from '../../mock-server/setup/actions.ts';
+import { forceOutcome, resetMock, setKnobs } from '../../mock-server/setup/harness.ts';
+import type { SetupResult } from '../../mock-server/setup/result.ts';
 import type { Trace } from '../../mock-server/core/trace.ts';
 import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
 import { LOGIN_HOST, TEST_HOST, lightningHost, myDomainHost, siteHost } from '../../mock-server/world/hosts.ts';
@@ -49,59 +54,54 @@ interface MockControl {
   trace(id: string): Promise<Trace | undefined> | Trace | undefined;
 }
 
-/** The MockOrg of this process, changed directly. */
+/**
+ * The MockOrg of this process, changed by the Setup functions the admin routes call. The runner hands
+ * them names from the org's own world and input the scenario schema validated with the same schemas,
+ * so a refusal here is a bug of the harness, not a user's mistake.
+ */
 function orgControl(org: MockOrg): MockControl {
+  const applied = (what: string, result: SetupResult<unknown>): void => {
+    if (!result.ok) throw new Error(`the mock in this process refused ${what}: ${result.message}`);
+  };
   return {
     index: () => org.index,
-    reset: () => org.reset(),
-    setKnobs: (knobs) => org.setKnobs(knobs),
-    force: (forced) => org.forced.push(forced),
-    touchApp: (app) => {
-      app.lastModified = new Date(org.now()).toISOString();
-    },
-    clearCertificates: (app) => {
-      for (const c of [...org.index.certificates(app)]) org.index.removeCertificate(app, c.sha256);
-    },
-    recordLogins: (user, count) => {
-      for (let i = 0; i < count; i += 1) org.loginHistory.recordSuccess(user.id, org.now() - 1000, org.knobs.loginRatePerHour);
-    },
+    reset: () => applied('reset', resetMock(org)),
+    setKnobs: (knobs) => applied('knobs', setKnobs(org, knobs)),
+    force: (forced) => applied('force', forceOutcome(org, forced)),
+    touchApp: (app) => applied('touch-app', touchApp(org, { app: app.name })),
+    clearCertificates: (app) => applied('clear-certificates', clearCertificates(org, { app: app.name })),
+    recordLogins: (user, count) => applied('record-logins', recordLogins(org, { username: user.username, count })),
     trace: (id) => org.journal.get(id),
   };
 }
 
 /**
- * A mock elsewhere, through its admin API. Its world is known here (a mock's admin API never tells
- * consumer secrets): the roles are read from this copy, which the mock's reset restores its own to.
+ * A mock elsewhere, through its admin API's client. Its world is known here (a mock's admin API never
+ * tells consumer secrets): the roles are read from this copy, which the mock's reset restores its own to.
  */
 function adminControl(admin: string, world: World, fetchAdmin: FetchLike): MockControl {
   const index = new WorldIndex(world);
-  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const init: RequestInit = { method, headers: { Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) } };
-    if (body !== undefined) init.body = JSON.stringify(body);
-    let res: Response;
-    try {
-      res = await fetchAdmin(`${admin}${path}`, init);
-    } catch (cause) {
-      throw new ResourceError(`the mock's admin API at ${admin} did not answer ${method} ${path}: ${cause instanceof Error ? cause.message : String(cause)}`, { actions: ['Is the mock still running?'], cause });
-    }
-    const text = await res.text();
-    if (method === 'GET' && res.status === 404 && path.startsWith('/traces/')) return undefined;
-    if (!res.ok) throw new ResourceError(`the mock's admin API answered ${method} ${path} with ${res.status}: ${text.slice(0, 500)}`, { actions: ['An older image without this admin action? Rebuild it: container/build.sh'] });
-    return JSON.parse(text) as unknown;
+  const client = adminClient(admin, { fetch: fetchAdmin });
+  const valueOf = <T>(answer: AdminAnswer<T>): T => {
+    if (answer.ok) return answer.value;
+    throw new ResourceError(`the mock's admin API answered ${answer.route} with ${answer.status}: ${answer.message}`, {
+      actions: [...(answer.fix === undefined ? [] : [answer.fix]), 'An older image without this admin action? Rebuild it: container/build.sh'],
+    });
   };
   return {
     index: () => index,
-    reset: async () => void (await call('POST', '/reset')),
-    setKnobs: async (knobs) => void (await call('PATCH', '/knobs', knobs)),
-    force: async (forced) => void (await call('POST', '/force', forced)),
-    touchApp: async (app) => void (await call('POST', '/setup/touch-app', { app: app.name })),
-    clearCertificates: async (app) => {
-      // The fingerprints as the mock holds them (after the reset: the world's own).
-      const described = (await call('GET', '/world')) as { apps: { name: string; certificates: { sha256: string }[] }[] };
-      for (const c of described.apps.find((a) => a.name === app.name)?.certificates ?? []) await call('POST', '/setup/remove-certificate', { app: app.name, sha256: c.sha256 });
+    reset: async () => void valueOf(await client.reset()),
+    setKnobs: async (knobs) => void valueOf(await client.setKnobs(knobs)),
+    force: async (forced) => void valueOf(await client.forceOutcome(forced)),
+    touchApp: async (app) => void valueOf(await client.touchApp({ app: app.name })),
+    // The fingerprints as the mock holds them (after the reset: the world's own).
+    clearCertificates: async (app) => void valueOf(await client.clearCertificates({ app: app.name })),
+    recordLogins: async (user, count) => void valueOf(await client.recordLogins({ username: user.username, count })),
+    trace: async (id) => {
+      const answer = await client.trace(id);
+      // The journal keeps only the newest requests: a trace it no longer holds is no trace.
+      return !answer.ok && answer.status === 404 ? undefined : valueOf(answer);
     },
-    recordLogins: async (user, count) => void (await call('POST', '/setup/record-logins', { username: user.username, count })),
-    trace: async (id) => (await call('GET', `/traces/${encodeURIComponent(id)}`)) as Trace | undefined,
   };
 }
 
