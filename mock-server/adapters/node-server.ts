@@ -3,26 +3,25 @@
  * My Domain, site and lightning host), so a client pointed at a base URL talks to that host and may
  * use the URL as `aud`. A request whose Host header names a Salesforce host (a client that maps the
  * real names to 127.0.0.1) is served as that host, whatever port it reached. HTTPS by default, with
- * a local CA (see local-ca.ts). Requests are parsed into fetch Requests by @hono/node-server; the
- * body is read from node's stream and the core's wire answers are written to the socket directly.
+ * a local CA (see local-ca.ts). Each request goes to the core as node parsed it, without a fetch
+ * Request per call (node/: listener, incoming, write). This file sets up the listeners, their
+ * limits against hostile or broken clients, and the handle that closes them.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener, type HttpBindings } from '@hono/node-server';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { ResourceError } from '../../lib/errors.ts';
 import { defaultStateDir } from '../../lib/state-folder.ts';
 import { LOGIN_HOST, TEST_HOST, myDomainHost, siteHost, type HostUrls } from '../world/hosts.ts';
 import type { StoredKeyPair } from '../../lib/state-folder.ts';
 import { prepareWorld } from '../world/prepare.ts';
 import type { World } from '../world/schema.ts';
-import { ADMIN_PREFIX } from '../core/admin.ts';
-import type { BodySource } from '../core/body.ts';
-import { fromFetchRequest } from '../core/incoming.ts';
-import { MockOrg, type MockOrgOptions, type ServeContext } from '../core/mock-org.ts';
-import type { WireResponse } from '../core/responses.ts';
+import { ADMIN_PREFIX } from '../admin/prefix.ts';
+import { MockOrg, type MockOrgOptions } from '../core/mock-org.ts';
 import { serverTls } from './local-ca.ts';
+import { nodeListener } from './node/listener.ts';
+
+export { writeWire } from './node/write.ts';
 
 export interface StartMockOrgOptions extends Omit<MockOrgOptions, 'world'> {
   /** The world to serve; the default training ground when absent. */
@@ -76,76 +75,6 @@ export interface StartedMockOrg extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** The request body straight from node's stream, with readBodyLimited's rules (see body.ts). */
-function incomingBody(incoming: IncomingMessage): BodySource {
-  return (limit) =>
-    new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      let total = 0;
-      const done = (result: Buffer[] | 'too-large') => {
-        incoming.off('data', onData);
-        incoming.off('end', onEnd);
-        incoming.off('aborted', onEnd);
-        incoming.off('close', onEnd);
-        incoming.off('error', onEnd);
-        resolve(result);
-      };
-      const onData = (chunk: Buffer) => {
-        total += chunk.byteLength;
-        if (total > limit) {
-          // The rest stays unread; the 413 closes the connection.
-          incoming.pause();
-          done('too-large');
-          return;
-        }
-        chunks.push(chunk);
-      };
-      // 'end', or a client that hung up mid-body: what arrived is the body.
-      const onEnd = () => done(chunks);
-      if (incoming.readableEnded) {
-        resolve(chunks);
-        return;
-      }
-      if (incoming.destroyed) {
-        // Gone before the body was read (a forced delay): a complete body node still holds counts,
-        // as @hono/node-server recovers it.
-        if (incoming.complete) {
-          for (let chunk = incoming.read() as Buffer | null; chunk !== null; chunk = incoming.read() as Buffer | null) chunks.push(chunk);
-        }
-        resolve(chunks.reduce((n, c) => n + c.byteLength, 0) > limit ? 'too-large' : chunks);
-        return;
-      }
-      incoming.on('data', onData);
-      incoming.once('end', onEnd);
-      incoming.once('aborted', onEnd);
-      incoming.once('close', onEnd);
-      incoming.once('error', onEnd);
-    });
-}
-
-/**
- * Writes a wire answer the way @hono/node-server writes the equivalent fetch Response (so the bytes
- * are the same, without building a Response and reading it back): header names in lower case and
- * sorted as `Headers` iterates them, values trimmed as `Headers` stores them, Set-Cookie lines after
- * the others, then content-length.
- */
-export function writeWire(outgoing: ServerResponse, wire: WireResponse): void {
-  const byName = new Map<string, string>();
-  const cookies: string[] = [];
-  for (const [name, value] of wire.headers) {
-    const lower = name.toLowerCase();
-    const v = value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
-    if (lower === 'set-cookie') cookies.push(v);
-    else byName.set(lower, v);
-  }
-  const record: Record<string, string | string[] | number> = {};
-  for (const name of [...byName.keys()].sort()) record[name] = byName.get(name) ?? '';
-  if (cookies.length > 0) record['set-cookie'] = cookies;
-  record['content-length'] = Buffer.byteLength(wire.body);
-  outgoing.writeHead(wire.status, record);
-  outgoing.end(wire.body);
-}
-
 function listen(server: Server, port: number, bind: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -184,31 +113,9 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const servers: Server[] = [];
   const sockets = new Set<import('node:net').Socket>();
-  const listenerFor = (ownHost: string) => {
-    const fetchListener = getRequestListener(
-      async (request: Request, bindings) => {
-        // Only HTTP/1.1 servers are created here.
-        const env = bindings as HttpBindings;
-        const named = (env.incoming.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-        const host = org.index.host(named) !== undefined ? named : ownHost;
-        const sc: ServeContext = { host, secure: useTls, clientIp: env.incoming.socket.remoteAddress ?? '127.0.0.1', urls };
-        // A TRACE request reaches the core as a fetch Request without a body; keep it that way.
-        const answer = await org.answer(fromFetchRequest(request, request.method === 'TRACE' ? undefined : incomingBody(env.incoming)), sc);
-        if (answer === 'dropped') {
-          env.incoming.socket.destroy();
-          return new Response(null, { status: 204 });
-        }
-        if (answer instanceof Response) return answer;
-        writeWire(env.outgoing, answer);
-        return RESPONSE_ALREADY_SENT;
-      },
-      { overrideGlobalObjects: false },
-    );
-    return (req: IncomingMessage, res: ServerResponse) => void fetchListener(req, res);
-  };
   try {
     for (const [i, name] of hostNames.entries()) {
-      const listener = listenerFor(name);
+      const listener = nodeListener({ org, ownHost: name, secure: useTls, urls });
       // Node checks the two timeouts on an interval; a short limit needs a short interval to bite.
       const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)));
       const serverOptions = { maxHeaderSize: limits.maxHeaderBytes, requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs, connectionsCheckingInterval };
