@@ -1,9 +1,11 @@
 /**
  * Argument parsing for every command: node:util parseArgs in strict mode, with its errors turned
- * into a UsageError that shows the command's usage, and small readers for typed values.
+ * into a UsageError that shows the command's usage, small readers for typed values, and colour and
+ * progress decided by the stream and environment a command was given.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../../lib/errors.ts';
+import type { Env, Output } from './context.ts';
 
 export interface CommandSpec<O extends NonNullable<ParseArgsConfig['options']>> {
   name: string;
@@ -31,13 +33,15 @@ export function intOption(value: string | undefined, name: string, range: { min:
 }
 
 /** Whether output goes to a person: a terminal, not CI. */
-export function interactive(stream: NodeJS.WriteStream = process.stdout): boolean {
-  return stream.isTTY === true && process.env['CI'] === undefined;
+export function interactive(stream: Output, env: Env): boolean {
+  return stream.isTTY === true && env['CI'] === undefined;
 }
 
+export type Colours = ReturnType<typeof colours>;
+
 /** Colour only on a terminal and when NO_COLOR is not set. */
-export function colours(stream: NodeJS.WriteStream = process.stdout) {
-  const on = stream.isTTY === true && (process.env['NO_COLOR'] ?? '') === '';
+export function colours(stream: Output, env: Env) {
+  const on = stream.isTTY === true && (env['NO_COLOR'] ?? '') === '';
   const wrap = (code: number) => (s: string) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
   return { green: wrap(32), red: wrap(31), dim: wrap(2), bold: wrap(1), yellow: wrap(33) };
 }

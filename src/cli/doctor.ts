@@ -9,11 +9,13 @@ import { runDoctor, type DoctorInput, type DoctorReport } from '../diagnose/doct
 import type { CapturedRequest } from '../diagnose/lint-request.ts';
 import { ResourceError, UsageError } from '../../lib/errors.ts';
 import { loadConfig, targetFromEnv } from '../runner/config.ts';
-import { colours, parse, type CommandSpec } from './args.ts';
+import { colours, parse, type Colours, type CommandSpec } from './args.ts';
+import { inCwd, type CommandContext } from './context.ts';
+import { SUMMARIES } from './summaries.ts';
 
-export const doctorSpec = {
+const doctorSpec = {
   name: 'doctor',
-  summary: 'Diagnose a failing setup: local checks, one request, bounded probes, the root cause and the fix',
+  summary: SUMMARIES.doctor,
   usage: 'npx sfjwt doctor [--target NAME | --login URL --client-id ID --username U --key FILE [--passphrase P] [--cert FILE] [--audience A]] [--request FILE] [--ca FILE] [--config FILE] [--json]',
   options: {
     target: { type: 'string' },
@@ -71,8 +73,7 @@ function readRequest(path: string): CapturedRequest {
   return { method: r.method, url: r.url, headers: typeof r.headers === 'object' && r.headers !== null ? r.headers : {}, body: typeof r.body === 'string' ? r.body : undefined };
 }
 
-export function formatDoctor(report: DoctorReport): string {
-  const c = colours();
+export function formatDoctor(report: DoctorReport, c: Colours): string {
   const lines = [`answer: ${report.answer}`, ''];
   if (report.rootCause === null) lines.push(c.green(report.ok ? 'The setup works.' : 'No root cause found.'));
   else {
@@ -92,17 +93,19 @@ export function formatDoctor(report: DoctorReport): string {
   return lines.join('\n');
 }
 
-export async function doctor(argv: string[]): Promise<void> {
-  const { values } = parse(doctorSpec, argv);
+export async function doctor(ctx: CommandContext): Promise<number> {
+  const { values } = parse(doctorSpec, ctx.argv);
   if (values.help === true) {
-    process.stdout.write(`${HELP}\n`);
-    return;
+    ctx.stdout.write(`${HELP}\n`);
+    return 0;
   }
   const str = (k: string) => values[k as keyof typeof values] as string | undefined;
+  // A path the user gave: relative to the context's folder.
+  const file = (k: string) => inCwd(ctx, str(k) ?? '');
   let input: DoctorInput;
   if (str('target') !== undefined) {
     const name = str('target') ?? '';
-    const config = name === 'env' ? targetFromEnv() : loadConfig(str('config') ?? 'sfjwt.config.json').find((t) => t.name === name);
+    const config = name === 'env' ? targetFromEnv(ctx.env) : loadConfig(inCwd(ctx, str('config') ?? 'sfjwt.config.json'), ctx.env).find((t) => t.name === name);
     if (config === undefined) throw new UsageError(`no target "${name}"`, { actions: ['Targets come from sfjwt.config.json or the SFJWT_* variables (env).'] });
     input = {
       loginUrl: config.loginUrl,
@@ -113,7 +116,7 @@ export async function doctor(argv: string[]): Promise<void> {
       audience: config.audience,
       hosts: { test: config.hosts.test },
       fetch: fetchTrusting(config.caFile === undefined ? null : read(config.caFile, 'CA file').toString('utf8')),
-      now: Date.now,
+      now: ctx.now,
     };
   } else {
     const missing = ['login', 'client-id', 'username', 'key'].filter((k) => str(k) === undefined);
@@ -122,16 +125,16 @@ export async function doctor(argv: string[]): Promise<void> {
       loginUrl: str('login') ?? '',
       consumerKey: str('client-id') ?? '',
       username: str('username') ?? '',
-      key: { data: read(str('key') ?? '', 'key file'), source: str('key') ?? '', passphrase: str('passphrase') },
-      certificate: str('cert') === undefined ? undefined : { data: read(str('cert') ?? '', 'certificate file'), source: str('cert') ?? '' },
+      key: { data: read(file('key'), 'key file'), source: file('key'), passphrase: str('passphrase') },
+      certificate: str('cert') === undefined ? undefined : { data: read(file('cert'), 'certificate file'), source: file('cert') },
       audience: str('audience'),
       hosts: { login: str('other-login'), test: str('other-login') },
-      fetch: fetchTrusting(str('ca') === undefined ? null : read(str('ca') ?? '', 'CA file').toString('utf8')),
-      now: Date.now,
+      fetch: fetchTrusting(str('ca') === undefined ? null : read(file('ca'), 'CA file').toString('utf8')),
+      now: ctx.now,
     };
   }
-  if (str('request') !== undefined) input.request = readRequest(str('request') ?? '');
+  if (str('request') !== undefined) input.request = readRequest(file('request'));
   const report = await runDoctor(input);
-  process.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : `${formatDoctor(report)}\n`);
-  if (!report.ok) process.exitCode = 1;
+  ctx.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : `${formatDoctor(report, colours(ctx.stdout, ctx.env))}\n`);
+  return report.ok ? 0 : 1;
 }

@@ -7,10 +7,12 @@ import { explain as explainQuery, explainable, explainSuggestions } from '../dia
 import { renderExplanation } from '../diagnose/explain-render.ts';
 import { UsageError } from '../../lib/errors.ts';
 import { colours, parse, type CommandSpec } from './args.ts';
+import type { CommandContext } from './context.ts';
+import { SUMMARIES } from './summaries.ts';
 
-export const explainSpec = {
+const explainSpec = {
   name: 'explain',
-  summary: 'Explain a Salesforce answer, a scenario or a check: every cause, how to tell them apart, the fix',
+  summary: SUMMARIES.explain,
   usage: 'npx sfjwt explain <error code | error_description | JSON body | scenario id | check id> [--json]',
   options: { json: { type: 'boolean' } },
   allowPositionals: true,
@@ -33,11 +35,11 @@ ${explainSpec.summary}.
 
 Exit code 0: explained; 2: nothing known by that name (close matches are listed).`;
 
-export async function explain(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(explainSpec, argv);
+export function explain(ctx: CommandContext): number {
+  const { values, positionals } = parse(explainSpec, ctx.argv);
   if (values.help === true) {
-    process.stdout.write(`${HELP}\n`);
-    return;
+    ctx.stdout.write(`${HELP}\n`);
+    return 0;
   }
   const query = positionals.join(' ').trim();
   if (query === '') throw new UsageError('explain needs something to explain', { actions: [`Usage: ${explainSpec.usage}`, knows()] });
@@ -47,5 +49,6 @@ export async function explain(argv: string[]): Promise<void> {
     const shown = query.length > 80 ? `${query.slice(0, 79)}…` : query;
     throw new UsageError(`explain does not know "${shown}"`, { actions: [...(close.length === 0 ? [] : [`Close matches: ${close.join(', ')}.`]), knows()] });
   }
-  process.stdout.write(values.json === true ? `${JSON.stringify(explanation)}\n` : `${renderExplanation(explanation, colours())}\n`);
+  ctx.stdout.write(values.json === true ? `${JSON.stringify(explanation)}\n` : `${renderExplanation(explanation, colours(ctx.stdout, ctx.env))}\n`);
+  return 0;
 }

@@ -9,10 +9,12 @@ import { countBySeverity, renderInspection } from '../diagnose/inspect-render.ts
 import { ResourceError, UsageError } from '../../lib/errors.ts';
 import { loadCertificate } from '../../lib/pki/certificate.ts';
 import { colours, parse, type CommandSpec } from './args.ts';
+import { inCwd, type CommandContext, type Input, type Output } from './context.ts';
+import { SUMMARIES } from './summaries.ts';
 
-export const inspectSpec = {
+const inspectSpec = {
   name: 'inspect',
-  summary: 'Decode and lint an assertion the way Salesforce reads it; verify its signature with --cert',
+  summary: SUMMARIES.inspect,
   usage: 'npx sfjwt inspect <JWT | -> [--cert FILE] [--host HOST] [--json]',
   options: {
     cert: { type: 'string' },
@@ -35,11 +37,11 @@ ${inspectSpec.summary}.
 The signature and the whole JWT are never printed: the signature shows as its length only.
 Exit code 0: no errors; 1: errors found; 2: usage errors.`;
 
-async function readStdin(): Promise<string> {
+async function readAll(stdin: Input, stderr: Output): Promise<string> {
   // On a terminal, nothing arrives until end of input: say how to end it rather than seem to hang.
-  if (process.stdin.isTTY === true) process.stderr.write('Paste the JWT, then press Ctrl-D (Ctrl-Z Enter on Windows).\n');
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  if (stdin.isTTY === true) stderr.write('Paste the JWT, then press Ctrl-D (Ctrl-Z Enter on Windows).\n');
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -53,27 +55,27 @@ function readCert(path: string) {
   return { info: loadCertificate(data, path), source: path };
 }
 
-export async function inspect(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(inspectSpec, argv);
+export async function inspect(ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parse(inspectSpec, ctx.argv);
   if (values.help === true) {
-    process.stdout.write(`${HELP}\n`);
-    return;
+    ctx.stdout.write(`${HELP}\n`);
+    return 0;
   }
   if (positionals.length === 0) throw new UsageError('inspect needs a JWT, or - to read it from standard input', { actions: [`Usage: ${inspectSpec.usage}`] });
   if (positionals.length > 1) throw new UsageError(`inspect takes one JWT, got ${positionals.length} arguments`, { actions: ['Quote the JWT, or pipe it in with -.', `Usage: ${inspectSpec.usage}`] });
-  const given = positionals[0] === '-' ? await readStdin() : (positionals[0] ?? '');
+  const given = positionals[0] === '-' ? await readAll(ctx.stdin, ctx.stderr) : (positionals[0] ?? '');
   const jwt = extractAssertion(given);
   if (jwt === '') throw new UsageError(positionals[0] === '-' ? 'no JWT on standard input' : 'the JWT given is empty', { actions: [`Usage: ${inspectSpec.usage}`] });
   const hostOption = values.host as string | undefined;
   const host = hostOption === undefined ? undefined : hostName(hostOption);
   if (hostOption !== undefined && host === undefined) throw new UsageError(`--host takes a host name or URL, got "${hostOption}"`, { actions: ['For example --host login.salesforce.com or --host https://acme.my.salesforce.com.'] });
-  const certificate = values.cert === undefined ? undefined : readCert(values.cert as string);
-  const result = inspectAssertion({ jwt, now: Date.now(), host, certificate });
+  const certificate = values.cert === undefined ? undefined : readCert(inCwd(ctx, values.cert as string));
+  const result = inspectAssertion({ jwt, now: ctx.now(), host, certificate });
   if (values.json === true) {
     const { header, payload, findings, signature } = result;
-    process.stdout.write(`${JSON.stringify({ header, payload, findings, signature })}\n`);
+    ctx.stdout.write(`${JSON.stringify({ header, payload, findings, signature })}\n`);
   } else {
-    process.stdout.write(`${renderInspection(result, colours())}\n`);
+    ctx.stdout.write(`${renderInspection(result, colours(ctx.stdout, ctx.env))}\n`);
   }
-  if (countBySeverity(result).error > 0) process.exitCode = 1;
+  return countBySeverity(result).error > 0 ? 1 : 0;
 }

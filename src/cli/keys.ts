@@ -9,8 +9,7 @@ import { BUNDLE_FILES, generateKeyBundle } from '../../lib/pki/bundle.ts';
 import { checkKeyMaterial } from '../../lib/pki/check.ts';
 import { parseSubject } from '../../lib/pki/generate.ts';
 import { colours, intOption, parse, type CommandSpec } from './args.ts';
-
-export const keysSpec = { name: 'keys', summary: 'Generate key material for a connected app, or check a key and certificate' };
+import { inCwd, type CommandContext } from './context.ts';
 
 const generateSpec = {
   name: 'keys generate',
@@ -64,11 +63,11 @@ function readInput(path: string, what: string): Buffer {
   }
 }
 
-async function generate(argv: string[]): Promise<void> {
+function generate(ctx: CommandContext, argv: string[]): number {
   const { values } = parse(generateSpec, argv);
   if (values.help === true) {
-    process.stdout.write(`${generateSpec.usage}\n\n${generateSpec.summary}. Files:\n${Object.entries(BUNDLE_FILES).map(([k, f]) => `  ${f.padEnd(16)} ${PURPOSE[k as keyof typeof BUNDLE_FILES]}`).join('\n')}\n`);
-    return;
+    ctx.stdout.write(`${generateSpec.usage}\n\n${generateSpec.summary}. Files:\n${Object.entries(BUNDLE_FILES).map(([k, f]) => `  ${f.padEnd(16)} ${PURPOSE[k as keyof typeof BUNDLE_FILES]}`).join('\n')}\n`);
+    return 0;
   }
   if (values.out === undefined) throw new UsageError('keys generate needs --out DIR', { actions: [`Usage: ${generateSpec.usage}`] });
   if (values.jks !== true && (values.alias !== undefined || values.storepass !== undefined)) throw new UsageError('--alias and --storepass go with --jks');
@@ -81,7 +80,7 @@ async function generate(argv: string[]): Promise<void> {
     throw new UsageError(`--subject: ${(cause as Error).message}`, { actions: ['Write it as openssl does: "/C=US/O=Acme/CN=integration".'] });
   }
   const result = generateKeyBundle({
-    outDir: values.out as string,
+    outDir: inCwd(ctx, values.out as string),
     subject,
     passphrase: values.passphrase as string | undefined,
     days: intOption(values.days as string | undefined, 'days', { min: 1, max: 36_500 }) ?? 365,
@@ -89,51 +88,55 @@ async function generate(argv: string[]): Promise<void> {
     cipher,
     jks: values.jks === true ? { alias: (values.alias as string | undefined) ?? 'salesforcetest', storePassword: values.storepass as string | undefined } : undefined,
     force: values.force === true,
+    now: new Date(ctx.now()),
   });
   if (values.json === true) {
-    process.stdout.write(`${JSON.stringify({ files: result.files, sha256: result.sha256, generatedPassphrase: result.generatedPassphrase })}\n`);
-    return;
+    ctx.stdout.write(`${JSON.stringify({ files: result.files, sha256: result.sha256, generatedPassphrase: result.generatedPassphrase })}\n`);
+    return 0;
   }
   const lines = Object.entries(result.files).map(([k, path]) => `  ${path}\n      ${PURPOSE[k as keyof typeof BUNDLE_FILES]}`);
-  process.stdout.write(`Wrote:\n${lines.join('\n')}\n\nCertificate SHA-256: ${result.sha256}\nNext: upload ${result.files.certificate ?? ''} to the connected app (Setup > App Manager > Edit > Use digital signatures).\n`);
+  ctx.stdout.write(`Wrote:\n${lines.join('\n')}\n\nCertificate SHA-256: ${result.sha256}\nNext: upload ${result.files.certificate ?? ''} to the connected app (Setup > App Manager > Edit > Use digital signatures).\n`);
+  return 0;
 }
 
-async function check(argv: string[]): Promise<void> {
+function check(ctx: CommandContext, argv: string[]): number {
   const { values } = parse(checkSpec, argv);
   if (values.help === true) {
-    process.stdout.write(`${checkSpec.usage}\n\n${checkSpec.summary}.\nExit code 0: no errors; 1: errors found; 2: usage errors.\n`);
-    return;
+    ctx.stdout.write(`${checkSpec.usage}\n\n${checkSpec.summary}.\nExit code 0: no errors; 1: errors found; 2: usage errors.\n`);
+    return 0;
   }
   if (values.key === undefined && values.cert === undefined) throw new UsageError('keys check needs --key FILE, --cert FILE or both', { actions: [`Usage: ${checkSpec.usage}`] });
-  const key = values.key === undefined ? undefined : { data: readInput(values.key as string, 'key file'), source: values.key as string };
-  const certificate = values.cert === undefined ? undefined : { data: readInput(values.cert as string, 'certificate file'), source: values.cert as string };
+  const keyFile = values.key === undefined ? undefined : inCwd(ctx, values.key as string);
+  const certFile = values.cert === undefined ? undefined : inCwd(ctx, values.cert as string);
+  const key = keyFile === undefined ? undefined : { data: readInput(keyFile, 'key file'), source: keyFile };
+  const certificate = certFile === undefined ? undefined : { data: readInput(certFile, 'certificate file'), source: certFile };
   const result = checkKeyMaterial({
     ...(key === undefined ? {} : { key }),
     ...(certificate === undefined ? {} : { certificate }),
     passphrase: values.passphrase as string | undefined,
     keyPassword: values.keypass as string | undefined,
     alias: values.alias as string | undefined,
-    now: Date.now(),
+    now: ctx.now(),
   });
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   if (values.json === true) {
-    process.stdout.write(`${JSON.stringify({ ok: errors === 0, findings: result.findings })}\n`);
+    ctx.stdout.write(`${JSON.stringify({ ok: errors === 0, findings: result.findings })}\n`);
   } else {
-    const c = colours();
+    const c = colours(ctx.stdout, ctx.env);
     const mark = { error: c.red('error  '), warning: c.yellow('warning'), info: c.dim('info   ') };
-    for (const f of result.findings) process.stdout.write(`${mark[f.severity]} ${f.id}: ${f.title}\n        ${f.saw}\n${f.fix === undefined ? '' : `        fix: ${f.fix}\n`}`);
-    process.stdout.write(`\n${errors === 0 ? c.green('no errors') : c.red(`${errors} error${errors === 1 ? '' : 's'}`)}\n`);
+    for (const f of result.findings) ctx.stdout.write(`${mark[f.severity]} ${f.id}: ${f.title}\n        ${f.saw}\n${f.fix === undefined ? '' : `        fix: ${f.fix}\n`}`);
+    ctx.stdout.write(`\n${errors === 0 ? c.green('no errors') : c.red(`${errors} error${errors === 1 ? '' : 's'}`)}\n`);
   }
-  if (errors > 0) process.exitCode = 1;
+  return errors > 0 ? 1 : 0;
 }
 
-export async function keys(argv: string[]): Promise<void> {
-  const [sub, ...rest] = argv;
-  if (sub === 'generate') return generate(rest);
-  if (sub === 'check') return check(rest);
+export function keys(ctx: CommandContext): number {
+  const [sub, ...rest] = ctx.argv;
+  if (sub === 'generate') return generate(ctx, rest);
+  if (sub === 'check') return check(ctx, rest);
   if (sub === undefined || sub === '--help' || sub === '-h') {
-    process.stdout.write(`npx sfjwt keys generate --help\nnpx sfjwt keys check --help\n\n  generate  ${generateSpec.summary}\n  check     ${checkSpec.summary}\n`);
-    return;
+    ctx.stdout.write(`npx sfjwt keys generate --help\nnpx sfjwt keys check --help\n\n  generate  ${generateSpec.summary}\n  check     ${checkSpec.summary}\n`);
+    return 0;
   }
   throw new UsageError(`unknown keys command "${sub}"`, { actions: ['Use npx sfjwt keys generate or npx sfjwt keys check.'] });
 }

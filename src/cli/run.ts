@@ -13,11 +13,13 @@ import { realTarget } from '../runner/real-target.ts';
 import { runCatalogue, type RunReport, type ScenarioResult } from '../runner/run.ts';
 import type { Target } from '../runner/target.ts';
 import { isReportFormat, REPORT_FORMATS, RENDERERS, writeRunReport, type ReportFormat } from '../report/write.ts';
-import { colours, interactive, intOption, parse, table, type CommandSpec } from './args.ts';
+import { colours, interactive, intOption, parse, table, type Colours, type CommandSpec } from './args.ts';
+import { inCwd, stateDir, type CommandContext } from './context.ts';
+import { SUMMARIES } from './summaries.ts';
 
-export const runSpec = {
+const runSpec = {
   name: 'run',
-  summary: 'Run the scenario catalogue against the mock and real orgs, and write a run report',
+  summary: SUMMARIES.run,
   usage: 'npx sfjwt run [--target mock|mock-msw|mock-https|NAME|env …] [--scenario ID …] [--tag T …] [--config FILE] [--seed N] [--out DIR] [--report json,md,html,junit] [--json]',
   options: {
     target: { type: 'string', multiple: true },
@@ -72,24 +74,28 @@ export function selectScenarios(all: readonly Scenario[], ids: readonly string[]
   return all.filter((s) => (ids.length === 0 || ids.includes(s.id)) && (tags.length === 0 || tags.some((t) => s.tags.includes(t))));
 }
 
-export async function openTargets(names: readonly string[], configFile: string | undefined, seed?: number): Promise<Target[]> {
+/** What a run takes from its command's context: the environment, the clock, the folder, where progress goes. */
+export type RunContext = Pick<CommandContext, 'env' | 'now' | 'cwd' | 'stderr'>;
+
+export async function openTargets(ctx: RunContext, names: readonly string[], configFile: string | undefined, seed?: number): Promise<Target[]> {
   const wanted = names.length === 0 ? ['mock'] : names;
-  const configPath = configFile ?? (existsSync('sfjwt.config.json') ? 'sfjwt.config.json' : undefined);
-  const configured = configPath === undefined ? [] : loadConfig(configPath);
+  const defaultConfig = inCwd(ctx, 'sfjwt.config.json');
+  const configPath = configFile === undefined ? (existsSync(defaultConfig) ? defaultConfig : undefined) : inCwd(ctx, configFile);
+  const configured = configPath === undefined ? [] : loadConfig(configPath, ctx.env);
   const targets: Target[] = [];
   try {
     for (const name of wanted) {
       // A seed makes the mock's tokens and cookies replayable; it goes into the report too.
-      const setup = seed === undefined ? {} : { seed };
+      const setup = { stateDir: stateDir(ctx), clock: { now: ctx.now }, ...(seed === undefined ? {} : { seed }) };
       if (name === 'mock' || name === 'mock-msw') targets.push(mswTarget(setup));
       if (name === 'mock' || name === 'mock-https') targets.push(await httpsTarget(setup));
       if (name.startsWith('mock')) continue;
-      const config = name === 'env' ? targetFromEnv() : configured.find((c) => c.name === name);
+      const config = name === 'env' ? targetFromEnv(ctx.env) : configured.find((c) => c.name === name);
       if (config === undefined) {
         const known = ['mock', 'mock-msw', 'mock-https', ...configured.map((c) => c.name), 'env'];
         throw new UsageError(`no target "${name}"${name === 'env' ? ' (SFJWT_LOGIN_URL is not set)' : configPath === undefined ? ' (no sfjwt.config.json here)' : ` in ${configPath}`}`, { actions: [`Targets: ${known.join(', ')}.`] });
       }
-      targets.push(realTarget(config));
+      targets.push(realTarget(config, { now: ctx.now }));
     }
   } catch (error) {
     await Promise.all(targets.map((t) => t.close()));
@@ -98,8 +104,7 @@ export async function openTargets(names: readonly string[], configFile: string |
   return targets;
 }
 
-export function summaryTable(report: RunReport): string {
-  const c = colours();
+export function summaryTable(report: RunReport, c: Colours): string {
   const mark = { pass: c.green('pass'), fail: c.red('FAIL'), divergence: c.yellow('DIVERGES'), skip: c.dim('skip') };
   const order = { divergence: 0, fail: 1, pass: 2, skip: 3 };
   const rows = [...report.results]
@@ -109,29 +114,30 @@ export function summaryTable(report: RunReport): string {
   return `${table(['', 'target', 'scenario', 'answer', 'decided by', 'note'], rows)}\n\n${s.pass} passed, ${s.fail + s.divergence} failed, ${s.skip} skipped (${s.divergence} divergences from real orgs)`;
 }
 
-export async function run(argv: string[]): Promise<void> {
-  const { values } = parse(runSpec, argv);
+export async function run(ctx: CommandContext): Promise<number> {
+  const { values } = parse(runSpec, ctx.argv);
   if (values.help === true) {
-    process.stdout.write(`${HELP}\n`);
-    return;
+    ctx.stdout.write(`${HELP}\n`);
+    return 0;
   }
   const seed = intOption(values.seed as string | undefined, 'seed', { min: 0, max: 2 ** 31 - 1 });
   const formats = reportFormats(values.report as string[] | undefined);
   const scenarios = selectScenarios(catalogue(), (values.scenario as string[] | undefined) ?? [], (values.tag as string[] | undefined) ?? []);
   if (scenarios.length === 0) throw new UsageError('no scenario matches the --tag given', { actions: ['npx sfjwt scenarios lists ids and tags.'] });
-  const report = await executeRun(scenarios, (values.target as string[] | undefined) ?? [], values.config as string | undefined, seed, values.json !== true && interactive(process.stderr));
-  const { runDir } = writeRunReport(report, (values.out as string | undefined) ?? 'reports', formats);
-  if (values.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(`${summaryTable(report)}\nreport: ${mainReportFile(runDir, formats)}\n`);
-  if (report.summary.fail + report.summary.divergence > 0) process.exitCode = 1;
+  const report = await executeRun(ctx, scenarios, (values.target as string[] | undefined) ?? [], values.config as string | undefined, seed, values.json !== true && interactive(ctx.stderr, ctx.env));
+  const { runDir } = writeRunReport(report, inCwd(ctx, (values.out as string | undefined) ?? 'reports'), formats);
+  if (values.json === true) ctx.stdout.write(`${JSON.stringify(report)}\n`);
+  else ctx.stdout.write(`${summaryTable(report, colours(ctx.stdout, ctx.env))}\nreport: ${mainReportFile(runDir, formats)}\n`);
+  return report.summary.fail + report.summary.divergence > 0 ? 1 : 0;
 }
 
-export async function executeRun(scenarios: readonly Scenario[], targetNames: readonly string[], configFile: string | undefined, seed: number | undefined, progress: boolean): Promise<RunReport> {
-  const targets = await openTargets(targetNames, configFile, seed);
+export async function executeRun(ctx: RunContext, scenarios: readonly Scenario[], targetNames: readonly string[], configFile: string | undefined, seed: number | undefined, progress: boolean): Promise<RunReport> {
+  const targets = await openTargets(ctx, targetNames, configFile, seed);
   try {
     return await runCatalogue(scenarios, targets, {
       seed: seed ?? null,
-      onResult: progress ? (r, done, total) => process.stderr.write(`\r${done}/${total} ${r.target}: ${r.scenario}`.padEnd(100).slice(0, 100) + (done === total ? '\n' : '')) : undefined,
+      now: () => new Date(ctx.now()),
+      onResult: progress ? (r, done, total) => ctx.stderr.write(`\r${done}/${total} ${r.target}: ${r.scenario}`.padEnd(100).slice(0, 100) + (done === total ? '\n' : '')) : undefined,
     });
   } finally {
     await Promise.all(targets.map((t) => t.close()));

@@ -4,26 +4,29 @@
  */
 import { catalogue } from '../../scenarios/load.ts';
 import { parse, table, type CommandSpec } from './args.ts';
+import type { CommandContext } from './context.ts';
+import { SUMMARIES } from './summaries.ts';
 
-export const scenariosSpec = {
+const scenariosSpec = {
   name: 'scenarios',
-  summary: 'List the scenario catalogue (every common mistake and what Salesforce answers)',
+  summary: SUMMARIES.scenarios,
   usage: 'npx sfjwt scenarios [--tag T] [--json]',
   options: { json: { type: 'boolean' }, tag: { type: 'string' } },
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
 
-export async function scenarios(argv: string[]): Promise<void> {
-  const { values } = parse(scenariosSpec, argv);
+export function scenarios(ctx: CommandContext): number {
+  const { values } = parse(scenariosSpec, ctx.argv);
   if (values.help === true) {
-    process.stdout.write(`${scenariosSpec.usage}\n\n${scenariosSpec.summary}.\n`);
-    return;
+    ctx.stdout.write(`${scenariosSpec.usage}\n\n${scenariosSpec.summary}.\n`);
+    return 0;
   }
   const tag = values.tag as string | undefined;
   const list = catalogue().filter((s) => tag === undefined || s.tags.includes(tag));
   if (values.json === true) {
-    process.stdout.write(`${JSON.stringify(list.map((s) => ({ id: s.id, title: s.title, level: s.level, tags: s.tags, as: s.as, expect: s.expect, confidence: s.confidence, explanation: s.explanation, fix: s.fix, references: s.references, reproduces: s.reproduces, runsOn: s.runsOn, realOrg: s.realOrg })))}\n`);
-    return;
+    ctx.stdout.write(`${JSON.stringify(list.map((s) => ({ id: s.id, title: s.title, level: s.level, tags: s.tags, as: s.as, expect: s.expect, confidence: s.confidence, explanation: s.explanation, fix: s.fix, references: s.references, reproduces: s.reproduces, runsOn: s.runsOn, realOrg: s.realOrg })))}\n`);
+    return 0;
   }
   const answer = (s: (typeof list)[number]) => (s.expect.status === 200 ? '200 token' : `${s.expect.status} ${s.expect.error ?? ''} ${s.expect.error_description === undefined ? '' : `/ ${s.expect.error_description}`}`.trim());
-  process.stdout.write(`${table(['id', 'level', 'answer', 'decided by', 'title'], list.map((s) => [s.id, s.level, answer(s), String(s.expect.decidedBy ?? '-'), s.title]))}\n\n${list.length} scenarios\n`);
+  ctx.stdout.write(`${table(['id', 'level', 'answer', 'decided by', 'title'], list.map((s) => [s.id, s.level, answer(s), String(s.expect.decidedBy ?? '-'), s.title]))}\n\n${list.length} scenarios\n`);
+  return 0;
 }

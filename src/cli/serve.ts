@@ -3,7 +3,8 @@
  * until Ctrl-C. With --json it prints one JSON line once listening, for scripts and containers. A
  * container is configured through the environment, so SFJWT_WORLD, SFJWT_SEED, SFJWT_TLS,
  * SFJWT_STRICT, SFJWT_PORT, SFJWT_BIND and SFJWT_READY_FILE are the defaults of the matching flags
- * (a flag wins), as SFJWT_HOME is of --state-dir everywhere.
+ * (a flag wins), as SFJWT_HOME is of --state-dir everywhere. It runs until the context's signal is
+ * aborted or, when it has none, until the process gets SIGINT or SIGTERM.
  */
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -11,11 +12,13 @@ import { describeStarted } from '../../mock-server/adapters/serve-description.ts
 import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/node-server.ts';
 import { KNOBS, KnobsSchema, type KnobChanges } from '../../mock-server/core/knobs.ts';
 import { ResourceError, UsageError } from '../../lib/errors.ts';
-import { colours, intOption, parse, table, type CommandSpec } from './args.ts';
+import { colours, intOption, parse, table, type Colours, type CommandSpec } from './args.ts';
+import { inCwd, stateDir, type CommandContext, type Env } from './context.ts';
+import { SUMMARIES } from './summaries.ts';
 
-export const serveSpec = {
+const serveSpec = {
   name: 'serve',
-  summary: 'Serve the mock Salesforce org on loopback (HTTPS by default)',
+  summary: SUMMARIES.serve,
   usage: 'npx sfjwt serve [--port N] [--bind ADDR] [--http] [--require-tls] [--world FILE] [--seed N] [--strict] [--json] [--ready-file FILE] [--state-dir DIR]',
   options: {
     port: { type: 'string' },
@@ -63,8 +66,6 @@ SFJWT_TLS and SFJWT_STRICT take true or false; an empty variable counts as unset
 --bind (0.0.0.0 or ::) the printed URLs name localhost, which the listeners answer to.
 HTTPS clients trust the mock with NODE_EXTRA_CA_CERTS=<ca> (the path is printed).`;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** A variable's value, or undefined when it is unset or empty (`docker run -e NAME=` clears it). */
 function envValue(env: Env, name: string): string | undefined {
   const value = env[name];
@@ -108,7 +109,7 @@ export interface ServeSettings {
 }
 
 /** What `serve` runs with: each flag, else its SFJWT_* variable, else the default. Bad values are UsageErrors. */
-export function serveSettings(values: Record<string, unknown>, env: Env = process.env): ServeSettings {
+export function serveSettings(values: Record<string, unknown>, env: Env): ServeSettings {
   // Every variable is read even when its flag decides, so that a bad one is reported, not ignored.
   const portEnv = envInt(env, 'SFJWT_PORT', { min: 0, max: 65_535 });
   const seedEnv = envInt(env, 'SFJWT_SEED', { min: 0, max: 2 ** 31 - 1 });
@@ -149,9 +150,8 @@ function writeReadyFile(file: string, line: string): void {
   }
 }
 
-export function describeAsText(started: StartedMockOrg): string {
+export function describeAsText(started: StartedMockOrg, c: Colours): string {
   const d = describeStarted(started);
-  const c = colours();
   const lines = [
     c.bold('sfjwt mock org is listening'),
     '',
@@ -191,38 +191,58 @@ export function parseKnobs(pairs: readonly string[]): KnobChanges {
   return parsed.data as KnobChanges;
 }
 
-export async function serve(argv: string[]): Promise<void> {
-  const { values } = parse(serveSpec, argv);
-  if (values.help === true) {
-    process.stdout.write(`${HELP}\n`);
-    return;
+/** Resolves once serve should stop: the context's signal, else the process's SIGINT or SIGTERM. */
+function stopped(signal: AbortSignal | undefined): Promise<void> {
+  if (signal !== undefined) {
+    return new Promise((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
   }
-  const settings = serveSettings(values);
+  // Listening for the signals replaces Node's default of dying at once: the servers close and the
+  // ready file goes first. The listening servers are what keep the process alive meanwhile.
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+export async function serve(ctx: CommandContext): Promise<number> {
+  const { values } = parse(serveSpec, ctx.argv);
+  if (values.help === true) {
+    ctx.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const settings = serveSettings(values, ctx.env);
+  const readyFile = settings.readyFile === undefined ? undefined : inCwd(ctx, settings.readyFile);
   const started = await startMockOrg({
     ...(settings.port === undefined ? {} : { port: settings.port }),
     ...(settings.seed === undefined ? {} : { seed: settings.seed }),
-    ...(settings.world === undefined ? {} : { worldFile: settings.world }),
-    ...(settings.stateDir === undefined ? {} : { stateDir: settings.stateDir }),
+    ...(settings.world === undefined ? {} : { worldFile: inCwd(ctx, settings.world) }),
+    stateDir: stateDir(ctx, settings.stateDir),
+    clock: { now: ctx.now },
     bind: settings.bind,
     tls: settings.tls,
     strict: settings.strict,
     knobs: { requireTls: settings.requireTls, ...parseKnobs((values.knob as string[] | undefined) ?? []) },
   });
   const line = `${JSON.stringify(describeStarted(started))}\n`;
-  if (settings.readyFile !== undefined) {
+  if (readyFile !== undefined) {
     try {
-      writeReadyFile(settings.readyFile, line);
+      writeReadyFile(readyFile, line);
     } catch (error) {
       await started.close();
       throw error;
     }
   }
-  process.stdout.write(values.json === true ? line : `${describeAsText(started)}\n\nCtrl-C stops it.\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  if (settings.readyFile !== undefined) rmSync(settings.readyFile, { force: true });
+  ctx.stdout.write(values.json === true ? line : `${describeAsText(started, colours(ctx.stdout, ctx.env))}\n\nCtrl-C stops it.\n`);
+  await stopped(ctx.signal);
+  if (readyFile !== undefined) rmSync(readyFile, { force: true });
   await started.close();
+  return 0;
 }

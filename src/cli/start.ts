@@ -6,25 +6,27 @@
  */
 import { catalogue } from '../../scenarios/load.ts';
 import { REPORT_FORMATS, writeRunReport } from '../report/write.ts';
-import { interactive, parse, type CommandSpec } from './args.ts';
+import { colours, interactive, parse, type CommandSpec } from './args.ts';
+import { inCwd, type CommandContext } from './context.ts';
 import { executeRun, mainReportFile, summaryTable } from './run.ts';
+import { SUMMARIES } from './summaries.ts';
 
-export const startSpec = {
+const startSpec = {
   name: 'start',
-  summary: 'The main job: the whole catalogue against the embedded mock (in-process and HTTPS), with a report',
+  summary: SUMMARIES.start,
   usage: 'npx sfjwt start [--json] [--out DIR]',
   options: { json: { type: 'boolean' }, out: { type: 'string' } },
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
 
-export async function start(argv: string[]): Promise<void> {
-  const { values } = parse(startSpec, argv);
+export async function start(ctx: CommandContext): Promise<number> {
+  const { values } = parse(startSpec, ctx.argv);
   if (values.help === true) {
-    process.stdout.write(`${startSpec.usage}\n\n${startSpec.summary}.\nThe same as npx sfjwt run --target mock. To serve the mock for your own client: npx sfjwt serve.\n`);
-    return;
+    ctx.stdout.write(`${startSpec.usage}\n\n${startSpec.summary}.\nThe same as npx sfjwt run --target mock. To serve the mock for your own client: npx sfjwt serve.\n`);
+    return 0;
   }
-  const report = await executeRun(catalogue(), ['mock'], undefined, undefined, values.json !== true && interactive(process.stderr));
-  const { runDir } = writeRunReport(report, (values.out as string | undefined) ?? 'reports', REPORT_FORMATS);
-  if (values.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else process.stdout.write(`${summaryTable(report)}\nreport: ${mainReportFile(runDir, REPORT_FORMATS)}\n`);
-  if (report.summary.fail + report.summary.divergence > 0) process.exitCode = 1;
+  const report = await executeRun(ctx, catalogue(), ['mock'], undefined, undefined, values.json !== true && interactive(ctx.stderr, ctx.env));
+  const { runDir } = writeRunReport(report, inCwd(ctx, (values.out as string | undefined) ?? 'reports'), REPORT_FORMATS);
+  if (values.json === true) ctx.stdout.write(`${JSON.stringify(report)}\n`);
+  else ctx.stdout.write(`${summaryTable(report, colours(ctx.stdout, ctx.env))}\nreport: ${mainReportFile(runDir, REPORT_FORMATS)}\n`);
+  return report.summary.fail + report.summary.divergence > 0 ? 1 : 0;
 }

@@ -1,0 +1,32 @@
+/**
+ * Every command by name: its summary and a loader that imports its module only when it runs. The
+ * command list and `--help` read this and nothing else, so they load no command (nor msw, jose,
+ * node-forge, zod or the mock); src/cli/lazy-help.test.ts watches the module graph to keep it so.
+ */
+import type { Command } from './context.ts';
+import { SUMMARIES, type CommandName } from './summaries.ts';
+
+export interface CommandEntry {
+  name: CommandName;
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+// One loader per summary: a command without one (or a loader without a summary) does not compile.
+const LOADERS: Record<CommandName, () => Promise<Command>> = {
+  start: async () => (await import('./start.ts')).start,
+  run: async () => (await import('./run.ts')).run,
+  scenarios: async () => (await import('./scenarios.ts')).scenarios,
+  serve: async () => (await import('./serve.ts')).serve,
+  world: async () => (await import('./world.ts')).world,
+  keys: async () => (await import('./keys.ts')).keys,
+  doctor: async () => (await import('./doctor.ts')).doctor,
+  explain: async () => (await import('./explain.ts')).explain,
+  inspect: async () => (await import('./inspect.ts')).inspect,
+};
+
+export const COMMANDS: readonly CommandEntry[] = (Object.keys(SUMMARIES) as CommandName[]).map((name) => ({ name, summary: SUMMARIES[name], load: LOADERS[name] }));
+
+export function findCommand(name: string): CommandEntry | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

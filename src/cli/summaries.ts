@@ -1,0 +1,18 @@
+/**
+ * The one-line summary of every command, in the order `npx sfjwt --help` lists them. Data only, so
+ * that the top-level help reads them without loading a command, and each command's own --help shows
+ * the same line.
+ */
+export const SUMMARIES = {
+  start: 'The main job: the whole catalogue against the embedded mock (in-process and HTTPS), with a report',
+  run: 'Run the scenario catalogue against the mock and real orgs, and write a run report',
+  scenarios: 'List the scenario catalogue (every common mistake and what Salesforce answers)',
+  serve: 'Serve the mock Salesforce org on loopback (HTTPS by default)',
+  world: 'Print a world as JSON (default or generated), or check a world file',
+  keys: 'Generate key material for a connected app, or check a key and certificate',
+  doctor: 'Diagnose a failing setup: local checks, one request, bounded probes, the root cause and the fix',
+  explain: 'Explain a Salesforce answer, a scenario or a check: every cause, how to tell them apart, the fix',
+  inspect: 'Decode and lint an assertion the way Salesforce reads it; verify its signature with --cert',
+} as const;
+
+export type CommandName = keyof typeof SUMMARIES;
