@@ -5,8 +5,7 @@
  * the JSON line while serve runs (the image's health check reads it) and is gone once it stops.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
@@ -14,9 +13,11 @@ import { startMockOrg } from '../mock-server/adapters/node-server.ts';
 import { describeStarted } from '../mock-server/adapters/serve-description.ts';
 import { serveSettings } from '../src/cli/serve.ts';
 import { UsageError } from '../lib/errors.ts';
+import { testStateDir } from '../mock-server/testing/fixtures.ts';
 
 const BIN = new URL('../bin/sfjwt.js', import.meta.url).pathname;
-const home = mkdtempSync(join(tmpdir(), 'sfjwt-serve-env-'));
+// The state folder with the local CA and the default world's app key already made (nothing to generate).
+const home = testStateDir('sfjwt-serve-env-');
 /** The parent's SFJWT_* variables must not leak into these runs. */
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SFJWT_')));
 

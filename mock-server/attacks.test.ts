@@ -5,22 +5,22 @@
  * signature, a removed (revoked) certificate, a payload changed after signing. The mock never fetches
  * anything a header points at.
  */
-import { createHmac, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { base64url as b64, signCompact } from '../lib/jws.ts';
 import { DEFAULT_APPS } from './world/default-world.ts';
 import { realHostUrls } from './world/hosts.ts';
-import { JWT_GRANT, formBody, goodClaims, testKeys, testOrg, tokenRequest } from './testing/fixtures.ts';
+import { JWT_GRANT, formBody, goodClaims, otherPrivateKey, testKeys, testOrg, tokenRequest } from './testing/fixtures.ts';
 
-const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64url');
-const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const attackerJwk = attacker.publicKey.export({ format: 'jwk' });
+/** The attacker's key: one whose certificate is on no app. */
+const attacker = otherPrivateKey();
+const attackerJwk = createPublicKey(attacker).export({ format: 'jwk' });
 
-function jws(header: Record<string, unknown>, claims: Record<string, unknown>, signer: (input: string) => Buffer): string {
-  const input = `${b64(JSON.stringify(header))}.${b64(JSON.stringify(claims))}`;
-  return `${input}.${b64(signer(input))}`;
+const rs256 = (key: KeyObject) => ({ alg: 'RS256', key }) as const;
+const hs256 = (secret: string) => ({ alg: 'HS256', key: secret }) as const;
+function jws(header: Record<string, unknown>, claims: Record<string, unknown>, signer: ReturnType<typeof rs256> | ReturnType<typeof hs256>): string {
+  return signCompact({ header, payload: claims, ...signer });
 }
-const rs256 = (key: Parameters<typeof sign>[2]) => (input: string) => sign('sha256', Buffer.from(input), key);
-const hs256 = (secret: string) => (input: string) => createHmac('sha256', secret).update(input).digest();
 
 describe('classic JWT attacks', () => {
   let fetchSpy: ReturnType<typeof vi.spyOn>;
@@ -42,11 +42,11 @@ describe('classic JWT attacks', () => {
     ['alg "None" (case games)', () => `${b64('{"alg":"None"}')}.${gp}.`, 'alg'],
     ['HS256 keyed with the certificate\'s public key (key confusion)', () => jws({ alg: 'HS256' }, claims, hs256(certPublicPem)), 'alg'],
     ['HS256 keyed with the certificate PEM', () => jws({ alg: 'HS256' }, claims, hs256(testKeys().certificatePem)), 'alg'],
-    ['jwk header with the attacker\'s key, signed by the attacker', () => jws({ alg: 'RS256', jwk: attackerJwk }, claims, rs256(attacker.privateKey)), 'signature'],
-    ['jku header pointing at the attacker', () => jws({ alg: 'RS256', jku: 'https://attacker.example/jwks.json' }, claims, rs256(attacker.privateKey)), 'signature'],
-    ['x5u header pointing at the attacker', () => jws({ alg: 'RS256', x5u: 'https://attacker.example/cert.pem' }, claims, rs256(attacker.privateKey)), 'signature'],
-    ['x5c header with the attacker\'s certificate', () => jws({ alg: 'RS256', x5c: ['MIIBattacker'] }, claims, rs256(attacker.privateKey)), 'signature'],
-    ['kid pointing elsewhere', () => jws({ alg: 'RS256', kid: '../../../dev/null' }, claims, rs256(attacker.privateKey)), 'signature'],
+    ['jwk header with the attacker\'s key, signed by the attacker', () => jws({ alg: 'RS256', jwk: attackerJwk }, claims, rs256(attacker)), 'signature'],
+    ['jku header pointing at the attacker', () => jws({ alg: 'RS256', jku: 'https://attacker.example/jwks.json' }, claims, rs256(attacker)), 'signature'],
+    ['x5u header pointing at the attacker', () => jws({ alg: 'RS256', x5u: 'https://attacker.example/cert.pem' }, claims, rs256(attacker)), 'signature'],
+    ['x5c header with the attacker\'s certificate', () => jws({ alg: 'RS256', x5c: ['MIIBattacker'] }, claims, rs256(attacker)), 'signature'],
+    ['kid pointing elsewhere', () => jws({ alg: 'RS256', kid: '../../../dev/null' }, claims, rs256(attacker)), 'signature'],
     ['signature stripped', () => `${gh}.${gp}.`, 'signature'],
     ['signature truncated', () => `${gh}.${gp}.${gs.slice(0, 100)}`, 'signature'],
     ['signature of another assertion spliced on', () => `${gh}.${gp}.${other.split('.')[2] ?? ''}`, 'signature'],

@@ -3,13 +3,10 @@
  * drifting apart. It also runs the README's msw and `await using` examples for real.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, KNOBS, MockOrg, defaultWorld, salesforceHandlers, startMockOrg } from './index.ts';
-import { testKeys } from './testing/fixtures.ts';
+import { testKeys, testStateDir } from './testing/fixtures.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -39,7 +36,7 @@ describe('README', () => {
   it('await using example: the server is closed when the block ends', async () => {
     let login = '';
     {
-      await using mock = await startMockOrg({ port: 0, tls: false, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-')) });
+      await using mock = await startMockOrg({ port: 0, tls: false, stateDir: testStateDir() });
       login = mock.login;
       expect((await fetch(`${login}/__sfjwt/health`)).status).toBe(200);
     }

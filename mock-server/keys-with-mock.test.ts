@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startMockOrg } from './adapters/node-server.ts';
 import { DEFAULT_APPS } from './world/default-world.ts';
-import { testWorld } from './testing/fixtures.ts';
+import { frozenClock } from './core/clock.ts';
+import { NOW, testWorld } from './testing/fixtures.ts';
 import { buildClaims, importPrivateKey, signAssertion, tokenForm } from '../src/client/assertion.ts';
 import { generateKeyBundle } from '../lib/pki/bundle.ts';
 
@@ -17,12 +18,12 @@ describe('a generated key with the mock org', () => {
   it('gets a token once its certificate is uploaded, and invalid assertion from an app with another certificate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sfjwt-keys-mock-'));
     const { files } = generateKeyBundle({ outDir: join(dir, 'keys'), subject: [{ shortName: 'CN', value: 'integration' }], passphrase: 'secret' });
-    await using mock = await startMockOrg({ world: testWorld(), tls: false, stateDir: dir });
+    await using mock = await startMockOrg({ world: testWorld(), tls: false, stateDir: dir, clock: frozenClock(NOW) });
     const world = mock.org.index.world;
     const key = importPrivateKey(readFileSync(files.encryptedKey ?? ''), 'secret');
     const login = async (app: string) => {
       const consumerKey = world.apps.find((a) => a.name === app)?.consumerKey ?? '';
-      const assertion = await signAssertion(buildClaims({ consumerKey, username: 'integration@acme.com', audience: 'https://login.salesforce.com', now: Date.now() }), key);
+      const assertion = await signAssertion(buildClaims({ consumerKey, username: 'integration@acme.com', audience: 'https://login.salesforce.com', now: NOW }), key);
       const res = await fetch(`${mock.login}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: tokenForm(assertion) });
       return { status: res.status, body: await res.text(), trace: mock.org.journal.get(res.headers.get('x-sfjwt-trace') ?? '') };
     };
@@ -31,7 +32,7 @@ describe('a generated key with the mock org', () => {
     expect(upload.status).toBe(200);
     const good = await login(DEFAULT_APPS.selfAuthorized);
     expect(good.status).toBe(200);
-    expect(JSON.parse(good.body)).toHaveProperty('access_token');
+    expect((JSON.parse(good.body) as Record<string, unknown>)['access_token']).toMatch(/^00D[A-Za-z0-9]{12}!AQ[A-Za-z0-9._]{94}$/);
 
     const other = await login(DEFAULT_APPS.adminApproved);
     expect(other.status).toBe(400);

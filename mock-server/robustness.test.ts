@@ -6,18 +6,16 @@
  * bare 400, and the server keeps serving the next good request. Everything runs over real HTTP and
  * HTTPS servers on 127.0.0.1:0 and, where an in-process client can send it, through msw.
  */
-import { sign } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { salesforceHandlers } from './adapters/msw.ts';
 import { startMockOrg, type StartedMockOrg } from './adapters/node-server.ts';
 import { frozenClock } from './core/clock.ts';
 import { MockOrg } from './core/mock-org.ts';
-import { JWT_GRANT, NOW, NOW_S, goodClaims, signAssertion, testKeys, testWorld } from './testing/fixtures.ts';
+import { signCompact } from '../lib/jws.ts';
+import { JWT_GRANT, NOW, NOW_S, goodClaims, signAssertion, testKeys, testStateDir, testWorld } from './testing/fixtures.ts';
+import { SALESFORCE, SALESFORCE_ERROR_BODIES, TOO_LARGE_BODY } from './testing/salesforce-answers.ts';
 import { sendOverNode } from './testing/transports.ts';
 
 const LOGIN = 'login.salesforce.com';
@@ -25,35 +23,12 @@ const TOKEN_PATH = '/services/oauth2/token';
 const FORM = 'application/x-www-form-urlencoded';
 const MiB = 1024 * 1024;
 
-const err = (error: string, description: string) => `{"error":"${error}","error_description":"${description}"}`;
-const UNSUPPORTED = err('unsupported_grant_type', 'grant type not supported');
-const INVALID_ASSERTION = err('invalid_grant', 'invalid assertion');
-const CLIENT_INVALID = err('invalid_client_id', 'client identifier invalid');
-const AUDIENCE = err('invalid_grant', 'audience is invalid');
-const EXPIRED = err('invalid_grant', 'expired authorization code');
-const NOT_APPROVED = err('invalid_grant', "user hasn't approved this consumer");
-
-/** Every error body Salesforce's token endpoint sends to a JWT Bearer request, byte for byte. */
-const SALESFORCE_ERROR_BODIES: ReadonlySet<string> = new Set([
-  UNSUPPORTED,
-  err('invalid_request', 'must use HTTP POST'),
-  err('invalid_request', 'HTTPS required'),
-  INVALID_ASSERTION,
-  CLIENT_INVALID,
-  AUDIENCE,
-  EXPIRED,
-  NOT_APPROVED,
-  err('invalid_app_access', 'user is not admin approved to access this app'),
-  err('app_not_found', 'External client app is not installed in this org'),
-  err('invalid_grant', 'inactive user'),
-  err('invalid_grant', 'user is frozen'),
-  err('inactive_org', 'organization is locked, closed, or suspended'),
-  err('invalid_grant', 'ip restricted'),
-  err('invalid_grant', 'login rate exceeded'),
-  err('unknown_error', 'retry your request'),
-]);
-
-const TOO_LARGE_BODY = '<html><head><title>413 Request Entity Too Large</title></head><body><h1>Request Entity Too Large</h1></body></html>';
+const UNSUPPORTED = SALESFORCE.unsupportedGrantType;
+const INVALID_ASSERTION = SALESFORCE.invalidAssertion;
+const CLIENT_INVALID = SALESFORCE.clientIdentifierInvalid;
+const AUDIENCE = SALESFORCE.audienceInvalid;
+const EXPIRED = SALESFORCE.expired;
+const NOT_APPROVED = SALESFORCE.notApproved;
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic bytes and assertion builders.
@@ -76,8 +51,7 @@ const deepObject = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(l
 
 /** A compact JWS over exactly these header and payload bytes, signed with the test key (a valid RS256 signature). */
 function signRaw(header: string | Buffer, payload: string | Buffer): string {
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${sign('sha256', Buffer.from(input), testKeys().key).toString('base64url')}`;
+  return signCompact({ header, payload, alg: 'RS256', key: testKeys().key });
 }
 
 /** The good claims as JSON text with one more member appended verbatim (a raw JSON value). */
@@ -93,8 +67,10 @@ function claimsWithRawExp(rawExp: string): string {
 
 const form = (...fields: [string, string][]) => Buffer.from(new URLSearchParams(fields).toString());
 const bytes = (...parts: (string | Buffer | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
-const good = () => signAssertion({ claims: goodClaims(WORLD) });
 const WORLD = testWorld();
+// RS256 is deterministic: the good assertion is the same bytes every time, so it is signed once.
+let goodAssertion: string | undefined;
+const good = () => (goodAssertion ??= signAssertion({ claims: goodClaims(WORLD) }));
 
 // ---------------------------------------------------------------------------------------------
 // One raw client per transport: exact request bytes in, status, headers and body bytes out.
@@ -124,7 +100,7 @@ interface Client {
 }
 
 async function serverClient(tls: boolean): Promise<Client> {
-  const started = await startMockOrg({ world: testWorld(), clock: frozenClock(NOW), seed: 7, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-')), tls });
+  const started = await startMockOrg({ world: testWorld(), clock: frozenClock(NOW), seed: 7, stateDir: testStateDir(), tls });
   return { name: tls ? 'https' : 'http', org: started.org, started, send: (req) => sendOverNode(started, tls, { ...req, host: req.host ?? LOGIN, path: req.path ?? TOKEN_PATH }), close: () => started.close() };
 }
 

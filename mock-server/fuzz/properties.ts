@@ -3,20 +3,22 @@
  * a few hundred cases) and `npm run fuzz` (many more). For arbitrary and mutated requests — methods,
  * headers, bodies, encodings, JWT segments, claim types, huge numbers, unicode, nested JSON — the mock
  * answers a well-formed Salesforce response, never a 500, never hangs, and never grants a token
- * unless an independent oracle agrees every check passed with the right key.
+ * unless an independent oracle agrees every check passed with the right key. Where the oracle knows
+ * Salesforce's exact answer (a method other than POST, a grant_type that is not the JWT Bearer one),
+ * the mock must give exactly that. The oracle's answers are written down in
+ * testing/salesforce-answers.ts, never read from the mock's own outcome table.
  */
-import { createPublicKey, sign, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import fc from 'fast-check';
+import { base64url, signatureOf, signingInput } from '../../lib/jws.ts';
 import { MockOrg } from '../core/mock-org.ts';
 import { frozenClock } from '../core/clock.ts';
-import { OUTCOMES } from '../core/outcomes.ts';
 import { realHostUrls } from '../world/hosts.ts';
 import { JWT_GRANT, NOW, NOW_S, goodClaims, otherPrivateKey, testKeys, testWorld } from '../testing/fixtures.ts';
+import { SALESFORCE, SALESFORCE_ERROR_BODIES } from '../testing/salesforce-answers.ts';
 
-const b64 = (s: string | Uint8Array) => Buffer.from(s).toString('base64url');
-
-/** Every body a token-endpoint error can have. */
-export const ERROR_BODIES = new Set(Object.values(OUTCOMES).flatMap((o) => (o.kind === 'oauth-error' ? [`{"error":"${o.error}","error_description":"${o.description.replace(/"/g, '\\"')}"}`] : [])));
+/** The test world, made once: the generators below read its good claims for every case. */
+const WORLD = testWorld();
 
 export interface FuzzRequest {
   method: string;
@@ -64,9 +66,9 @@ const assertion = fc
     mangle: fc.option(fc.oneof(fc.record({ at: fc.nat(600), ch: fc.string({ minLength: 1, maxLength: 3 }) }), fc.constantFrom('drop-part', 'extra-part', 'spaces', 'standard-base64')), { nil: undefined, freq: 6 }),
   })
   .map(({ header: h, claims, signer, mangle }) => {
-    const payload = b64(JSON.stringify(claims(goodClaims(testWorld()))) ?? 'null');
-    const input = `${b64(JSON.stringify(h) ?? 'null')}.${payload}`;
-    const sig = signer === 'none' ? '' : b64(sign('sha256', Buffer.from(input), signer === 'right' ? testKeys().key : otherPrivateKey()));
+    // The header may be any JSON value (a string too), so both parts go in as exact JSON text.
+    const input = signingInput(JSON.stringify(h) ?? 'null', JSON.stringify(claims(goodClaims(WORLD))));
+    const sig = signer === 'none' ? '' : base64url(signatureOf('RS256', input, signer === 'right' ? testKeys().key : otherPrivateKey()));
     let jwt = `${input}.${sig}`;
     if (typeof mangle === 'object' && mangle !== null) jwt = `${jwt.slice(0, mangle.at)}${mangle.ch}${jwt.slice(mangle.at + 1)}`;
     if (mangle === 'drop-part') jwt = jwt.split('.').slice(0, 2).join('.');
@@ -107,13 +109,20 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
     return { method, url, headers, body: method === 'GET' || method === 'HEAD' ? undefined : bytes };
   });
 
+/** The parameters Salesforce reads, as a Java servlet reads them: the query string first, then a form body. */
+function readParams(req: FuzzRequest): URLSearchParams {
+  const params = new URLSearchParams(new URL(req.url).search);
+  if (formContentType(req) === 'application/x-www-form-urlencoded') for (const [k, v] of new URLSearchParams(new TextDecoder().decode(req.body ?? new Uint8Array()))) params.append(k, v);
+  return params;
+}
+
+const formContentType = (req: FuzzRequest) => req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+const isTokenEndpoint = (req: FuzzRequest) => new URL(req.url).pathname === '/services/oauth2/token';
+
 /** The oracle: would Salesforce grant a token for this request? Checked independently of the mock's code. */
 export function oracleGrants(req: FuzzRequest): boolean {
-  const url = new URL(req.url);
-  if (req.method !== 'POST' || url.pathname !== '/services/oauth2/token') return false;
-  const params = new URLSearchParams(url.search);
-  const ct = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
-  if (ct === 'application/x-www-form-urlencoded') for (const [k, v] of new URLSearchParams(new TextDecoder().decode(req.body ?? new Uint8Array()))) params.append(k, v);
+  if (req.method !== 'POST' || !isTokenEndpoint(req)) return false;
+  const params = readParams(req);
   if (params.get('grant_type') !== JWT_GRANT) return false;
   const parts = (params.get('assertion') ?? '').trim().split('.');
   if (parts.length !== 3) return false;
@@ -125,6 +134,21 @@ export function oracleGrants(req: FuzzRequest): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Salesforce's exact answer where the reference table fixes it before the assertion is read, or
+ * undefined where the oracle does not model it: any method but POST on the token path gets "must
+ * use HTTP POST" (HEAD and OPTIONS left out: no body, and a preflight); a POST whose first
+ * grant_type (query string first, then a form body; a multipart body left out) is not the JWT
+ * Bearer grant gets "grant type not supported".
+ */
+export function oracleAnswer(req: FuzzRequest): { status: number; body: string } | undefined {
+  if (!isTokenEndpoint(req)) return undefined;
+  if (['GET', 'PUT', 'DELETE', 'PATCH'].includes(req.method)) return { status: 400, body: SALESFORCE.mustUsePost };
+  if (req.method !== 'POST' || formContentType(req)?.startsWith('multipart/') === true) return undefined;
+  if (readParams(req).get('grant_type') !== JWT_GRANT) return { status: 400, body: SALESFORCE.unsupportedGrantType };
+  return undefined;
 }
 
 export function fuzzOrg(): MockOrg {
@@ -147,13 +171,22 @@ export async function handleWithin(org: MockOrg, req: FuzzRequest, ms = 2_000): 
   }
 }
 
-/** The property: a well-formed Salesforce answer, and a token only when the oracle grants one. */
-export function tokenEndpointProperty(org: MockOrg, tally: Record<number, number> = {}) {
+/**
+ * The property: a well-formed Salesforce answer, exactly Salesforce's where the oracle knows it, and
+ * a token only when the oracle grants one. `tally` counts answers by status, and under `exact` the
+ * cases whose answer the oracle fixed.
+ */
+export function tokenEndpointProperty(org: MockOrg, tally: Record<string, number> = {}) {
   return fc.asyncProperty(fuzzRequest, async (req) => {
     const { status, body } = await handleWithin(org, req);
     tally[status] = (tally[status] ?? 0) + 1;
     if (![200, 302, 400, 401, 403, 404, 413].includes(status)) throw new Error(`status ${status}`);
-    if (status === 400 && new URL(req.url).pathname === '/services/oauth2/token' && !ERROR_BODIES.has(body)) throw new Error(`not a Salesforce error body: ${body.slice(0, 200)}`);
+    if (status === 400 && isTokenEndpoint(req) && !SALESFORCE_ERROR_BODIES.has(body)) throw new Error(`not a Salesforce error body: ${body.slice(0, 200)}`);
+    const known = oracleAnswer(req);
+    if (known !== undefined) {
+      if (status !== known.status || body !== known.body) throw new Error(`Salesforce answers ${known.status} ${known.body}, the mock ${status} ${body.slice(0, 200)}`);
+      tally['exact'] = (tally['exact'] ?? 0) + 1;
+    }
     const granted = status === 200 && body.includes('"access_token"');
     // The oracle does not model every check: it only vetoes. A grant it would refuse is a hole.
     if (granted && !oracleGrants(req)) throw new Error('a token was granted that the oracle refuses');

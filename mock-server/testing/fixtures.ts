@@ -1,36 +1,57 @@
 /**
- * Test support: the default world with a key pair made in memory (one per process, 2048-bit RSA),
- * a frozen clock, and a signer that builds assertions with jose exactly as a careful client does,
- * with every part overridable so tests can make each mistake on purpose.
+ * Test support: the default world with the run's test key pair (see material.ts: made once per run),
+ * a frozen clock, a state folder with the local CA already made, and a signer that builds assertions
+ * through lib/jws.ts exactly as a careful client does, with every part overridable so tests can make
+ * each mistake on purpose.
  */
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { CompactSign } from 'jose';
-import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
+import { isJwsAlg, signCompact, type JwsAlg, type JwsKey } from '../../lib/jws.ts';
+import { rfc7515ExampleKey } from '../../lib/pki/example-key.ts';
 import { frozenClock } from '../core/clock.ts';
 import { MockOrg, type MockOrgOptions } from '../core/mock-org.ts';
 import { DEFAULT_APPS, defaultWorld } from '../world/default-world.ts';
 import type { World } from '../world/schema.ts';
+import { testMaterial } from './material.ts';
+import { NOW, NOW_S } from './now.ts';
 
 /** 2026-03-01T12:00:00Z: the frozen "now" of the tests. */
-export const NOW = Date.parse('2026-03-01T12:00:00Z');
-export const NOW_S = NOW / 1000;
+export { NOW, NOW_S };
 
 let cached: { privateKeyPem: string; certificatePem: string; key: KeyObject } | undefined;
 
+/** The app key pair of the test world (2048-bit RSA, its certificate valid from a day before NOW). */
 export function testKeys() {
   if (cached === undefined) {
-    const pair = generateRsaKeyPair(2048);
-    const certificatePem = issueCertificate(pair, { subject: [{ shortName: 'CN', value: 'sfjwt test' }], notBefore: new Date(NOW - 86_400_000) });
-    cached = { privateKeyPem: pair.privateKeyPem, certificatePem, key: createPrivateKey(pair.privateKeyPem) };
+    const m = testMaterial();
+    cached = { privateKeyPem: m.privateKeyPem, certificatePem: m.certificatePem, key: createPrivateKey(m.privateKeyPem) };
   }
   return cached;
 }
 
-let otherKey: KeyObject | undefined;
-/** A key whose certificate is on no app. */
+/** A key whose certificate is on no app: RFC 7515's published example key (nothing to generate). */
 export function otherPrivateKey(): KeyObject {
-  otherKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-  return otherKey;
+  return rfc7515ExampleKey();
+}
+
+let ecKey: KeyObject | undefined;
+/** An EC key on P-256 (made in well under a millisecond, so per process). */
+export function ecPrivateKey(): KeyObject {
+  ecKey ??= generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  return ecKey;
+}
+
+/**
+ * A fresh state folder for a mock, with the run's local CA, its leaf and the default world's app key
+ * already in it, so a mock started on it makes no key. A test of what is made on first use takes an
+ * empty folder instead.
+ */
+export function testStateDir(prefix = 'sfjwt-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(testMaterial().stateTemplate, dir, { recursive: true });
+  return dir;
 }
 
 export function testWorld(): World {
@@ -52,14 +73,19 @@ export function consumerKeyOf(world: World, app: string = DEFAULT_APPS.selfAutho
 export interface AssertionParts {
   header?: Record<string, unknown>;
   claims?: Record<string, unknown>;
-  key?: KeyObject;
+  /** The signing key: the test key by default for RS256/RS384/RS512; the secret for HS256. */
+  key?: JwsKey;
+  /** The algorithm that signs, when it is not what `header.alg` says. */
+  alg?: JwsAlg;
 }
 
-/** Signs header and claims with RS256 (or whatever `header.alg` says, with `key`). */
-export async function signAssertion(parts: AssertionParts): Promise<string> {
+/** Signs header and claims with what `header.alg` (or `alg`) names: RS256 with the test key unless told otherwise. */
+export function signAssertion(parts: AssertionParts): string {
   const header = parts.header ?? { alg: 'RS256' };
-  const payload = new TextEncoder().encode(JSON.stringify(parts.claims ?? {}));
-  return new CompactSign(payload).setProtectedHeader(header as { alg: string }).sign(parts.key ?? testKeys().key);
+  const alg = parts.alg ?? header['alg'];
+  if (!isJwsAlg(alg)) throw new TypeError(`the signer has no algorithm ${JSON.stringify(alg)}: give parts.alg`);
+  const key = alg === 'none' ? undefined : (parts.key ?? (alg.startsWith('RS') ? testKeys().key : undefined));
+  return signCompact({ header, payload: parts.claims ?? {}, alg, key });
 }
 
 /** Claims that log the default world's happy user in through login.salesforce.com. */

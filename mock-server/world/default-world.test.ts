@@ -33,9 +33,9 @@ describe('defaultWorld', () => {
     // Consumer keys and secrets come from the seed.
     const keysA = a.apps.map((x) => x.consumerKey);
     const keysB = b.apps.map((x) => x.consumerKey);
-    keysB.forEach((key, i) => expect(key).not.toBe(keysA[i]));
+    for (const [i, key] of keysB.entries()) expect(key).not.toBe(keysA[i]);
     expect(new Set([...keysA, ...keysB]).size).toBe(6);
-    b.apps.forEach((app, i) => expect(app.consumerSecret).not.toBe(a.apps[i]?.consumerSecret));
+    for (const [i, app] of b.apps.entries()) expect(app.consumerSecret).not.toBe(a.apps[i]?.consumerSecret);
     // So do people's names and e-mail addresses.
     expect(b.users.map((u) => `${u.firstName} ${u.lastName}`)).not.toEqual(a.users.map((u) => `${u.firstName} ${u.lastName}`));
     expect(b.users.map((u) => u.email)).not.toEqual(a.users.map((u) => u.email));
@@ -171,6 +171,7 @@ describe('defaultWorld', () => {
 
   it('gives every app and every user arrays of its own', () => {
     const w = world();
+    expect(w.apps).toHaveLength(3);
     const [a0, a1, a2] = w.apps;
     expect(a0?.certificates).not.toBe(a1?.certificates);
     expect(a1?.certificates).not.toBe(a2?.certificates);

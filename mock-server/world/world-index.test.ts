@@ -95,7 +95,9 @@ describe('WorldIndex lookups', () => {
   ])('finds no user for %s', (_name, idOf) => {
     const index = indexOf();
     const first = index.world.users[0];
-    expect(first).toBeDefined();
+    // An 18-character user Id to cut, lengthen or replace (and its user is found by it as it is).
+    expect(first?.id).toMatch(/^005[A-Za-z0-9]{15}$/);
+    expect(index.userById(first?.id ?? '')).toBe(first);
     expect(index.userById(idOf(first?.id ?? ''))).toBeUndefined();
   });
 
@@ -207,6 +209,7 @@ describe('WorldIndex certificates', () => {
     const index = indexOf();
     const app = appOf(index);
     const first = index.certificates(app)[0];
+    expect(first?.sha256).toMatch(FINGERPRINT);
     const info = index.uploadCertificate(app, secondPem);
     expect(info.sha256).toMatch(FINGERPRINT);
     expect(info.sha256).not.toBe(first?.sha256);

@@ -2,8 +2,11 @@
  * A JWT Bearer request built in visible steps — claims → header → payload text → signature → form →
  * HTTP request — with any mistakes applied at their step. Every step is exported so a test or a
  * training page can show what each one produced. The correct request is this with no mistakes.
+ * Signatures come from lib/jws.ts, the one signer of sfjwt.
  */
-import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { base64url, signatureOf, signingInput, type JwsAlg, type JwsKey } from '../../lib/jws.ts';
+import { rfc7515ExampleKey } from '../../lib/pki/example-key.ts';
 import { buildClaims, JWT_BEARER_GRANT } from './assertion.ts';
 import type { Mistake, SymbolicValue } from '../../scenarios/mistake-schema.ts';
 
@@ -42,8 +45,6 @@ export interface BuiltRequest {
 }
 
 export class UnresolvedValueError extends Error {}
-
-const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64url');
 
 export function resolveValue(value: unknown, ctx: RequestContext): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || !('$' in value)) return value;
@@ -105,45 +106,46 @@ export function payloadTextStep(claims: Record<string, unknown>, mistakes: reado
   return text;
 }
 
-let otherKey: KeyObject | undefined;
 let ecKey: KeyObject | undefined;
+
+type SignWith = NonNullable<Extract<Mistake, { at: 'sign' }>['with']>;
+
+/** The algorithm and key of each way of signing; the header says what it says, whatever signs. */
+function signer(how: SignWith, ctx: RequestContext): { alg: JwsAlg; key: JwsKey | undefined } {
+  switch (how) {
+    case 'rs256':
+      // The user's own key signs as it can: an EC key (which Salesforce refuses, as `keys check`
+      // and the doctor say) still makes a request, so that Salesforce's answer to it is seen.
+      return { alg: ctx.privateKey.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256', key: ctx.privateKey };
+    case 'hmac-private-key-text':
+      return { alg: 'HS256', key: ctx.privateKey.export({ type: 'pkcs8', format: 'pem' }) };
+    case 'none':
+      return { alg: 'none', key: undefined };
+    case 'other-key':
+      // A key that is surely on no app, made by nobody here: RFC 7515's published example key.
+      return { alg: 'RS256', key: rfc7515ExampleKey() };
+    case 'ec-key':
+      ecKey ??= generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+      return { alg: 'ES256', key: ecKey };
+  }
+}
 
 export function signStep(header: Record<string, unknown>, payloadText: string, ctx: RequestContext, mistakes: readonly Mistake[]): string {
   const signMistake = mistakes.find((m): m is Extract<Mistake, { at: 'sign' }> => m.at === 'sign');
-  const input = `${b64(JSON.stringify(header))}.${b64(payloadText)}`;
-  let signature: Buffer;
-  switch (signMistake?.with ?? 'rs256') {
-    case 'rs256':
-      signature = sign('sha256', Buffer.from(input), ctx.privateKey);
-      break;
-    case 'hmac-private-key-text':
-      signature = createHmac('sha256', ctx.privateKey.export({ type: 'pkcs8', format: 'pem' })).update(input).digest();
-      break;
-    case 'none':
-      signature = Buffer.alloc(0);
-      break;
-    case 'other-key':
-      otherKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-      signature = sign('sha256', Buffer.from(input), otherKey);
-      break;
-    case 'ec-key':
-      ecKey ??= generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-      signature = sign('sha256', Buffer.from(input), { key: ecKey, dsaEncoding: 'ieee-p1363' });
-      break;
-  }
+  const input = signingInput(header, payloadText);
+  const { alg, key } = signer(signMistake?.with ?? 'rs256', ctx);
+  const signature = signatureOf(alg, input, key);
   switch (signMistake?.tamper) {
-    case 'payload-after-signing': {
-      const changed = payloadText.replace(/}$/, ',"admin":true}');
-      return `${b64(JSON.stringify(header))}.${b64(changed)}.${b64(signature)}`;
-    }
+    case 'payload-after-signing':
+      return `${signingInput(header, payloadText.replace(/}$/, ',"admin":true}'))}.${base64url(signature)}`;
     case 'strip-signature':
       return `${input}.`;
     case 'truncate-signature':
-      return `${input}.${b64(signature.subarray(0, Math.floor(signature.length / 2)))}`;
+      return `${input}.${base64url(signature.subarray(0, Math.floor(signature.length / 2)))}`;
     case 'two-parts':
       return input;
     default:
-      return `${input}.${b64(signature)}`;
+      return `${input}.${base64url(signature)}`;
   }
 }
 

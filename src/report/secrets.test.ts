@@ -9,7 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKeys, testWorld } from '../../mock-server/testing/fixtures.ts';
+import { frozenClock } from '../../mock-server/core/clock.ts';
+import { NOW, testKeys, testWorld } from '../../mock-server/testing/fixtures.ts';
 import { catalogue, parseScenario } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { mswTarget } from '../runner/mock-target.ts';
@@ -66,7 +67,7 @@ describe('reports hold no secrets', () => {
   let files: { path: string; text: string }[];
 
   beforeAll(async () => {
-    target = mswTarget({ world: testWorld(), privateKeyPem: testKeys().privateKeyPem });
+    target = mswTarget({ world: testWorld(), privateKeyPem: testKeys().privateKeyPem, clock: frozenClock(NOW), seed: 7 });
     const inner = target.fetch;
     target.fetch = async (input, init) => {
       sent.push(String(input), JSON.stringify(init?.headers ?? {}), typeof init?.body === 'string' ? init.body : '');
@@ -74,7 +75,7 @@ describe('reports hold no secrets', () => {
       received.push(await response.clone().text());
       return response;
     };
-    report = await runCatalogue([...catalogue(), ...extra], [target], { seed: 1 });
+    report = await runCatalogue([...catalogue(), ...extra], [target], { seed: 1, now: () => new Date(NOW) });
     const dir = mkdtempSync(join(tmpdir(), 'sfjwt-secrets-'));
     writeRunReport(report, dir, REPORT_FORMATS);
     files = filesUnder(dir).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
@@ -104,7 +105,7 @@ describe('reports hold no secrets', () => {
 
   it('ran for real: every format written twice (run and latest), assertions sent, tokens received, traces kept', () => {
     expect(files.map((f) => f.path.split(/[\\/]/).slice(-2).join('/')).sort()).toEqual(
-      ['junit.xml', 'run.html', 'run.json', 'run.md'].flatMap((f) => [`${report.runId}/${f}`, `latest/${f}`]).sort(),
+      ['.sfjwt-report.json', 'junit.xml', 'run.html', 'run.json', 'run.md'].flatMap((f) => [`${report.runId}/${f}`, `latest/${f}`]).sort(),
     );
     const found = Object.fromEntries(secrets().map(([name, values]) => [name, values.length]));
     // Not every scenario sends a signed assertion (some remove it, some are skipped); each added one does.
@@ -132,7 +133,10 @@ describe('reports hold no secrets', () => {
   });
 
   it.each(['run.json', 'run.md', 'run.html', 'junit.xml'])('%s holds none of them', (name) => {
-    for (const file of files.filter((f) => f.path.endsWith(name))) {
+    // Two of each (the run's folder and latest/), so the loop below cannot pass by finding none.
+    const written = files.filter((f) => f.path.endsWith(name));
+    expect(written).toHaveLength(2);
+    for (const file of written) {
       for (const [kind, values] of secrets()) {
         // Markdown prose escapes "_" (base64url uses it): look for the escaped form too.
         const leaked = values.filter((v) => file.text.includes(v) || file.text.includes(escapeMarkdown(v)));
