@@ -3,19 +3,32 @@
  * file is validated; a broken one is refused with the file, the field and what is expected, and ids
  * must be unique across everything loaded.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorldError } from '../lib/errors.ts';
+import { MAX_JSON_DEPTH, tooDeepAt } from '../lib/json-depth.ts';
+import { INPUT_LIMITS, readInputText } from '../lib/read-input-file.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 
-export const CATALOGUE_DIR = fileURLToPath(new URL('./catalogue/', import.meta.url));
+/**
+ * The catalogue's files exist once, in the package's scenarios/catalogue/, and are read there both by
+ * the sources (scenarios/load.ts) and by the build (dist/scenarios/load.js, one level deeper): a copy
+ * in dist/ would keep scenarios that were renamed or removed since.
+ */
+export const CATALOGUE_DIR = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './catalogue/' : '../../scenarios/catalogue/', import.meta.url));
 
 export class ScenarioFileError extends WorldError {
   override readonly code = 'ERR_SCENARIO';
 }
 
 export function parseScenario(json: unknown, source: string): Scenario {
+  // A claim value may be any JSON: one nested past the limit would overflow the stack when sent.
+  const deep = tooDeepAt(json);
+  if (deep !== undefined) {
+    const issue = { path: deep.slice(0, 12).map(String).join('.') + (deep.length > 12 ? '…' : ''), message: `nested more than ${MAX_JSON_DEPTH} levels deep` };
+    throw new ScenarioFileError(`${source} is not a valid scenario:\n  ${issue.path}: ${issue.message}`, [issue], { actions: ['Keep values shallow: no claim Salesforce reads is nested at all.'] });
+  }
   const parsed = ScenarioSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(the scenario)', message: i.message }));
@@ -29,9 +42,11 @@ export function loadScenarios(dir: string = CATALOGUE_DIR): Scenario[] {
   const seen = new Map<string, string>();
   return files.map((file) => {
     const path = join(dir, file);
+    // Regular files of at most 1 MiB only: a FIFO or a device among the .json files would hang or grow.
+    const text = readInputText(path, { what: 'scenario file', maxBytes: INPUT_LIMITS.scenario });
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
+      json = JSON.parse(text);
     } catch (cause) {
       throw new ScenarioFileError(`${path} is not valid JSON: ${(cause as Error).message}`, [{ path: '(the file)', message: 'not valid JSON' }], { cause });
     }

@@ -4,10 +4,12 @@
  * for another day and matching its key. Otherwise a new one is made and kept.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ResourceError } from '../../lib/errors.ts';
+import { HAS_FIFOS, makeFifo, underWatchdog } from '../../lib/testing/fifo.ts';
 import { SALESFORCE_DNS_NAMES, serverTls } from './local-ca.ts';
 
 const dirs: string[] = [];
@@ -52,5 +54,51 @@ describe('serverTls', () => {
     const afterWrongKey = serverTls(dir);
     expect(afterWrongKey.cert).not.toBe(afterForeign.cert);
     expect(new X509Certificate(afterWrongKey.cert).checkPrivateKey(createPrivateKey(afterWrongKey.key))).toBe(true);
+  });
+
+  it.each([
+    ['a directory in place of the CA key', (tls: string) => mkdirSync(join(tls, 'ca.key')), 'cannot use the state folder file {tls}/ca.key: it is a directory'],
+    ['a damaged CA key', (tls: string) => writeFileSync(join(tls, 'ca.key'), 'garbage'), 'cannot use the key pair {tls}/ca.key and {tls}/ca.crt: they are not a PEM private key and certificate ('],
+    ['a CA key that is not the certificate\'s', (tls: string) => writeFileSync(join(tls, 'ca.key'), readFileSync(join(tls, 'server.key'))), "cannot use the key pair {tls}/ca.key and {tls}/ca.crt: the certificate is not the key's"],
+  ])('%s is a ResourceError naming the path and what to do, not a stack', (_name, damage, message) => {
+    const dir = stateDir();
+    serverTls(dir);
+    const tls = join(dir, 'tls');
+    rmSync(join(tls, 'ca.key'));
+    damage(tls);
+    let thrown: unknown;
+    try {
+      serverTls(dir);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ResourceError);
+    expect((thrown as ResourceError).message.startsWith(message.replaceAll('{tls}', tls))).toBe(true);
+    expect((thrown as ResourceError).actions[0]).toContain(`Delete ${join(tls, 'ca.key')} and ${join(tls, 'ca.crt')}`);
+  });
+
+  it.skipIf(!HAS_FIFOS)('a FIFO or a link in place of the kept leaf key is refused at once, nothing written through the link', () => {
+    const dir = stateDir();
+    serverTls(dir);
+    const keyFile = join(dir, 'tls', 'server.key');
+    rmSync(keyFile);
+    makeFifo(keyFile);
+    let thrown: unknown;
+    underWatchdog(keyFile, () => {
+      try {
+        serverTls(dir);
+      } catch (error) {
+        thrown = error;
+      }
+    });
+    expect(thrown).toBeInstanceOf(ResourceError);
+    expect((thrown as ResourceError).message).toBe(`cannot use the mock's TLS file ${keyFile}: it is a FIFO (named pipe), not a regular file`);
+
+    rmSync(keyFile);
+    const elsewhere = join(stateDir(), 'precious.key');
+    writeFileSync(elsewhere, 'not sfjwt\'s', { mode: 0o644 });
+    symlinkSync(elsewhere, keyFile);
+    expect(() => serverTls(dir)).toThrow(`cannot use the mock's TLS file ${keyFile}: it is a symbolic link, which sfjwt does not follow here`);
+    expect(readFileSync(elsewhere, 'utf8')).toBe("not sfjwt's");
   });
 });

@@ -2,13 +2,18 @@
  * HTTPS for the mock on loopback: a local certificate authority, kept in the state folder so that
  * `NODE_EXTRA_CA_CERTS=<ca.pem>` keeps working across runs, and a leaf certificate that covers
  * 127.0.0.1, localhost and every Salesforce host name the mock can answer as, kept next to the CA
- * and reused while it is issued by that CA, valid for another day and covers every name.
+ * and reused while it is issued by that CA, valid for another day and covers every name. The leaf
+ * is a cache of sfjwt's own: a stale or damaged one is replaced whole (by rename, never written
+ * through a link); a link, a directory or a FIFO in its place is refused with what to do.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { ResourceError } from '../../lib/errors.ts';
 import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
+import { INPUT_LIMITS, tryReadInputFile } from '../../lib/read-input-file.ts';
 import { ensureKeyPair } from '../../lib/state-folder.ts';
+import { PUBLIC_MODE, replaceFile, SECRET_MODE } from '../../lib/write-new-file.ts';
 
 export const SALESFORCE_DNS_NAMES = [
   'localhost',
@@ -45,10 +50,10 @@ const DAY = 86_400_000;
  * another day, covering every name and address, and matching its key. Anything else is made anew.
  */
 function reusableLeaf(keyFile: string, certFile: string, caPem: string): { key: string; cert: string } | undefined {
-  if (!existsSync(keyFile) || !existsSync(certFile)) return undefined;
+  const key = leafFile(keyFile, [keyFile, certFile]);
+  const cert = leafFile(certFile, [keyFile, certFile]);
+  if (key === undefined || cert === undefined) return undefined;
   try {
-    const key = readFileSync(keyFile, 'utf8');
-    const cert = readFileSync(certFile, 'utf8');
     const leaf = new X509Certificate(cert);
     const ca = new X509Certificate(caPem);
     const now = Date.now();
@@ -58,8 +63,27 @@ function reusableLeaf(keyFile: string, certFile: string, caPem: string): { key: 
     if (!covered || !fresh || !leaf.checkIssued(ca) || !leaf.verify(ca.publicKey) || !leaf.checkPrivateKey(createPrivateKey(key))) return undefined;
     return { key, cert };
   } catch {
+    // Damaged content in sfjwt's own cache: a new leaf replaces it.
     return undefined;
   }
+}
+
+/**
+ * A kept leaf file's text; undefined when it is not there. Anything but a regular file in its place
+ * (a link, a directory, a FIFO that would block the read) was not put there by sfjwt: refused.
+ */
+function leafFile(path: string, pair: readonly string[]): string | undefined {
+  try {
+    lstatSync(path);
+  } catch {
+    return undefined;
+  }
+  const read = tryReadInputFile(path, { maxBytes: INPUT_LIMITS.keyMaterial, noFollow: true });
+  if ('data' in read) return read.data.toString('utf8');
+  throw new ResourceError(`cannot use the mock's TLS file ${path}: ${read.reason}`, {
+    actions: [`Delete ${pair.join(' and ')}: sfjwt makes a new leaf certificate on the next start (the CA next to it stays).`],
+    cause: read.cause,
+  });
 }
 
 export function serverTls(stateDir: string): ServerTls {
@@ -80,12 +104,10 @@ export function serverTls(stateDir: string): ServerTls {
     ipAddresses: LEAF_IPS,
   });
   try {
-    // Written under temporary names and renamed, so a server starting at the same time never reads half a file.
-    const tmp = `.${process.pid}.${Date.now()}`;
-    writeFileSync(keyFile + tmp, leafKeys.privateKeyPem, { mode: 0o600 });
-    writeFileSync(certFile + tmp, cert);
-    renameSync(keyFile + tmp, keyFile);
-    renameSync(certFile + tmp, certFile);
+    // Written as new files under random names and renamed, so a server starting at the same time
+    // never reads half a file and nothing is written through a link planted at a guessable name.
+    replaceFile(keyFile, leafKeys.privateKeyPem, SECRET_MODE);
+    replaceFile(certFile, cert, PUBLIC_MODE);
   } catch {
     // A read-only state folder: serve with the new leaf and make another next time.
   }

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceError, WorldError } from '../../lib/errors.ts';
+import { HAS_FIFOS, makeFifo, underWatchdog } from '../../lib/testing/fifo.ts';
 import { testKeys } from '../testing/fixtures.ts';
 import { defaultWorld } from './default-world.ts';
 import { makeId } from './salesforce-id.ts';
@@ -311,6 +312,31 @@ const brokenWorlds: Row[] = [
   ]],
 ];
 
+describe('validateWorld: values nested too deep', () => {
+  const nested = (n: number): unknown => {
+    let v: unknown = 'x';
+    for (let i = 0; i < n; i += 1) v = [v];
+    return v;
+  };
+  const DEEP = 'nested more than 100 levels deep (lists or objects inside each other); no field of a world goes deeper than 4';
+
+  it('lets a value end at depth 100 reach the schema, and stops one at depth 101 before it', () => {
+    // users (1) > users[0] (2) > firstName (3): 98 nested lists end at depth 100.
+    const within = asFile();
+    within.users[0].firstName = nested(98);
+    expectIssues(worldErrorOf(within, 'w.json'), [{ path: 'users[0].firstName', contains: ['expected string', 'got [[['] }]);
+    const past = asFile();
+    past.users[0].firstName = nested(99);
+    expectIssues(worldErrorOf(past, 'w.json'), [{ path: 'users[0].firstName', contains: [DEEP] }]);
+  });
+
+  it('reports a value that refers to itself (built in code) as too deep, not a stack overflow', () => {
+    const w = asFile();
+    w.apps[1].self = w.apps[1];
+    expectIssues(worldErrorOf(w, 'w.json'), [{ path: 'apps[1].self.self.self.self.self.self.self.self.self.self…', contains: [DEEP] }]);
+  });
+});
+
 describe('validateWorld: broken worlds', () => {
   it.each(brokenWorlds)('%s', (_name, mutate, expected) => {
     const input = asFile();
@@ -447,7 +473,43 @@ describe('loadWorldFile', () => {
   it('throws a ResourceError for a directory given as the world file', () => {
     const path = join(dir, 'a-directory');
     mkdirSync(path, { recursive: true });
-    expect(() => loadWorldFile(path)).toThrow(new ResourceError(`cannot read the world file ${path}: EISDIR`, { actions: ['Check the world file path (serve --world, or SFJWT_WORLD in a container).'] }));
+    expect(() => loadWorldFile(path)).toThrow(new ResourceError(`cannot read the world file ${path}: it is a directory, not a regular file`, { actions: ['Give the path of the world file itself: sfjwt reads only regular files (not pipes, devices, directories or sockets).', 'Check the world file path (serve --world, or SFJWT_WORLD in a container).'] }));
+  });
+
+  it.skipIf(!HAS_FIFOS)('refuses a FIFO or a device given as the world file at once (no hang, no endless read)', () => {
+    const fifo = makeFifo(join(dir, 'world.fifo'));
+    const READ_ONLY_FILES = 'Give the path of the world file itself: sfjwt reads only regular files (not pipes, devices, directories or sockets).';
+    const fromFifo = underWatchdog(fifo, () => {
+      try {
+        loadWorldFile(fifo);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    });
+    expect(fromFifo).toBeInstanceOf(ResourceError);
+    expect((fromFifo as ResourceError).message).toBe(`cannot read the world file ${fifo}: it is a FIFO (named pipe), not a regular file`);
+    expect((fromFifo as ResourceError).actions).toEqual([READ_ONLY_FILES, 'Check the world file path (serve --world, or SFJWT_WORLD in a container).']);
+    expect(() => loadWorldFile('/dev/zero')).toThrow('cannot read the world file /dev/zero: it is a character device, not a regular file');
+  });
+
+  it.each([
+    ['100,000 nested lists in a user field', (w: WorldJson) => (w.users[0].firstName = '@DEEP@'), '[', ']', 'users[0].firstName'],
+    ['100,000 nested objects in the knobs', (w: WorldJson) => (w.knobs = '@DEEP@'), '{"a":', '}', 'knobs.a.a.a.a.a.a.a.a.a.a.a…'],
+  ])('a world file with %s is a WorldError naming the file and the field, not a RangeError', (_name, place, open, close, field) => {
+    const w = asFile();
+    place(w);
+    const path = write('deep/world.json', JSON.stringify(w).replace('"@DEEP@"', `${open.repeat(100_000)}1${close.repeat(100_000)}`));
+    let thrown: unknown;
+    try {
+      loadWorldFile(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WorldError);
+    const error = thrown as WorldError;
+    expect(error.issues).toEqual([{ path: field, message: 'nested more than 100 levels deep (lists or objects inside each other); no field of a world goes deeper than 4' }]);
+    expect(error.message).toBe(`${path} is not a valid world (1 problem):\n  ${field}: nested more than 100 levels deep (lists or objects inside each other); no field of a world goes deeper than 4`);
   });
 
   it.each([
@@ -498,9 +560,15 @@ describe('loadWorldFile', () => {
   });
 
   it.each([
-    ['a missing certificate file', 0, ['certs/missing.pem'], 'certs/missing.pem'],
-    ['a directory given as the certificate', 1, [pem(), 'certs'], 'certs'],
-  ])('throws a WorldError naming the certificate for %s', (_name, j, certificates, cert) => {
+    ['a missing certificate file', 0, ['certs/missing.pem'], 'certs/missing.pem', 'ENOENT'],
+    ['a directory given as the certificate', 1, [pem(), 'certs'], 'certs', 'it is a directory, not a regular file'],
+    ['a device given as the certificate', 1, [pem(), '/dev/zero'], '/dev/zero', 'it is a character device, not a regular file'],
+    ['a link to a certificate over 1 MiB', 0, ['certs/huge.pem'], 'certs/huge.pem', 'it is 1048577 bytes, more than the 1 MiB sfjwt reads from such a file'],
+  ])('throws a WorldError naming the certificate for %s', (_name, j, certificates, cert, reason) => {
+    write('huge.pem', 'x'.repeat(1024 * 1024 + 1));
+    rmSync(join(dir, 'unreadable', 'certs', 'huge.pem'), { force: true });
+    mkdirSync(join(dir, 'unreadable', 'certs'), { recursive: true });
+    symlinkSync(join(dir, 'huge.pem'), join(dir, 'unreadable', 'certs', 'huge.pem'));
     const path = write('unreadable/world.json', JSON.stringify(worldWithCertificates(...certificates)));
     mkdirSync(join(dir, 'unreadable', 'certs'), { recursive: true });
     let thrown: unknown;
@@ -511,8 +579,8 @@ describe('loadWorldFile', () => {
     }
     expect(thrown).toBeInstanceOf(WorldError);
     const error = thrown as WorldError;
-    expect(error.issues).toEqual([{ path: `apps[0].certificates[${j}]`, message: `cannot read ${cert}` }]);
-    expect(error.message).toBe(`${path}: apps[0].certificates[${j}]: cannot read the certificate file ${cert}`);
+    expect(error.issues).toEqual([{ path: `apps[0].certificates[${j}]`, message: `cannot read ${cert}: ${reason}` }]);
+    expect(error.message).toBe(`${path}: apps[0].certificates[${j}]: cannot read the certificate file ${cert}: ${reason}`);
     expect(error.actions).toEqual(['Give PEM text, or a path relative to the world file.']);
   });
 
@@ -527,7 +595,7 @@ describe('loadWorldFile', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(WorldError);
-    expect((thrown as WorldError).issues).toEqual([{ path: 'apps[2].certificates[2]', message: 'cannot read nope.pem' }]);
+    expect((thrown as WorldError).issues).toEqual([{ path: 'apps[2].certificates[2]', message: 'cannot read nope.pem: ENOENT' }]);
   });
 
   it('loads a world file that starts with a UTF-8 byte order mark', () => {

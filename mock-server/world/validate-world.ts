@@ -1,12 +1,15 @@
 /**
  * Turns untrusted JSON into a valid `World`, or a `WorldError` whose issues each name the exact
  * field (`apps[1].policy`), what is expected and what arrived. Shape comes from the zod schema;
- * this module adds the cross-references a schema cannot see.
+ * this module adds what a schema cannot see: the cross-references, and values nested so deep that
+ * any recursive step would overflow the stack. World files and the certificate files they name are
+ * read with lib's input reader (regular files only, under a size cap, never a FIFO or a device).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
-import { ResourceError, WorldError } from '../../lib/errors.ts';
+import { WorldError } from '../../lib/errors.ts';
+import { MAX_JSON_DEPTH, tooDeepAt } from '../../lib/json-depth.ts';
+import { INPUT_LIMITS, readInputText, tryReadInputFile } from '../../lib/read-input-file.ts';
 import { WorldSchema, type World } from './schema.ts';
 
 export interface WorldIssue {
@@ -110,11 +113,19 @@ function crossReferenceIssues(world: World): WorldIssue[] {
   return issues;
 }
 
-/** Validates a parsed world; `source` names the file in messages. */
-export function validateWorld(input: unknown, source = 'the world'): World {
-  const parsed = WorldSchema.safeParse(input);
-  const issues = parsed.success ? crossReferenceIssues(parsed.data) : zodIssues(parsed.error, input);
-  if (parsed.success && issues.length === 0) return parsed.data;
+/**
+ * The field where a too-deep value starts: the path up to its last named key (`users[0].firstName`
+ * for a name that holds 100,000 nested lists), at most 12 steps long.
+ */
+function deepIssue(path: readonly (string | number)[]): WorldIssue {
+  let end = path.length;
+  while (end > 0 && typeof path[end - 1] === 'number') end -= 1;
+  const stop = end === 0 ? path.length : end;
+  const shown = formatPath(path.slice(0, Math.min(stop, 12))) + (stop > 12 ? '…' : '');
+  return { path: shown, message: `nested more than ${MAX_JSON_DEPTH} levels deep (lists or objects inside each other); no field of a world goes deeper than 4` };
+}
+
+function throwIssues(source: string, issues: readonly WorldIssue[]): never {
   const listed = issues.slice(0, 20).map((i) => `  ${i.path}: ${i.message}`);
   if (issues.length > 20) listed.push(`  … and ${issues.length - 20} more`);
   throw new WorldError(`${source} is not a valid world (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${listed.join('\n')}`, issues, {
@@ -122,20 +133,23 @@ export function validateWorld(input: unknown, source = 'the world'): World {
   });
 }
 
+/** Validates a parsed world; `source` names the file in messages. */
+export function validateWorld(input: unknown, source = 'the world'): World {
+  // Before the schema: zod, the messages (which show values) and the mock all recurse.
+  const deep = tooDeepAt(input);
+  if (deep !== undefined) throwIssues(source, [deepIssue(deep)]);
+  const parsed = WorldSchema.safeParse(input);
+  const issues = parsed.success ? crossReferenceIssues(parsed.data) : zodIssues(parsed.error, input);
+  if (parsed.success && issues.length === 0) return parsed.data;
+  throwIssues(source, issues);
+}
+
 /**
  * Reads a world file. Certificates given as paths are read relative to the file, so a world and
  * its certificates can travel together.
  */
 export function loadWorldFile(path: string): World {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (cause) {
-    throw new ResourceError(`cannot read the world file ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, {
-      actions: ['Check the world file path (serve --world, or SFJWT_WORLD in a container).'],
-      cause,
-    });
-  }
+  const text = readInputText(path, { what: 'world file', maxBytes: INPUT_LIMITS.world, actions: ['Check the world file path (serve --world, or SFJWT_WORLD in a container).'] });
   let json: unknown;
   try {
     // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
@@ -151,14 +165,12 @@ export function loadWorldFile(path: string): World {
   world.apps.forEach((app, i) => {
     app.certificates = app.certificates.map((cert, j) => {
       if (cert.includes('-----BEGIN')) return cert;
-      try {
-        return readFileSync(resolve(base, cert), 'utf8');
-      } catch (cause) {
-        throw new WorldError(`${path}: apps[${i}].certificates[${j}]: cannot read the certificate file ${cert}`, [{ path: `apps[${i}].certificates[${j}]`, message: `cannot read ${cert}` }], {
-          actions: ['Give PEM text, or a path relative to the world file.'],
-          cause,
-        });
-      }
+      const read = tryReadInputFile(resolve(base, cert), { maxBytes: INPUT_LIMITS.keyMaterial });
+      if ('data' in read) return read.data.toString('utf8');
+      throw new WorldError(`${path}: apps[${i}].certificates[${j}]: cannot read the certificate file ${cert}: ${read.reason}`, [{ path: `apps[${i}].certificates[${j}]`, message: `cannot read ${cert}: ${read.reason}` }], {
+        actions: ['Give PEM text, or a path relative to the world file.'],
+        cause: read.cause,
+      });
     });
   });
   return world;

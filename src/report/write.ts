@@ -1,15 +1,18 @@
 /**
  * Writes a run's reports into reports/<run id>/ (run.json, run.md, run.html, junit.xml: whichever
- * formats are asked for) and copies the folder to reports/latest/, the stable path CI steps read.
- * Renderers are pure functions of the run model; this is the only module that touches the disk.
+ * formats are asked for) and the same files into reports/latest/, the stable path CI steps read.
+ * Renderers are pure functions of the run model; this module and owned-folder.ts (which replaces a
+ * folder only when sfjwt wrote it, and never deletes anything else) are the only ones that touch the
+ * disk.
  */
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResourceError } from '../../lib/errors.ts';
+import { ResourceError, SfjwtError } from '../../lib/errors.ts';
 import type { RunReport } from '../runner/run.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
+import { publishOwnedFolder } from './owned-folder.ts';
 
 export function renderJson(report: RunReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
@@ -30,22 +33,21 @@ export function isReportFormat(value: string): value is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(value);
 }
 
+/** The only names sfjwt writes in a report folder (and so the only ones it may ever remove there). */
+const REPORT_FILES: ReadonlySet<string> = new Set(Object.values(RENDERERS).map((r) => r.file));
+
 export function writeRunReport(report: RunReport, dir = 'reports', formats: readonly ReportFormat[] = REPORT_FORMATS): { runDir: string; files: string[] } {
   const runDir = join(dir, report.runId);
   // Rendered before anything is written: a renderer's bug is a bug, not "cannot write", and leaves no half-written folder.
-  const rendered = REPORT_FORMATS.filter((f) => formats.includes(f)).map((f) => ({ path: join(runDir, RENDERERS[f].file), text: RENDERERS[f].render(report) }));
-  const files: string[] = [];
+  const rendered = REPORT_FORMATS.filter((f) => formats.includes(f)).map((f) => ({ name: RENDERERS[f].file, text: RENDERERS[f].render(report) }));
   try {
-    mkdirSync(runDir, { recursive: true });
-    for (const { path, text } of rendered) {
-      writeFileSync(path, text);
-      files.push(path);
-    }
-    const latest = join(dir, 'latest');
-    rmSync(latest, { recursive: true, force: true });
-    cpSync(runDir, latest, { recursive: true });
+    mkdirSync(dir, { recursive: true });
+    publishOwnedFolder(runDir, rendered, REPORT_FILES);
+    publishOwnedFolder(join(dir, 'latest'), rendered, REPORT_FILES);
   } catch (cause) {
+    // A folder that is not sfjwt's is refused with its own message; the rest is the file system saying no.
+    if (cause instanceof SfjwtError) throw cause;
     throw new ResourceError(`cannot write the report under ${dir}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Choose a writable folder with --out.'], cause });
   }
-  return { runDir, files };
+  return { runDir, files: rendered.map((r) => join(runDir, r.name)) };
 }

@@ -3,10 +3,10 @@
  * SFJWT_* environment variables. Secrets may be `{"env": "NAME"}` so the file can be committed.
  * A config with a mistake gets a ConfigError naming the file, the field and what to do.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { SfjwtError } from '../../lib/errors.ts';
+import { INPUT_LIMITS, tryReadInputFile } from '../../lib/read-input-file.ts';
 
 export class ConfigError extends SfjwtError {
   override readonly code = 'ERR_CONFIG';
@@ -87,15 +87,15 @@ export function resolveTarget(name: string, config: TargetConfig, baseDir: strin
 }
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): ResolvedTargetConfig[] {
+  const actions = ['See sfjwt.config.example.json and the README section "Real orgs".'];
+  // A regular file of at most 1 MiB: a FIFO or a device given as --config would hang or grow.
+  const read = tryReadInputFile(file, { maxBytes: INPUT_LIMITS.config });
+  if (!('data' in read)) throw new ConfigError(`cannot read the config file ${file}: ${read.reason}`, { actions, cause: read.cause });
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+    json = JSON.parse(read.data.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ConfigError(code === undefined ? `${file} is not valid JSON: ${(cause as Error).message}` : `cannot read the config file ${file}: ${code}`, {
-      actions: ['See sfjwt.config.example.json and the README section "Real orgs".'],
-      cause,
-    });
+    throw new ConfigError(`${file} is not valid JSON: ${(cause as Error).message}`, { actions, cause });
   }
   const parsed = ConfigSchema.safeParse(json);
   if (!parsed.success) {

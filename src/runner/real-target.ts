@@ -1,18 +1,20 @@
 /**
  * A real org as a target, protected: a request budget per run, a pause between requests, negative
- * scenarios only when the target opts in, at most a few failed logins per user, and nothing that
- * needs the mock's state. These rules live here, in the target: no scenario file can change them.
- * Tokens and keys never leave this module (results hold only status and error fields).
+ * scenarios only when the target opts in, HTTPS only, at most a few failed logins per user, and
+ * nothing that needs the mock's state. These rules live here, in the target, and judge the request
+ * as it will be sent (its URL, the usernames its assertion names), not what a scenario file says it
+ * is: no scenario file can change them. Tokens and keys never leave this module (results hold only
+ * status and error fields).
  */
-import { readFileSync } from 'node:fs';
 import { sleep } from '../../mock-server/core/clock.ts';
 import { isNegative, type Scenario } from '../../scenarios/schema.ts';
-import type { RequestContext } from '../client/build-request.ts';
-import { fetchTrusting } from '../client/https-fetch.ts';
-import { ResourceError } from '../../lib/errors.ts';
+import type { BuiltRequest, RequestContext } from '../client/build-request.ts';
+import { fetchTrusting, type FetchLike } from '../client/https-fetch.ts';
 import { loadPrivateKey } from '../../lib/pki/load.ts';
+import { INPUT_LIMITS, readInputFile, readInputText } from '../../lib/read-input-file.ts';
 import { LOGIN_URL, TEST_URL, isSandboxHost, loginUrlOf } from '../../lib/salesforce-hosts.ts';
 import type { ResolvedTargetConfig } from './config.ts';
+import { sentUsernames } from './sent-usernames.ts';
 import type { Target } from './target.ts';
 
 export interface RealTargetOptions {
@@ -20,29 +22,36 @@ export interface RealTargetOptions {
   now?: () => number;
   /** How to wait between requests (tests pass a no-op that records the delays). */
   wait?: (ms: number) => Promise<void>;
+  /** How requests are sent (tests record them); by default a fetch that trusts the config's caFile. */
+  fetch?: FetchLike;
+}
+
+/** Why a request may not go to a real org over its URL, if it may not: only HTTPS leaves the machine. */
+function transportRefusal(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'not sent: the request URL is not a URL';
+  }
+  if (parsed.protocol === 'https:') return undefined;
+  // The origin only: with a query-string mistake the rest of the URL holds the assertion.
+  const shown = parsed.protocol === 'http:' ? `${parsed.origin} is plain http` : `the scheme ${parsed.protocol} is not https`;
+  return `not sent: ${shown}, and a real org is sent requests over HTTPS only (the signed assertion would cross the network in clear text)`;
 }
 
 export function realTarget(config: ResolvedTargetConfig, options: RealTargetOptions = {}): Target {
-  let keyData: Buffer;
-  try {
-    keyData = readFileSync(config.keyFile);
-  } catch (cause) {
-    throw new ResourceError(`target "${config.name}": cannot read the key file ${config.keyFile}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Check keyFile in the config (relative to the config file).'], cause });
-  }
+  const context = `target "${config.name}"`;
+  const keyData = readInputFile(config.keyFile, { what: 'key file', maxBytes: INPUT_LIMITS.keyMaterial, context, actions: ['Check keyFile in the config (relative to the config file).'] });
   const key = loadPrivateKey(keyData, { passphrase: config.passphrase, source: config.keyFile }).key;
-  let ca: string | null = null;
-  if (config.caFile !== undefined) {
-    try {
-      ca = readFileSync(config.caFile, 'utf8');
-    } catch (cause) {
-      throw new ResourceError(`target "${config.name}": cannot read the CA file ${config.caFile}`, { cause });
-    }
-  }
+  const ca = config.caFile === undefined ? null : readInputText(config.caFile, { what: 'CA file', maxBytes: INPUT_LIMITS.keyMaterial, context, actions: ['Check caFile in the config (relative to the config file).'] });
   const now = options.now ?? Date.now;
   const wait = options.wait ?? sleep;
   const sandbox = config.sandbox ?? isSandboxHost(config.loginUrl);
   let sent = 0;
+  /** Failed logins by username, lower-cased: Salesforce usernames are case-insensitive. */
   const failures = new Map<string, number>();
+  const send = options.fetch ?? fetchTrusting(ca);
   const base = (role: string, sandboxUser = false): string | undefined => {
     const key = role === 'my-domain' && sandboxUser ? 'sandbox-my-domain' : role;
     return (role === 'login' ? config.loginUrl : config.hosts[key as keyof typeof config.hosts])?.replace(/\/+$/, '');
@@ -57,7 +66,12 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
   return {
     name: config.name,
     kind: 'real',
-    fetch: fetchTrusting(ca),
+    // Belt and braces: even a caller that skips admit() cannot send a real org plain http.
+    fetch: async (input, init) => {
+      const refused = transportRefusal(String(input));
+      if (refused !== undefined) throw new TypeError(refused);
+      return send(input, init);
+    },
     context(s: Scenario): RequestContext | { skip: string } {
       const user = username(s.as.user);
       if (user === undefined) return { skip: `needs a user for the role "${s.as.user}" (users.${s.as.user} in the config)` };
@@ -90,15 +104,21 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
       if (isNegative(s) && !config.allowNegative) return 'a negative scenario (an expected failure): the target has not opted in with allowNegative';
       return undefined;
     },
-    async admit(s, user) {
+    async admit(_s, request: BuiltRequest) {
+      const refused = transportRefusal(request.url);
+      if (refused !== undefined) return refused;
       if (sent >= config.budget) return `the request budget of ${config.budget} for this run is used up`;
-      if (isNegative(s) && (failures.get(user) ?? 0) >= config.maxFailuresPerUser) return `${config.maxFailuresPerUser} failed logins for ${user} in this run already`;
+      // Whatever the scenario expects: a request meant to succeed fails as easily, and counts the same.
+      for (const user of sentUsernames(request)) {
+        if ((failures.get(user.toLowerCase()) ?? 0) >= config.maxFailuresPerUser) return `${config.maxFailuresPerUser} failed logins for ${user} in this run already`;
+      }
       sent += 1;
       if (sent > 1 && config.delayMs > 0) await wait(config.delayMs);
       return undefined;
     },
-    async after(_s, answer, user) {
-      if (answer.status !== 200) failures.set(user, (failures.get(user) ?? 0) + 1);
+    async after(_s, answer, request: BuiltRequest) {
+      if (answer.status === 200) return;
+      for (const user of sentUsernames(request)) failures.set(user.toLowerCase(), (failures.get(user.toLowerCase()) ?? 0) + 1);
     },
     trace: () => undefined,
     close: async () => undefined,

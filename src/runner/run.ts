@@ -98,10 +98,10 @@ export async function runScenario(scenario: Scenario, target: Target): Promise<S
     throw error;
   }
   // Only a request that will really be sent counts against a real org's budget.
-  const refused = await target.admit?.(scenario, ctx.username);
+  const refused = await target.admit?.(scenario, request);
   if (refused !== undefined) return skip(refused);
   const answer = await sendRequest(request, target.fetch);
-  await target.after?.(scenario, answer, ctx.username);
+  await target.after?.(scenario, answer, request);
   const trace = await target.trace(answer);
   const actual = toAnswer(answer);
   const isMock = target.kind !== 'real';

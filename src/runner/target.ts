@@ -4,7 +4,7 @@
  * roles (user, app, host, audience) into a request context, prepares its state, and for the mock
  * tells which check decided an answer.
  */
-import type { RequestContext } from '../client/build-request.ts';
+import type { BuiltRequest, RequestContext } from '../client/build-request.ts';
 import type { FetchLike } from '../client/https-fetch.ts';
 import type { TokenAnswer } from '../client/send.ts';
 import type { Trace } from '../../mock-server/core/trace.ts';
@@ -20,11 +20,15 @@ export interface Target {
   context(scenario: Scenario): RequestContext | { skip: string };
   /** Puts the target in the state the scenario needs; returns a reason to skip, if any. */
   prepare(scenario: Scenario): Promise<string | undefined>;
-  /** Once the request is built, whether it may be sent (a real org's budget and opt-in); a reason to skip if not. */
-  admit?(scenario: Scenario, username: string): Promise<string | undefined>;
+  /**
+   * Once the request is built, whether it may be sent (a real org's budget, scheme and failed-login
+   * cap); a reason to skip if not. It gets the request as it will be sent, so what it judges is
+   * what would leave the machine, whatever the scenario said.
+   */
+  admit?(scenario: Scenario, request: BuiltRequest): Promise<string | undefined>;
   /** After an answer: what the mock's trace says (mock targets only; a mock elsewhere is asked, hence the promise). */
   trace(answer: TokenAnswer): Trace | undefined | Promise<Trace | undefined>;
   /** Called after each answer (real targets count failures and apply their delay). */
-  after?(scenario: Scenario, answer: TokenAnswer, username: string): Promise<void>;
+  after?(scenario: Scenario, answer: TokenAnswer, request: BuiltRequest): Promise<void>;
   close(): Promise<void>;
 }
