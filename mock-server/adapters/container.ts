@@ -114,7 +114,7 @@ export class SalesforceMockContainer {
 
   async start(): Promise<StartedSalesforceMock> {
     const worldFile = this.world === undefined ? undefined : worldOf(this.world);
-    const { GenericContainer, ImageName, Wait, getContainerRuntimeClient } = await import('testcontainers');
+    const { GenericContainer, ImageName, Wait, getContainerRuntimeClient } = await importTestcontainers();
     const client = await getContainerRuntimeClient().catch((cause: unknown) => {
       throw new ResourceError(`testcontainers found no working Docker engine: ${cause instanceof Error ? cause.message : String(cause)}`, {
         actions: [
@@ -218,6 +218,24 @@ export class SalesforceMockContainer {
       rmSync(home, { recursive: true, force: true });
       throw error;
     }
+  }
+}
+
+/**
+ * testcontainers, loaded when a container is started. It is an optional peer dependency of sfjwt:
+ * those who never start a container do not install it, and those who do are told how.
+ */
+async function importTestcontainers(): Promise<typeof import('testcontainers')> {
+  try {
+    return await import('testcontainers');
+  } catch (cause) {
+    // Only testcontainers itself missing is the user's to fix; a broken install of it is rethrown as it is.
+    const error = cause as { code?: unknown; message?: unknown };
+    if (error.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes("'testcontainers'")) throw cause;
+    throw new ResourceError('SalesforceMockContainer needs the testcontainers package, which is not installed', {
+      actions: ['Install it next to sfjwt (an optional peer dependency): npm install --save-dev testcontainers@^11'],
+      cause,
+    });
   }
 }
 
