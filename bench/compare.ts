@@ -1,101 +1,112 @@
 /**
- * Before and after in the same run: serves two or more checkouts of sfjwt side by side (each its own
- * `bin/sfjwt.js serve` process, all with this folder's state directory, so the same keys and CA) and
- * drives them with the same autocannon load in interleaved rounds, so machine noise falls on each
- * alike; prints the median grants/s, p50 and p99 of each and its ratio to the first. With --prefill N
- * every server first takes N grants (e.g. 110000 to fill the 100,000-session store); with --startup,
- * five starts of each to the first answer, taken in turn; with --soak N, N grants to each in blocks of
- * 50,000 taken in turn, with memory after each block. Not part of
- * `npm run bench`. Run:
- *   npx tsx bench/compare.ts --stage before=/path/to/old/checkout --stage after=. [--http]
- *     [--invalid] [--connections 10] [--seconds 5] [--rounds 3] [--prefill N] [--startup] [--soak N]
+ * Before and after in the same run: the sections of bench/sections.ts (`help`, `serve`, `grants`,
+ * `profile`, `npm-test`) over two or more checkouts, each run as its users run it (its own
+ * bin/sfjwt.js after its own `npm ci`, from a scratch folder of its own), their starts and loads
+ * taken in turn so machine noise falls on each alike; prints each tree's figures, the last tree's
+ * ratio to the first and the targets, and writes reports/bench/compare-<date>.json and .md. A tree
+ * is `[NAME=]DIR[@SOURCE]` (bench/lib/trees.ts): `DIR@6cd1ad1` makes DIR from that commit with `git
+ * archive` and installs it, `DIR@worktree` from this working tree's files; a plain DIR is used as it
+ * is. The first two are named `before` and `after` unless named; one tree alone gives its figures
+ * alone. Not part of `npm run bench`. Run:
+ *   npm run bench:compare -- /tmp/sfjwt-before@6cd1ad1 /tmp/sfjwt-after@worktree
+ *     [--only help,serve,grants,profile,npm-test] [--quick] [--runs N] [--seconds N] [--rounds N]
+ *     [--peer7]
+ * The older load comparison (HTTPS grants to each tree side by side) is the section `load`:
+ *   npm run bench:compare -- A B --only load [--http] [--invalid] [--connections 10] [--seconds 5]
+ *     [--rounds 3] [--prefill N] [--startup] [--soak N]   (--stage NAME=DIR also names a tree)
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { compareLoad } from './compare-load.ts';
 import { guardChildren, stopAll } from './lib/children.ts';
-import { fixed, int, markdownTable, median, ratio } from './lib/format.ts';
-import { runLoad, type LoadResult } from './lib/load.ts';
-import { FORM, TOKEN_PATH, grantBody, wrongKeyBody } from './lib/requests.ts';
-import { startServe, type Running, type Served } from './lib/servers.ts';
-import { measureStartup } from './startup.ts';
+import { markdownTable, say } from './lib/format.ts';
+import { ROOT } from './lib/servers.ts';
+import { closeTrees, openTree, type Tree } from './lib/trees.ts';
+import { parseSections, renderSections, runSections, sectionOptions, sectionTargets, SECTIONS, type SectionResults, type Target } from './sections.ts';
 
 const argv = process.argv.slice(2);
-const opt = (name: string, fallback: number) => {
+const WITH_VALUE = new Set(['--only', '--runs', '--seconds', '--rounds', '--connections', '--prefill', '--soak', '--stage']);
+const FLAGS = new Set(['--quick', '--peer7', '--http', '--invalid', '--startup']);
+const specs: string[] = [];
+for (let i = 0; i < argv.length; i += 1) {
+  const a = argv[i] ?? '';
+  if (a === '--stage') specs.push(argv[i + 1] ?? '');
+  if (WITH_VALUE.has(a)) i += 1;
+  else if (a.startsWith('--')) {
+    if (!FLAGS.has(a)) throw new Error(`unknown option ${a}`);
+  } else specs.push(a);
+}
+// One tree is allowed too: its figures alone, measured the same way.
+if (specs.length < 1) throw new Error('name the trees: npm run bench:compare -- [NAME=]DIR[@SOURCE] [NAME=]DIR[@SOURCE]');
+const value = (name: string): number | undefined => {
   const i = argv.indexOf(name);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
+  return i >= 0 ? Number(argv[i + 1]) : undefined;
 };
-const stages = argv.flatMap((a, i) => (a === '--stage' ? [argv[i + 1] ?? ''] : [])).map((s) => {
-  const eq = s.indexOf('=');
-  return { name: s.slice(0, eq), dir: resolve(s.slice(eq + 1)) };
-});
-if (stages.length < 2) throw new Error('give at least two --stage NAME=DIR');
-const http = argv.includes('--http');
-const invalid = argv.includes('--invalid');
-const connections = opt('--connections', 10);
-const seconds = opt('--seconds', 5);
-const rounds = opt('--rounds', 3);
-const prefill = opt('--prefill', 0);
+const onlyAt = argv.indexOf('--only');
+const only = parseSections(onlyAt >= 0 ? argv[onlyAt + 1] : undefined, SECTIONS);
+const unknown = [...only].filter((s) => s !== 'load' && !(SECTIONS as readonly string[]).includes(s));
+if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}: the sections are ${[...SECTIONS, 'load'].join(', ')}`);
+const quick = argv.includes('--quick');
+
+interface CompareReport {
+  kind: 'sfjwt-bench-compare';
+  schemaVersion: 1;
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  argv: string[];
+  sections: SectionResults | null;
+  load: string | null;
+  targets: Target[];
+}
 
 guardChildren();
-const servers: Running<Served>[] = [];
+const t0 = performance.now();
+const startedAt = new Date();
+const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+const report: CompareReport = {
+  kind: 'sfjwt-bench-compare',
+  schemaVersion: 1,
+  startedAt: startedAt.toISOString(),
+  finishedAt: '',
+  durationSeconds: 0,
+  environment: { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', loadAverageAtStart: loadavg(), loadAverageAtEnd: [] },
+  argv,
+  sections: null,
+  load: null,
+  targets: [],
+};
+const trees: Tree[] = [];
 try {
-  for (const st of stages) servers.push(await startServe({ http, bin: join(st.dir, 'bin', 'sfjwt.js') }));
-  const first = servers[0]?.info;
-  if (first === undefined) throw new Error('no server');
-  const grant = { consumerKey: first.consumerKey ?? '', username: first.username ?? '', privateKeyPem: readFileSync(first.privateKeyFile ?? '', 'utf8') };
-  const body = invalid ? await wrongKeyBody(grant) : await grantBody(grant);
-  const load = (s: Served, extra: { seconds: number; amount?: number; warmupSeconds: number; latencies?: boolean }) =>
-    runLoad({ url: `${s.login}${TOKEN_PATH}`, connections, method: 'POST', headers: FORM, body, ...(s.ca === null ? {} : { caFile: s.ca }), ...extra });
-  if (prefill > 0) {
-    for (const [i, s] of servers.entries()) {
-      const r = await load(s.info, { seconds: 0, amount: prefill, warmupSeconds: 0, latencies: false });
-      process.stderr.write(`[compare] ${stages[i]?.name}: prefilled ${int(r.responses)} at ${int(r.perSecond)}/s\n`);
-    }
+  for (const [i, spec] of specs.entries()) trees.push(openTree(spec, i === 0 ? 'before' : i === 1 ? 'after' : `tree${i + 1}`, say));
+  if (new Set(trees.map((t) => t.name)).size < trees.length) throw new Error(`two trees have the same name: ${trees.map((t) => t.name).join(', ')}`);
+  const o = sectionOptions({ quick, ...(value('--seconds') === undefined ? {} : { seconds: value('--seconds') ?? 0 }), ...(value('--rounds') === undefined ? {} : { rounds: value('--rounds') ?? 0 }), ...(value('--runs') === undefined ? {} : { runs: value('--runs') ?? 0 }), peer7: argv.includes('--peer7'), stamp });
+  if (SECTIONS.some((s) => only.has(s))) report.sections = await runSections(trees, only, o);
+  if (only.has('load')) {
+    say('[compare] load');
+    report.load = await compareLoad(trees, { http: argv.includes('--http'), invalid: argv.includes('--invalid'), connections: value('--connections') ?? 10, seconds: value('--seconds') ?? 5, rounds: value('--rounds') ?? 3, prefill: value('--prefill') ?? 0, soak: value('--soak') ?? 0, startup: argv.includes('--startup') });
   }
-  const soakTotal = opt('--soak', 0);
-  if (soakTotal > 0) {
-    // Blocks of 50,000 grants, each server in turn, with its memory after every block.
-    const rows: string[][] = [];
-    for (let sent = 0; sent < soakTotal; sent += 50_000) {
-      const row = [int(sent + 50_000)];
-      for (const s of servers) {
-        const r = await load(s.info, { seconds: 0, amount: 50_000, warmupSeconds: 0, latencies: false });
-        const m = s.memory();
-        row.push(`${fixed(m.rssMb, 0)} MB · ${int(r.perSecond)}/s`);
-      }
-      process.stderr.write(`[compare] soak ${row.join(' | ')}\n`);
-      rows.push(row);
-    }
-    process.stdout.write(`Soak (${http ? 'HTTP' : 'HTTPS'}, ${connections} connections): RSS after each block of 50,000 grants, and the block's rate\n\n${markdownTable(['grants', ...stages.map((st) => st.name)], rows)}\n\n`);
-  }
-  const results: LoadResult[][] = stages.map(() => []);
-  for (let round = 0; round < rounds; round += 1) {
-    for (const [i, s] of servers.entries()) {
-      const r = await load(s.info, { seconds, warmupSeconds: 1 });
-      results[i]?.push(r);
-      process.stderr.write(`[compare] round ${round + 1} ${stages[i]?.name}: ${int(r.perSecond)}/s p50 ${fixed(r.p50)} p99 ${fixed(r.p99)} ${JSON.stringify(r.statuses)}\n`);
-    }
-  }
-  const mem = servers.map((s) => s.memory());
-  await Promise.all(servers.map((s) => s.stop()));
-  let startup: number[] | undefined;
-  if (argv.includes('--startup')) {
-    // Five starts of each, taken in turn.
-    const times: number[][] = stages.map(() => []);
-    for (let i = 0; i < 5; i += 1) {
-      for (const [j, st] of stages.entries()) times[j]?.push(...(await measureStartup(1, http, join(st.dir, 'bin', 'sfjwt.js'))).firstAnswerMs);
-    }
-    startup = times.map((t) => median(t));
-    process.stderr.write(`[compare] serve start ms: ${stages.map((st, j) => `${st.name} ${times[j]?.map((x) => x.toFixed(0)).join(', ')}`).join('; ')}\n`);
-  }
-  const base = median(results[0]?.map((r) => r.perSecond) ?? []);
-  const head = ['stage', 'answers/s (median)', 'ratio to first', 'p50 ms', 'p99 ms', 'RSS MB', ...(startup === undefined ? [] : ['serve start ms'])];
-  const rows = stages.map((st, i) => {
-    const rs = results[i] ?? [];
-    const ps = median(rs.map((r) => r.perSecond));
-    return [st.name, int(ps), ratio(ps, base), fixed(median(rs.map((r) => r.p50))), fixed(median(rs.map((r) => r.p99))), fixed(mem[i]?.rssMb ?? NaN, 0), ...(startup === undefined ? [] : [fixed(startup[i] ?? NaN, 0)])];
-  });
-  process.stdout.write(`${http ? 'HTTP' : 'HTTPS'}, ${invalid ? 'invalid assertion' : 'good grant'}, ${connections} connections, ${rounds} rounds of ${seconds} s${prefill > 0 ? `, after ${int(prefill)} grants each` : ''}\n\n${markdownTable(head, rows)}\n`);
 } finally {
   await stopAll();
+  closeTrees(trees);
 }
+report.finishedAt = new Date().toISOString();
+report.durationSeconds = (performance.now() - t0) / 1000;
+report.environment.loadAverageAtEnd = loadavg();
+report.targets = report.sections === null ? [] : sectionTargets(report.sections);
+const env = report.environment;
+const parts = [
+  `sfjwt bench:compare ${report.startedAt} — node ${env.node}, ${env.cpus} × ${env.cpuModel}, load average ${env.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${env.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')} at end; ${Math.round(report.durationSeconds)} s`,
+  ...(report.sections === null ? [] : [renderSections(report.sections)]),
+  ...(report.load === null ? [] : [report.load]),
+  ...(report.targets.length === 0 ? [] : [`Targets:\n\n${markdownTable(['target', 'measured', 'met', 'note'], report.targets.map((t) => [t.target, t.measured, t.met === null ? '?' : t.met ? 'yes' : 'no', t.note]))}`]),
+];
+const text = `${parts.join('\n\n')}\n`;
+process.stdout.write(text);
+const dir = join(ROOT, 'reports', 'bench');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, `compare-${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(dir, `compare-${stamp}.md`), text);
+say(`[compare] wrote reports/bench/compare-${stamp}.json and .md`);

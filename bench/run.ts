@@ -1,28 +1,35 @@
 /**
  * `npm run bench`: every benchmark in one run, so ratios compare figures taken minutes apart on the
- * same machine in the same state: the RS256 ceiling, token grants against the bare node:http ceiling
+ * same machine in the same state: first the sections that decide the package work (bench/sections.ts:
+ * `sfjwt --help` wall time, `serve` to its first answer, token grants over HTTP at 10 connections
+ * against the bare node:http server and oauth2-mock-server 9.3's jwt-bearer grant, a CPU profile of
+ * the mock under that load, one `npm test`), each run on this checkout as its users run it; then the
+ * RS256 ceiling, token grants against the bare node:http ceiling
  * and the oauth2-mock-server peer over HTTPS and HTTP at 1, 10 and 50 connections (good grant, invalid
  * assertion, catalogue mix), the catalogue's wall time in-process and over HTTPS, `serve` start-up,
  * memory over a long load, and how cost grows with the world. Prints Markdown tables, checks them
  * against the targets, and writes reports/bench/<date>.json and .md. Timing never decides a test:
  * this prints figures only. Every child process is killed at the end, on error and on Ctrl-C.
  * Options: --quick (short windows, one round, for a smoke run), --seconds N (per load), --rounds N
- * (of the token loads), --soak-budget N (s),
- * --only crypto,token,catalogue,startup,soak,scaling
+ * (of the token and grants loads), --runs N (starts of help and serve), --peer7 (also 7.2.1's
+ * client_credentials in grants), --soak-budget N (s),
+ * --only help,serve,grants,profile,npm-test,crypto,token,catalogue,startup,soak,scaling
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { measureVerify, type CryptoCeiling } from './crypto-ceiling.ts';
-import { catalogueWallTimes, type CatalogueTimes } from './catalogue.ts';
+import type { CatalogueTimes } from './catalogue.ts';
 import { guardChildren, stopAll } from './lib/children.ts';
 import { fixed, int, markdownTable, median, ratio, say } from './lib/format.ts';
 import { ROOT } from './lib/servers.ts';
-import { measureScaling, scalingTable, WORLDS, type ScalingRow } from './scaling.ts';
+import { closeTrees, thisTree, type Tree } from './lib/trees.ts';
+import { renderSections, runSections, sectionOptions, sectionTargets, SECTIONS, type SectionResults, type Target } from './sections.ts';
+import type { ScalingRow } from './scaling.ts';
 import { soak, soakTable, type SoakResult } from './soak.ts';
 import { measureStartup, type StartupTimes } from './startup.ts';
-import { DEFAULT_TRANSPORT_OPTIONS, measureTransports, ratioTable, transportRatios, type LoadRow, type Path, type TransportResult } from './token-grants.ts';
+import type { LoadRow, Path, TransportResult } from './token-grants.ts';
 
 const argv = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -33,14 +40,15 @@ const quick = argv.includes('--quick');
 const seconds = Number(opt('--seconds') ?? (quick ? 2 : 3));
 const rounds = Number(opt('--rounds') ?? (quick ? 1 : 2));
 const soakBudget = Number(opt('--soak-budget') ?? (quick ? 30 : 210));
-const only = new Set((opt('--only') ?? 'crypto,token,catalogue,startup,soak,scaling').split(','));
-
-interface Target {
-  target: string;
-  measured: string;
-  met: boolean | null;
-  note: string;
-}
+const known = new Set<string>([...SECTIONS, 'crypto', 'token', 'catalogue', 'startup', 'soak', 'scaling']);
+const only = new Set((opt('--only') ?? [...known].join(',')).split(','));
+const unknown = [...only].filter((x) => !known.has(x));
+if (unknown.length > 0) throw new Error(`unknown section ${unknown.join(', ')}: the sections are ${[...known].join(', ')}`);
+// The sections that build requests with this checkout's own code (scenarios, client, world
+// generator) are loaded only when asked for, so help, serve, grants and profile run whatever state
+// the sources are in: those run the checkout through its bin/sfjwt.js only.
+const token = only.has('token') ? await import('./token-grants.ts') : undefined;
+const scaling = only.has('scaling') ? await import('./scaling.ts') : undefined;
 
 interface BenchReport {
   kind: 'sfjwt-bench';
@@ -50,6 +58,8 @@ interface BenchReport {
   durationSeconds: number;
   environment: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[]; commit: string | null; dirty: boolean | null };
   options: { seconds: number; rounds: number; soakBudgetSeconds: number; quick: boolean; sections: string[] };
+  /** help, serve, grants, profile, npm-test (bench/sections.ts). */
+  sections?: SectionResults;
   crypto?: CryptoCeiling;
   token?: TransportResult;
   catalogue?: CatalogueTimes;
@@ -61,7 +71,7 @@ interface BenchReport {
 
 function git(args: string[]): string | null {
   try {
-    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['--no-optional-locks', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
@@ -93,9 +103,9 @@ function compactTable(t: TransportResult): string {
 }
 
 function targets(r: BenchReport): Target[] {
-  const out: Target[] = [];
+  const out: Target[] = r.sections === undefined ? [] : sectionTargets(r.sections);
   if (r.token !== undefined) {
-    for (const x of transportRatios(r.token).filter((y) => y.connections === 10)) {
+    for (const x of (token?.transportRatios(r.token) ?? []).filter((y) => y.connections === 10)) {
       out.push({ target: `token grants ≥ 0.5 × bare node:http (${x.transport.toUpperCase()}, 10 conn)`, measured: ratio(x.mockPerBare, 1), met: x.mockPerBare >= 0.5, note: '' });
       out.push({ target: `token grants ≥ 5 × peer jwt-bearer (${x.transport.toUpperCase()}, 10 conn)`, measured: ratio(x.mockPerPeerJwt, 1), met: x.mockPerPeerJwt >= 5, note: `the peer refuses the grant unread; vs its client_credentials: ${ratio(x.mockPerPeerCc, 1)}` });
     }
@@ -131,16 +141,17 @@ function render(r: BenchReport): string {
   const parts: string[] = [];
   const env = r.environment;
   parts.push(`sfjwt bench ${r.startedAt} — node ${env.node}, ${env.cpus} × ${env.cpuModel}, load average ${env.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${env.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')} at end; commit ${env.commit ?? '?'}${env.dirty === true ? ' (uncommitted changes)' : ''}; ${fixed(r.durationSeconds, 0)} s`);
+  if (r.sections !== undefined) parts.push(renderSections(r.sections));
   if (r.crypto !== undefined) parts.push(`RS256 verify, one core, node:crypto: ${int(r.crypto.verifiesPerSecond)}/s (${fixed(r.crypto.microsecondsEach, 1)} µs each)`);
   if (r.token !== undefined) {
     parts.push(`Token endpoint, loopback, keep-alive, autocannon in its own process; each cell the median of ${r.options.rounds} round${r.options.rounds === 1 ? '' : 's'} of ${r.options.seconds} s (1 s warm-up first):\n\n${compactTable(r.token)}`);
-    parts.push(`Ratios (answers/s):\n\n${ratioTable(r.token)}`);
+    parts.push(`Ratios (answers/s):\n\n${token?.ratioTable(r.token) ?? ''}`);
     parts.push(`Catalogue mix: ${r.token.mix.size} scenarios; answers differing from the scenario's status: ${r.token.mix.unexpected.length === 0 ? 'none' : r.token.mix.unexpected.map((u) => `${u.id} (${u.transport}: ${u.status}, expected ${u.expected})`).join(', ')}. Mock peak RSS: ${Object.entries(r.token.mockPeakMb).map(([t, mb]) => `${t.toUpperCase()} ${fixed(mb, 0)} MB`).join(', ')}`);
   }
   if (r.catalogue !== undefined) parts.push(`Catalogue (${r.catalogue.scenarios} scenarios) wall time, median of ${r.catalogue.inProcess.length}: in-process ${int(median(r.catalogue.inProcess))} ms, HTTPS ${int(median(r.catalogue.https))} ms`);
   if (r.startup !== undefined) parts.push(`serve (${r.startup.transport.toUpperCase()}) to first answer from /__sfjwt/health: median ${int(median(r.startup.firstAnswerMs))} ms (${r.startup.firstAnswerMs.map((x) => int(x)).join(', ')})`);
   if (r.soak !== undefined) parts.push(`Memory over a long load (HTTP, ${r.soak.connections} conn, good grants; ${int(r.soak.sent)} of ${int(r.soak.target)} requests in ${fixed(r.soak.seconds, 0)} s, stopped by ${r.soak.stoppedBy}; journal counted ${int(r.soak.journalTotal)}):\n\n${soakTable(r.soak)}`);
-  if (r.scaling !== undefined) parts.push(`World size (HTTPS, 10 conn, last user with last app):\n\n${scalingTable(r.scaling)}`);
+  if (r.scaling !== undefined) parts.push(`World size (HTTPS, 10 conn, last user with last app):\n\n${scaling?.scalingTable(r.scaling) ?? ''}`);
   parts.push(`Targets:\n\n${markdownTable(['target', 'measured', 'met', 'note'], r.targets.map((t) => [t.target, t.measured, t.met === null ? '?' : t.met ? 'yes' : 'no', t.note]))}`);
   return `${parts.join('\n\n')}\n`;
 }
@@ -158,17 +169,24 @@ const report: BenchReport = {
   options: { seconds, rounds, soakBudgetSeconds: soakBudget, quick, sections: [...only] },
   targets: [],
 };
-const status = git(['status', '--porcelain', '--', 'mock-server', 'src', 'bench']);
+const status = git(['status', '--porcelain', '--', 'mock-server', 'src', 'lib', 'bin', 'bench']);
 report.environment.dirty = status === null ? null : status !== '';
+const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+const trees: Tree[] = [];
 try {
+  if (SECTIONS.some((x) => only.has(x))) {
+    trees.push(thisTree());
+    const o = sectionOptions({ quick, ...(opt('--seconds') === undefined ? {} : { seconds }), ...(opt('--rounds') === undefined ? {} : { rounds }), ...(opt('--runs') === undefined ? {} : { runs: Number(opt('--runs')) }), peer7: argv.includes('--peer7'), stamp });
+    report.sections = await runSections(trees, only, o);
+  }
   if (only.has('crypto')) {
     say('[bench] RS256 ceiling');
     report.crypto = measureVerify(quick ? 1 : 3);
   }
-  if (only.has('token')) report.token = await measureTransports({ ...DEFAULT_TRANSPORT_OPTIONS, seconds, rounds, warmupSeconds: 1 });
+  if (token !== undefined) report.token = await token.measureTransports({ ...token.DEFAULT_TRANSPORT_OPTIONS, seconds, rounds, warmupSeconds: 1 });
   if (only.has('catalogue')) {
     say('[bench] catalogue wall time');
-    report.catalogue = await catalogueWallTimes(quick ? 3 : 5);
+    report.catalogue = await (await import('./catalogue.ts')).catalogueWallTimes(quick ? 3 : 5);
   }
   if (only.has('startup')) {
     say('[bench] serve start-up');
@@ -180,10 +198,12 @@ try {
   }
   if (only.has('scaling')) {
     say('[bench] world size');
+    const { WORLDS, measureScaling } = scaling ?? (await import('./scaling.ts'));
     report.scaling = await measureScaling({ seconds, rounds: quick ? 1 : 2, worlds: quick ? WORLDS.filter((w) => w.users <= 1_000) : WORLDS });
   }
 } finally {
   await stopAll();
+  closeTrees(trees);
 }
 report.finishedAt = new Date().toISOString();
 report.durationSeconds = (performance.now() - t0) / 1000;
@@ -193,7 +213,6 @@ const text = render(report);
 process.stdout.write(text);
 const dir = join(ROOT, 'reports', 'bench');
 mkdirSync(dir, { recursive: true });
-const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(join(dir, `${stamp}.md`), text);
 say(`[bench] wrote reports/bench/${stamp}.json and .md`);

@@ -11,7 +11,7 @@ import { get } from 'node:http';
 import { guardChildren, stopAll, type Memory } from './lib/children.ts';
 import { fixed, int, isMain, markdownTable } from './lib/format.ts';
 import { runLoad } from './lib/load.ts';
-import { FORM, TOKEN_PATH, grantBody } from './lib/requests.ts';
+import { FORM, TOKEN_PATH, grantBody } from './lib/grant.ts';
 import { startServe } from './lib/servers.ts';
 
 export interface SoakSample extends Memory {

@@ -8,11 +8,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { defaultStateDir } from '../lib/state-folder.ts';
+import { join, resolve } from 'node:path';
 import { firstJsonLine, guardChildren, spawnTracked, stopAll, stopChild } from './lib/children.ts';
 import { isMain, median } from './lib/format.ts';
 import { ROOT, serveArgs } from './lib/servers.ts';
+
+/** sfjwt's state folder as lib/state-folder.ts finds it, read here so the driver loads no checkout's code. */
+function defaultStateDir(): string {
+  return resolve(process.env['SFJWT_HOME'] ?? '.sfjwt');
+}
 
 export interface StartupTimes {
   transport: 'https' | 'http';
@@ -50,8 +54,9 @@ function healthOnce(url: string, ca: string | undefined): Promise<number> {
   });
 }
 
-export async function measureStartup(runs = 5, http = false, bin?: string): Promise<StartupTimes> {
-  const caFile = join(defaultStateDir(), 'tls', 'ca.crt');
+/** `bin`: another checkout's bin/sfjwt.js; `cwd`: the folder it starts in (its `.sfjwt/` is there). */
+export async function measureStartup(runs = 5, http = false, bin?: string, cwd?: string): Promise<StartupTimes> {
+  const caFile = join(cwd === undefined ? defaultStateDir() : join(cwd, '.sfjwt'), 'tls', 'ca.crt');
   const ca = existsSync(caFile) ? readFileSync(caFile, 'utf8') : undefined;
   const out: StartupTimes = { transport: http ? 'http' : 'https', firstAnswerMs: [], jsonLineMs: [] };
   for (let i = 0; i < runs; i += 1) {
@@ -59,7 +64,7 @@ export async function measureStartup(runs = 5, http = false, bin?: string): Prom
     const port = await freeBlock(32);
     const url = `${http ? 'http' : 'https'}://127.0.0.1:${port}/__sfjwt/health`;
     const t0 = performance.now();
-    const child = spawnTracked(process.execPath, serveArgs({ http, args: ['--port', String(port)], ...(bin === undefined ? {} : { bin }) }), { cwd: ROOT });
+    const child = spawnTracked(process.execPath, serveArgs({ http, args: ['--port', String(port)], ...(bin === undefined ? {} : { bin }) }), { cwd: cwd ?? ROOT });
     try {
       const line = firstJsonLine(child).then(() => performance.now() - t0);
       line.catch(() => undefined);

@@ -1,50 +1,17 @@
 /**
- * The requests the benchmarks send, built once before a load and reused by every connection: a good
- * JWT Bearer grant for the served world, the same grant signed with another key (`invalid assertion`),
- * the catalogue as a mix (every scenario that runs over HTTPS without a `mock` section, built with
- * buildRequest from the HTTPS mock target's context, each aimed at the login port with its logical
- * host in the Host header, as the node adapter serves it), and the peer's requests. `send` makes one
- * request to check that a load gets the answers it should before it is measured.
+ * The requests the benchmarks send, built once before a load and reused by every connection: the
+ * grants of bench/lib/grant.ts (a good JWT Bearer grant, `invalid assertion`, the peers' bodies),
+ * re-exported here, and the catalogue as a mix (every scenario that runs over HTTPS without a
+ * `mock` section, built with buildRequest from the HTTPS mock target's context, each aimed at the
+ * login port with its logical host in the Host header, as the node adapter serves it). The mix is the one request here built
+ * with this checkout's own code (scenarios and client), so only the sections that need it load it.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { catalogue } from '../../scenarios/load.ts';
 import { buildRequest } from '../../src/client/build-request.ts';
-import { JWT_BEARER_GRANT, buildClaims, importPrivateKey, signAssertion, tokenForm } from '../../src/client/assertion.ts';
 import { httpsTarget } from '../../src/runner/mock-target.ts';
 import type { LoadRequest } from './load.ts';
 
-export const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
-export const TOKEN_PATH = '/services/oauth2/token';
-const LOGIN_AUDIENCE = 'https://login.salesforce.com';
-
-export interface GrantInput {
-  consumerKey: string;
-  username: string;
-  privateKeyPem: string;
-}
-
-/** A form body with a correctly signed assertion valid for an hour. */
-export async function grantBody(g: GrantInput): Promise<string> {
-  const claims = buildClaims({ consumerKey: g.consumerKey, username: g.username, audience: LOGIN_AUDIENCE, now: Date.now(), lifetimeSeconds: 3600 });
-  return tokenForm(await signAssertion(claims, importPrivateKey(g.privateKeyPem)));
-}
-
-/** The same grant signed with a key whose certificate is not on the app: `invalid assertion`. */
-export async function wrongKeyBody(g: GrantInput): Promise<string> {
-  const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-  const claims = buildClaims({ consumerKey: g.consumerKey, username: g.username, audience: LOGIN_AUDIENCE, now: Date.now(), lifetimeSeconds: 3600 });
-  return tokenForm(await signAssertion(claims, other));
-}
-
-export const peerBodies = {
-  /** The JWT Bearer grant as the peer gets it (it answers 400 invalid_grant without reading it). */
-  jwtBearer: (assertionForm: string) => assertionForm,
-  /** Its cheapest grant that issues a token: one RS256 signature. */
-  clientCredentials: `grant_type=client_credentials&scope=api`,
-};
+export { FORM, JWT_BEARER_GRANT, TOKEN_PATH, grantBody, peerBodies, send, wrongKeyBody, type GrantInput } from './grant.ts';
 
 export interface MixEntry {
   id: string;
@@ -75,22 +42,3 @@ export async function catalogueMix(): Promise<MixEntry[]> {
     await target.close();
   }
 }
-
-/** One request, to check what a load will get. Resolves to the status (0 when the connection drops). */
-export function send(base: string, r: LoadRequest, caFile: string | null): Promise<number> {
-  const url = new URL(r.path, base);
-  const headers: Record<string, string> = { ...r.headers };
-  if (r.body !== undefined && r.body !== '') headers['Content-Length'] = String(Buffer.byteLength(r.body));
-  const options = { method: r.method, headers, ...(caFile === null ? {} : { ca: readFileSync(caFile, 'utf8') }), timeout: 10_000 };
-  return new Promise((resolve) => {
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => req.destroy());
-    req.end(r.body);
-  });
-}
-
-export { JWT_BEARER_GRANT };

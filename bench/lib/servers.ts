@@ -1,8 +1,9 @@
 /**
  * The servers a benchmark drives, each in its own process on 127.0.0.1: the mock as `node bin/sfjwt.js
  * serve --json --knob loginRatePerHour=null` (its JSON line gives URLs, CA, consumer key, key file),
- * the bare node:http ceiling (bench/servers/bare.ts) and the peer, oauth2-mock-server
- * (bench/servers/peer.ts). Each comes back with its pid (for /proc memory) and a stop function.
+ * the bare node:http ceiling (bench/servers/bare.ts) and the peers, oauth2-mock-server 7.2.1
+ * (bench/servers/peer.ts) and 9.3 (bench/servers/peer9.ts, whose jwt-bearer grant issues a token).
+ * Each comes back with its pid (for /proc memory) and a stop function.
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +51,8 @@ export interface ServeOptions {
   args?: string[];
   /** Another checkout's bin/sfjwt.js (bench/compare.ts); this one by default. */
   bin?: string;
+  /** The folder serve starts in (its `.sfjwt/` state folder is there); this checkout by default. */
+  cwd?: string;
 }
 
 export function serveArgs(o: ServeOptions = {}): string[] {
@@ -57,7 +60,7 @@ export function serveArgs(o: ServeOptions = {}): string[] {
 }
 
 export function startServe(o: ServeOptions = {}): Promise<Running<Served>> {
-  return started<Served>(spawnTracked(process.execPath, serveArgs(o), { cwd: ROOT }));
+  return started<Served>(spawnTracked(process.execPath, serveArgs(o), { cwd: o.cwd ?? ROOT }));
 }
 
 export interface Simple {
@@ -71,4 +74,9 @@ export function startBare(https: boolean): Promise<Running<Simple>> {
 
 export function startPeer(https: boolean): Promise<Running<Simple>> {
   return started<Simple>(spawnTracked(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../servers/peer.ts', import.meta.url)), ...(https ? ['--https'] : [])], { cwd: ROOT }));
+}
+
+/** oauth2-mock-server 9.3 (the package alias oauth2-mock-server-9): a jwt-bearer grant that issues a token. */
+export function startPeer9(https: boolean): Promise<Running<Simple>> {
+  return started<Simple>(spawnTracked(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../servers/peer9.ts', import.meta.url)), ...(https ? ['--https'] : [])], { cwd: ROOT }));
 }

@@ -7,8 +7,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { serverTls } from '../../mock-server/adapters/local-ca.ts';
-import { defaultStateDir } from '../../lib/state-folder.ts';
 
 const BODY = Buffer.from(JSON.stringify({ access_token: `00D000000000001!AQ${'x'.repeat(94)}`, scope: 'api', instance_url: 'https://acme.my.salesforce.com', id: 'https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA', token_type: 'Bearer' }));
 const HEADERS = { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': String(BODY.length) };
@@ -22,7 +20,8 @@ const listener = (req: IncomingMessage, res: ServerResponse) => {
 };
 
 const https = process.argv.includes('--https');
-const tls = https ? serverTls(defaultStateDir()) : undefined;
+// This checkout's local CA and leaf, loaded only for HTTPS: over HTTP the server runs no project code.
+const tls = https ? await import('./tls.ts').then((m) => m.serverTlsHere()) : undefined;
 const server = tls === undefined ? createHttpServer(listener) : createHttpsServer({ key: tls.key, cert: tls.cert }, listener);
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

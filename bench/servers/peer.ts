@@ -11,11 +11,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OAuth2Server } from 'oauth2-mock-server';
-import { serverTls } from '../../mock-server/adapters/local-ca.ts';
-import { defaultStateDir } from '../../lib/state-folder.ts';
 
 const https = process.argv.includes('--https');
-const tls = https ? serverTls(defaultStateDir()) : undefined;
+// This checkout's local CA and leaf, loaded only for HTTPS: over HTTP the server runs no project code.
+const tls = https ? await import('./tls.ts').then((m) => m.serverTlsHere()) : undefined;
 let keyFile: string | undefined;
 let certFile: string | undefined;
 const dir = mkdtempSync(join(tmpdir(), 'sfjwt-peer-'));
