@@ -5,14 +5,7 @@
  */
 
 export const USER_ROLES = ['default', 'unapproved', 'not-admitted', 'inactive', 'frozen', 'ip-restricted', 'sandbox', 'locked-org'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
 
 export const APP_ROLES = ['default', 'admin-approved', 'eca'] as const;
-export type AppRole = (typeof APP_ROLES)[number];
 
 export const HOST_ROLES = ['login', 'test', 'my-domain', 'site', 'lightning'] as const;
-export type HostRole = (typeof HOST_ROLES)[number];
-
-export function isUserRole(value: string): value is UserRole {
-  return (USER_ROLES as readonly string[]).includes(value);
-}

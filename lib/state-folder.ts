@@ -8,7 +8,7 @@
  * certificate) is a ResourceError naming the path and what to do, never a stack trace or a hang.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ResourceError } from './errors.ts';
 import { generateRsaKeyPair, issueCertificate, type SubjectField } from './pki/generate.ts';
@@ -44,7 +44,7 @@ function remakeActions(pair: readonly string[]): string[] {
 
 /** Whether a state-folder file is there; a regular file or nothing, anything else refused. */
 function present(path: string, pair: readonly string[]): boolean {
-  let stats;
+  let stats: Stats;
   try {
     stats = lstatSync(path);
   } catch (cause) {

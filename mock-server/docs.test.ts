@@ -5,8 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { setupServer } from 'msw/node';
 import { describe, expect, it } from 'vitest';
-import { CHECKS, KNOBS, MockOrg, defaultWorld, salesforceHandlers, startMockOrg } from './index.ts';
-import { testKeys, testStateDir } from './testing/fixtures.ts';
+import { approveApp, CHECKS, frozenClock, KNOBS, MockOrg, defaultWorld, salesforceHandlers, setUserState, startMockOrg } from './index.ts';
+import { NOW } from './testing/now.ts';
+import { JWT_GRANT, formBody, goodClaims, signAssertion, testKeys, testStateDir, tokenRequest } from './testing/fixtures.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -31,6 +32,16 @@ describe('README', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('Setup example: approving the app lets the user in; freezing the user shuts them out', async () => {
+    const org = new MockOrg({ world: defaultWorld({ certificatePem: testKeys().certificatePem }), clock: frozenClock(NOW) });
+    const grant = (sub: string) => org.handle(tokenRequest('https://login.salesforce.com/services/oauth2/token', formBody({ grant_type: JWT_GRANT, assertion: signAssertion({ claims: goodClaims(org.index.world, { sub }) }) })), { host: 'login.salesforce.com', secure: true, clientIp: '127.0.0.1', urls: { baseUrl: (h) => `https://${h}`, origins: (h) => [`https://${h}`] } });
+    expect(await (await grant('unapproved@acme.com')).text()).toBe('{"error":"invalid_grant","error_description":"user hasn\'t approved this consumer"}');
+    expect(approveApp(org, { username: 'unapproved@acme.com', app: 'Acme Integration' })).toEqual({ ok: true, value: {} });
+    expect((await grant('unapproved@acme.com')).status).toBe(200);
+    expect(setUserState(org, { username: 'integration@acme.com', frozen: true })).toEqual({ ok: true, value: {} });
+    expect(await (await grant('integration@acme.com')).text()).toBe('{"error":"invalid_grant","error_description":"user is frozen"}');
   });
 
   it('await using example: the server is closed when the block ends', async () => {

@@ -23,13 +23,30 @@ export {
   setUserState,
   touchApp,
   uploadCertificate,
+  type AppInput,
+  type ClockInput,
+  type ClockState,
+  type ForceInput,
+  type ForcedState,
+  type HarnessOrg,
+  type Nothing,
+  type OrgStateInput,
+  type PermissionSetInput,
+  type ProfileInput,
+  type RecordLoginsInput,
+  type RemoveCertificateInput,
   type SetupActionName,
+  type SetupDone,
   type SetupError,
   type SetupErrorCode,
+  type SetupOrg,
   type SetupResult,
+  type UploadCertificateInput,
+  type UserAndAppInput,
+  type UserStateInput,
 } from './setup/index.ts';
 export { CHECKS, checkById, DECIDED_OUTSIDE_CHECKS, isCheckId } from './core/check-catalogue.ts';
-export { CHECK_IDS, type Check, type CheckId, type CheckResult, type TokenContext, type TokenFacts } from './core/check.ts';
+export { CHECK_IDS, type Check, type CheckId, type CheckResult, type OAuthErrorOutcome, type TokenContext, type TokenFacts } from './core/check.ts';
 export { frozenClock, manualClock, seededRandom, systemClock, type Clock, type ManualClock, type Random } from './core/clock.ts';
 export { FORCED_CAUSE, type Forced } from './core/forced.ts';
 export { DEFAULT_KNOBS, KNOBS, resolveKnobs, type KnobChanges, type Knobs } from './core/knobs.ts';
@@ -42,6 +59,6 @@ export { generateWorld } from './world/generate.ts';
 export { LOGIN_HOST, TEST_HOST, logicalHosts, type HostKind, type LogicalHost } from './world/hosts.ts';
 export { prepareWorld } from './world/prepare.ts';
 export { isValidId18, makeId, to18 } from './world/salesforce-id.ts';
-export { WorldSchema, type App, type Org, type User, type World, type WorldInput } from './world/schema.ts';
+export { WorldSchema, type App, type Org, type Site, type User, type World, type WorldInput } from './world/schema.ts';
 export { loadWorldFile, validateWorld } from './world/validate-world.ts';
 export { WorldIndex } from './world/world-index.ts';

@@ -11,7 +11,7 @@ import { buildRequest } from '../../src/client/build-request.ts';
 import { httpsTarget } from '../../src/runner/mock-target.ts';
 import type { LoadRequest } from './load.ts';
 
-export { FORM, JWT_BEARER_GRANT, TOKEN_PATH, grantBody, peerBodies, send, wrongKeyBody, type GrantInput } from './grant.ts';
+export { FORM, TOKEN_PATH, grantBody, peerBodies, send, wrongKeyBody } from './grant.ts';
 
 export interface MixEntry {
   id: string;

@@ -41,7 +41,7 @@ function signatureAlgorithm(der: Buffer): string {
   try {
     const cert = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
     const algorithm = (cert.value as forge.asn1.Asn1[])[1];
-    const oid = forge.asn1.derToOid(((algorithm?.value as forge.asn1.Asn1[])[0]?.value as string) ?? '');
+    const oid = forge.asn1.derToOid(((algorithm?.value as forge.asn1.Asn1[] | undefined)?.[0]?.value as string | undefined) ?? '');
     return SIGNATURE_OIDS[oid] ?? oid;
   } catch {
     return 'unknown';

@@ -113,7 +113,3 @@ export function detectMaterial(data: Buffer): MaterialKind {
       return 'unknown';
   }
 }
-
-export function isPrivateKeyKind(kind: MaterialKind): boolean {
-  return kind.includes('private-key') || kind === 'pkcs12' || kind === 'jks';
-}

@@ -90,7 +90,11 @@ function decodeUtf(b: Buffer): string {
 /** The KeyProtector keystream: SHA-1(password || previous digest), starting from the salt. */
 function keystream(pw: Buffer, salt: Buffer, length: number): Buffer {
   const blocks: Buffer[] = [];
-  for (let digest = salt, n = 0; n < length; n += 20) blocks.push((digest = sha1(pw, digest)));
+  let digest = salt;
+  for (let n = 0; n < length; n += 20) {
+    digest = sha1(pw, digest);
+    blocks.push(digest);
+  }
   return Buffer.concat(blocks).subarray(0, length);
 }
 const xor = (a: Buffer, b: Buffer): Buffer => Buffer.from(a.map((x, i) => x ^ (b[i] ?? 0)));
@@ -171,7 +175,9 @@ export function readJks(data: Buffer, storePassword: string, keyPassword?: strin
   let pos = 0;
   const take = (n: number, what: string): Buffer => {
     if (n > data.length - pos) throw corrupt(`it ends inside ${what} at byte ${pos} of ${data.length}`);
-    return data.subarray(pos, (pos += n));
+    const start = pos;
+    pos += n;
+    return data.subarray(start, pos);
   };
   const int = (what: string): number => take(4, what).readUInt32BE(0);
   if (data[0] === 0x30) {

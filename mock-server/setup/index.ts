@@ -25,5 +25,5 @@ export {
   type UserAndAppInput,
   type UserStateInput,
 } from './actions.ts';
-export { HARNESS_CONTROLS, clearForcedOutcomes, forceOutcome, resetMock, setClockOffset, setKnobs, type ClockInput, type ClockState, type ForceInput, type ForcedState, type HarnessOrg } from './harness.ts';
-export { defineSetup, done, refuse, type Nothing, type SetupDone, type SetupError, type SetupErrorCode, type SetupResult } from './result.ts';
+export { clearForcedOutcomes, forceOutcome, resetMock, setClockOffset, setKnobs, type ClockInput, type ClockState, type ForceInput, type ForcedState, type HarnessOrg } from './harness.ts';
+export type { Nothing, SetupDone, SetupError, SetupErrorCode, SetupResult } from './result.ts';

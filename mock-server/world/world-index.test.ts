@@ -259,7 +259,7 @@ describe('WorldIndex certificates', () => {
   });
 
   it.each([
-    ['an unknown fingerprint', () => 'AB:'.repeat(31) + 'AB'],
+    ['an unknown fingerprint', () => `${'AB:'.repeat(31)}AB`],
     ['a prefix of the fingerprint', (s: string) => s.slice(0, 20)],
     ['the fingerprint with spaces', (s: string) => s.replace(/:/g, ' ')],
     ['an empty string', () => ''],

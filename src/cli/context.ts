@@ -72,7 +72,10 @@ const outputs = new Map<NodeJS.WriteStream, Output>();
 /** One wrapper (and one error listener) per process stream, however often main runs. */
 function processOutput(stream: NodeJS.WriteStream): Output {
   let output = outputs.get(stream);
-  if (output === undefined) outputs.set(stream, (output = closable(stream)));
+  if (output === undefined) {
+    output = closable(stream);
+    outputs.set(stream, output);
+  }
   return output;
 }
 

@@ -73,7 +73,7 @@ function generate(ctx: CommandContext, argv: string[]): number {
   if (values.jks !== true && (values.alias !== undefined || values.storepass !== undefined)) throw new UsageError('--alias and --storepass go with --jks');
   const cipher = values.cipher === undefined || values.cipher === 'aes256' ? 'aes-256-cbc' : values.cipher === 'des3' ? 'des-ede3-cbc' : undefined;
   if (cipher === undefined) throw new UsageError(`--cipher takes aes256 or des3, got "${String(values.cipher)}"`);
-  let subject;
+  let subject: ReturnType<typeof parseSubject>;
   try {
     subject = parseSubject((values.subject as string | undefined) ?? '/C=US/O=sfjwt/CN=sfjwt JWT Bearer');
   } catch (cause) {

@@ -7,7 +7,7 @@
  * under a temporary name and renamed into place, so readers see the old folder or the new one, and
  * the old one is then removed file by listed file: sfjwt never deletes what it did not write.
  */
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, type Stats, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResourceError } from '../../lib/errors.ts';
 import { tryReadInputFile } from '../../lib/read-input-file.ts';
@@ -33,7 +33,7 @@ function notOurs(folder: string, why: string): ResourceError {
  * marker cannot make sfjwt delete anything else, such as ../something.
  */
 function ownedFiles(folder: string, allowed: ReadonlySet<string>): string[] | undefined {
-  let stats;
+  let stats: Stats;
   try {
     stats = lstatSync(folder);
   } catch (cause) {

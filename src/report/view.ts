@@ -11,7 +11,6 @@ export const VERDICT_ORDER: readonly Verdict[] = ['divergence', 'fail', 'pass', 
 
 export const VERDICT_MARK: Record<Verdict, string> = { pass: '✅', fail: '❌', divergence: '⚠️', skip: '⏭' };
 
-export const VERDICT_WORD: Record<Verdict, string> = { pass: 'pass', fail: 'fail', divergence: 'divergence', skip: 'skip' };
 
 export const CONFIDENCE_WORDS: Record<ScenarioResult['confidence'], string> = {
   DOC: 'documented by Salesforce',

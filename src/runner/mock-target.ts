@@ -82,7 +82,7 @@ function orgControl(org: MockOrg): MockControl {
 function adminControl(admin: string, world: World, fetchAdmin: FetchLike): MockControl {
   const index = new WorldIndex(world);
   const client = adminClient(admin, { fetch: fetchAdmin });
-  const valueOf = <T>(answer: AdminAnswer<T>): T => {
+  const valueOrThrow = <T>(answer: AdminAnswer<T>): T => {
     if (answer.ok) return answer.value;
     throw new ResourceError(`the mock's admin API answered ${answer.route} with ${answer.status}: ${answer.message}`, {
       actions: [...(answer.fix === undefined ? [] : [answer.fix]), 'An older image without this admin action? Rebuild it: container/build.sh'],
@@ -90,17 +90,17 @@ function adminControl(admin: string, world: World, fetchAdmin: FetchLike): MockC
   };
   return {
     index: () => index,
-    reset: async () => void valueOf(await client.reset()),
-    setKnobs: async (knobs) => void valueOf(await client.setKnobs(knobs)),
-    force: async (forced) => void valueOf(await client.forceOutcome(forced)),
-    touchApp: async (app) => void valueOf(await client.touchApp({ app: app.name })),
+    reset: async () => void valueOrThrow(await client.reset()),
+    setKnobs: async (knobs) => void valueOrThrow(await client.setKnobs(knobs)),
+    force: async (forced) => void valueOrThrow(await client.forceOutcome(forced)),
+    touchApp: async (app) => void valueOrThrow(await client.touchApp({ app: app.name })),
     // The fingerprints as the mock holds them (after the reset: the world's own).
-    clearCertificates: async (app) => void valueOf(await client.clearCertificates({ app: app.name })),
-    recordLogins: async (user, count) => void valueOf(await client.recordLogins({ username: user.username, count })),
+    clearCertificates: async (app) => void valueOrThrow(await client.clearCertificates({ app: app.name })),
+    recordLogins: async (user, count) => void valueOrThrow(await client.recordLogins({ username: user.username, count })),
     trace: async (id) => {
       const answer = await client.trace(id);
       // The journal keeps only the newest requests: a trace it no longer holds is no trace.
-      return !answer.ok && answer.status === 404 ? undefined : valueOf(answer);
+      return !answer.ok && answer.status === 404 ? undefined : valueOrThrow(answer);
     },
   };
 }

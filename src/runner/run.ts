@@ -90,7 +90,7 @@ export async function runScenario(scenario: Scenario, target: Target): Promise<S
   if (prepared !== undefined) return skip(prepared);
   const ctx = target.context(scenario);
   if ('skip' in ctx) return skip(ctx.skip);
-  let request;
+  let request: ReturnType<typeof buildRequest>;
   try {
     request = buildRequest(ctx, scenario.mistakes);
   } catch (error) {

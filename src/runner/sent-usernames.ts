@@ -18,7 +18,7 @@ function stringToken(text: string, start: number): { raw: string; end: number } 
   return { raw: text.slice(start, Math.min(i + 1, text.length)), end: i + 1 };
 }
 
-function unescape(raw: string): string {
+function unescapeJson(raw: string): string {
   try {
     const value: unknown = JSON.parse(raw);
     return typeof value === 'string' ? value : raw.slice(1, -1);
@@ -47,11 +47,11 @@ function userClaims(text: string): string[] {
     const key = stringToken(text, i);
     i = key.end;
     let j = skipSpace(i);
-    if (text[j] !== ':' || !USER_KEYS.has(unescape(key.raw).toLowerCase())) continue;
+    if (text[j] !== ':' || !USER_KEYS.has(unescapeJson(key.raw).toLowerCase())) continue;
     j = skipSpace(j + 1);
     if (text[j] !== '"') continue;
     const value = stringToken(text, j);
-    out.push(unescape(value.raw));
+    out.push(unescapeJson(value.raw));
     i = value.end;
   }
   return out;
