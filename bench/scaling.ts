@@ -1,7 +1,8 @@
 /**
  * How cost grows with the world: generated worlds (generateWorld, seed 42, one org) of 10, 1,000 and
  * 100,000 users with 1 and 50 apps, each served by `sfjwt serve --world FILE` over HTTPS in its own
- * process, all at once; for each, the time to the `--json` line and idle memory, then good grants per
+ * process, all at once; for each, the time to the `--json` line, idle memory and the time of one
+ * `POST /__sfjwt/reset` (which must not grow with the world: no copy of it is made), then good grants per
  * second at 10 connections (median of rounds that go round the worlds in turn) logging in as the
  * LAST user with the LAST app (so no lookup is lucky), and memory after. The generated certificate
  * is the state folder's default-app one, so its key signs. Lookups are map reads: grants/s must not
@@ -25,6 +26,8 @@ export interface ScalingRow {
   worldFileMb: number;
   /** Spawn to the `--json` line (the world loaded, validated and indexed). */
   startMs: number;
+  /** One POST /__sfjwt/reset, as a client times it. */
+  resetMs: number;
   idle: Memory;
   perSecond: number;
   p50: number;
@@ -41,13 +44,24 @@ export const WORLDS: readonly { users: number; apps: number }[] = [
   { users: 100_000, apps: 50 },
 ];
 
+/** The time of one POST /__sfjwt/reset (with the admin token the JSON line gives); it must answer 200. */
+async function timeReset(mock: Running<Served>): Promise<number> {
+  const token = (mock.info as Served & { adminToken?: string | null }).adminToken;
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(typeof token === 'string' ? { Authorization: `Bearer ${token}` } : {}) };
+  const t0 = performance.now();
+  const status = await send(mock.info.admin, { method: 'POST', path: `${new URL(mock.info.admin).pathname}/reset`, headers, body: '{}' }, mock.info.ca);
+  const ms = performance.now() - t0;
+  if (status !== 200) throw new Error(`POST /__sfjwt/reset answered ${status}, expected 200`);
+  return ms;
+}
+
 export async function measureScaling(o: { seconds?: number; rounds?: number; worlds?: readonly { users: number; apps: number }[] } = {}): Promise<ScalingRow[]> {
   const seconds = o.seconds ?? 4;
   const rounds = o.rounds ?? 3;
   const appKey = prepareWorld({ stateDir: defaultStateDir() }).appKey;
   if (appKey === undefined) throw new Error('no default-app key in the state folder');
   const dir = mkdtempSync(join(tmpdir(), 'sfjwt-worlds-'));
-  const served: { w: { users: number; apps: number }; mock: Running<Served>; body: string; fileMb: number; startMs: number; idle: Memory; results: LoadResult[] }[] = [];
+  const served: { w: { users: number; apps: number }; mock: Running<Served>; body: string; fileMb: number; startMs: number; resetMs: number; idle: Memory; results: LoadResult[] }[] = [];
   try {
     // Every world is served at once and the loads go round them in turn, so noise falls on all alike.
     for (const w of o.worlds ?? WORLDS) {
@@ -63,10 +77,12 @@ export async function measureScaling(o: { seconds?: number; rounds?: number; wor
       const startMs = performance.now() - t0;
       rmSync(file, { force: true });
       const body = await grantBody({ consumerKey: app.consumerKey, username: user.username, privateKeyPem: appKey.privateKeyPem });
-      served.push({ w, mock, body, fileMb: Buffer.byteLength(text) / 1_048_576, startMs, idle: mock.memory(), results: [] });
+      const idle = mock.memory();
+      const resetMs = await timeReset(mock);
+      served.push({ w, mock, body, fileMb: Buffer.byteLength(text) / 1_048_576, startMs, resetMs, idle, results: [] });
       const status = await send(mock.info.login, { method: 'POST', path: TOKEN_PATH, headers: FORM, body }, mock.info.ca);
       if (status !== 200) throw new Error(`the last user of the ${w.users}-user world got ${status}, expected 200`);
-      process.stderr.write(`[scaling] ${int(w.users)} users, ${w.apps} apps: serve started in ${fixed(startMs, 0)} ms, RSS ${fixed(mock.memory().rssMb, 0)} MB\n`);
+      process.stderr.write(`[scaling] ${int(w.users)} users, ${w.apps} apps: serve started in ${fixed(startMs, 0)} ms, RSS ${fixed(idle.rssMb, 0)} MB, reset ${fixed(resetMs, 0)} ms\n`);
     }
     for (let round = 0; round < rounds; round += 1) {
       for (const x of served) {
@@ -78,7 +94,7 @@ export async function measureScaling(o: { seconds?: number; rounds?: number; wor
     }
     return served.map((x) => {
       const mid = (f: (r: LoadResult) => number) => median(x.results.map(f));
-      return { users: x.w.users, apps: x.w.apps, worldFileMb: x.fileMb, startMs: x.startMs, idle: x.idle, perSecond: mid((r) => r.perSecond), p50: mid((r) => r.p50), p99: mid((r) => r.p99), afterLoad: x.mock.memory() };
+      return { users: x.w.users, apps: x.w.apps, worldFileMb: x.fileMb, startMs: x.startMs, resetMs: x.resetMs, idle: x.idle, perSecond: mid((r) => r.perSecond), p50: mid((r) => r.p50), p99: mid((r) => r.p99), afterLoad: x.mock.memory() };
     });
   } finally {
     await Promise.all(served.map((x) => x.mock.stop()));
@@ -89,8 +105,8 @@ export async function measureScaling(o: { seconds?: number; rounds?: number; wor
 export function scalingTable(rows: readonly ScalingRow[]): string {
   const base = rows[0]?.perSecond ?? NaN;
   return markdownTable(
-    ['users', 'apps', 'world file MB', 'serve start ms', 'idle RSS MB', 'grants/s (10 conn, median)', 'vs smallest', 'p99 ms', 'RSS after MB'],
-    rows.map((r) => [int(r.users), String(r.apps), fixed(r.worldFileMb, 1), int(r.startMs), fixed(r.idle.rssMb, 0), int(r.perSecond), ratio(r.perSecond, base), fixed(r.p99), fixed(r.afterLoad.rssMb, 0)]),
+    ['users', 'apps', 'world file MB', 'serve start ms', 'reset ms', 'idle RSS MB', 'grants/s (10 conn, median)', 'vs smallest', 'p99 ms', 'RSS after MB'],
+    rows.map((r) => [int(r.users), String(r.apps), fixed(r.worldFileMb, 1), int(r.startMs), int(r.resetMs), fixed(r.idle.rssMb, 0), int(r.perSecond), ratio(r.perSecond, base), fixed(r.p99), fixed(r.afterLoad.rssMb, 0)]),
   );
 }
 

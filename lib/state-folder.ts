@@ -8,9 +8,10 @@
  * certificate) is a ResourceError naming the path and what to do, never a stack trace or a hang.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { lstatSync, mkdirSync, type Stats } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ResourceError } from './errors.ts';
+import { makeDirectory } from './make-directory.ts';
 import { generateRsaKeyPair, issueCertificate, type SubjectField } from './pki/generate.ts';
 import { fileKind, INPUT_LIMITS, tryReadInputFile } from './read-input-file.ts';
 import { PUBLIC_MODE, publishNewFile, SECRET_MODE } from './write-new-file.ts';
@@ -28,7 +29,8 @@ export interface StoredKeyPair {
 
 function ensureDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Not mkdirSync's recursive mode, which spins forever under a parent such as /proc.
+    makeDirectory(dir, 0o700);
   } catch (cause) {
     throw new ResourceError(`cannot create the state folder ${dir}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, {
       actions: ['Set SFJWT_HOME to a writable folder.'],

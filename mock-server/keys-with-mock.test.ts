@@ -28,7 +28,7 @@ describe('a generated key with the mock org', () => {
       return { status: res.status, body: await res.text(), trace: mock.org.journal.get(res.headers.get('x-sfjwt-trace') ?? '') };
     };
 
-    const upload = await fetch(`${mock.admin}/setup/upload-certificate`, { method: 'POST', body: JSON.stringify({ app: DEFAULT_APPS.selfAuthorized, pem: readFileSync(files.certificate ?? '', 'utf8') }) });
+    const upload = await fetch(`${mock.admin}/setup/upload-certificate`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${mock.adminToken ?? ''}` }, body: JSON.stringify({ app: DEFAULT_APPS.selfAuthorized, pem: readFileSync(files.certificate ?? '', 'utf8') }) });
     expect(upload.status).toBe(200);
     const good = await login(DEFAULT_APPS.selfAuthorized);
     expect(good.status).toBe(200);

@@ -6,6 +6,11 @@
  * mistake runs code, reaches a host other than the target's, or changes a budget.
  */
 import { z } from 'zod';
+import { HOST_ROLES, USER_ROLES } from '../lib/roles.ts';
+
+// Roles are enums, never free text: a target looks them up in its tables, and a name such as
+// "constructor" must be refused here, naming the field, not found on some object's prototype there.
+const HostRole = z.enum(HOST_ROLES);
 
 /** Values resolved against the target at build time. */
 export const SymbolSchema = z.discriminatedUnion('$', [
@@ -17,16 +22,31 @@ export const SymbolSchema = z.discriminatedUnion('$', [
   z.strictObject({ $: z.literal('appName') }),
   z.strictObject({ $: z.literal('userEmail') }),
   z.strictObject({ $: z.literal('userId') }),
-  z.strictObject({ $: z.literal('username'), role: z.string().min(1) }),
+  z.strictObject({ $: z.literal('username'), role: z.enum(USER_ROLES) }),
   /** The base URL of a host role as the client sees it (`login`, `test`, `my-domain`, …). */
-  z.strictObject({ $: z.literal('url'), host: z.string().min(1), suffix: z.string().default('') }),
+  z.strictObject({ $: z.literal('url'), host: HostRole, suffix: z.string().default('') }),
   /** The real Salesforce URL of a host role (`https://login.salesforce.com`, the org's My Domain). */
-  z.strictObject({ $: z.literal('realUrl'), host: z.string().min(1), prefix: z.string().default(''), suffix: z.string().default('') }),
+  z.strictObject({ $: z.literal('realUrl'), host: HostRole, prefix: z.string().default(''), suffix: z.string().default('') }),
   /** A value turned into a JSON string (exp as "1700000000"). */
   z.strictObject({ $: z.literal('string'), seconds: z.int() }),
 ]);
 
-const ValueSchema: z.ZodType<unknown> = z.union([SymbolSchema, z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
+const PlainValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
+
+/** An object with its own "$" key, which the client resolves as a symbol (src/client/build-request.ts `resolveValue`). */
+const isSymbolic = (value: unknown): boolean => value !== null && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, '$');
+
+/**
+ * A claim, header or form value: plain JSON, or a symbol. An object with a "$" key must be a valid
+ * symbol, with the wrong field named: were it taken as a plain object, the client would still resolve
+ * it as a symbol, with a role no schema had checked.
+ */
+const ValueSchema: z.ZodType<unknown> = z.unknown().transform((value, ctx) => {
+  const parsed = (isSymbolic(value) ? SymbolSchema : PlainValueSchema).safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 export const MistakeSchema = z.discriminatedUnion('at', [
   z.strictObject({
@@ -57,7 +77,7 @@ export const MistakeSchema = z.discriminatedUnion('at', [
     method: z.enum(['GET', 'PUT', 'PATCH', 'DELETE']).optional(),
     scheme: z.literal('http').optional(),
     /** Post to another host role than the scenario's. */
-    host: z.string().min(1).optional(),
+    host: HostRole.optional(),
     path: z.string().startsWith('/').optional(),
   }),
 ]);

@@ -4,12 +4,19 @@
  * private key), public.key (public key, e.g. for jwt.io), server.csr, server.crt (self-signed SHA-256
  * certificate for the connected app), server.p12 (PKCS#12) and, when asked, keystore.jks with a chosen
  * alias for Apex. Keys come from node:crypto; X.509, CSR and PKCS#12 from node-forge; JKS from jks.ts.
+ * The output folder is checked (made, and a file written and removed in it) before a key is made,
+ * so an unusable one is an error at once. Every file is written as a new file, never through a link,
+ * private material with mode 0600 (checked again once written); --force replaces each file whole
+ * (a new file renamed over it), so an existing 0644 key or a link in its place never survives.
  */
 import { createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { ResourceError, UsageError } from '../errors.ts';
+import { makeDirectory } from '../make-directory.ts';
+import { fileKind } from '../read-input-file.ts';
+import { PUBLIC_MODE, publishNewFile, replaceFile, SECRET_MODE, temporaryNameFor, writeNewFile } from '../write-new-file.ts';
 import { generateRsaKeyPair, issueCertificate, type SubjectField } from './generate.ts';
 import { writeJks } from './jks.ts';
 
@@ -34,7 +41,7 @@ export interface BundleOptions {
   cipher?: 'aes-256-cbc' | 'des-ede3-cbc';
   /** Also write keystore.jks with this alias (Salesforce refuses keytool's default alias "1"). */
   jks?: { alias: string; storePassword?: string | undefined } | undefined;
-  /** Overwrite existing files. */
+  /** Replace existing files (each whole, by a new file renamed over it; a link there is replaced, not followed). */
   force?: boolean;
   now?: Date;
 }
@@ -59,22 +66,64 @@ export function createPkcs12(privateKeyPem: string, certificatePem: string, pass
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
+/** What is at `path` ("a regular file", "a symbolic link", "a directory", …), or undefined when nothing is. */
+function kindAt(path: string): string | undefined {
+  try {
+    return fileKind(lstatSync(path)) ?? 'a regular file';
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ResourceError(`cannot look at ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Choose a folder you can read and write for --out.'], cause });
+  }
+}
+
+/**
+ * Makes the output folder and proves it takes a new file, before any key is made: a place that
+ * cannot hold the files (`/proc/x`, a path under a file, a read-only folder) is an error at once.
+ */
+function prepareFolder(out: string): void {
+  const fail = (cause: unknown, doing: string): never => {
+    const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
+    throw new ResourceError(`cannot ${doing} the output folder ${out}: ${code}`, { actions: ['Choose a folder you can write for --out (it is made when missing).'], cause });
+  };
+  try {
+    makeDirectory(out);
+  } catch (cause) {
+    fail(cause, 'create');
+  }
+  const probe = temporaryNameFor(join(out, 'server.key'));
+  try {
+    writeNewFile(probe, '', SECRET_MODE);
+  } catch (cause) {
+    fail(cause, 'write in');
+  }
+  unlinkSync(probe);
+}
+
+/** The file at `path` is the one just written: a regular file (not a link) with exactly `mode`. */
+function verifyWritten(path: string, mode: number): void {
+  const stats = lstatSync(path);
+  const modeOk = process.platform === 'win32' || (stats.mode & 0o777) === mode;
+  if (!stats.isFile() || !modeOk) {
+    throw new ResourceError(`${path} is not what sfjwt wrote (${fileKind(stats) ?? `mode ${(stats.mode & 0o777).toString(8)}`}, expected a file with mode ${mode.toString(8)})`, {
+      actions: ['Something changed the folder while the keys were written: delete the file and run keys generate again in a folder only you can write.'],
+    });
+  }
+}
+
 export function generateKeyBundle(options: BundleOptions): BundleResult {
   if (options.jks !== undefined && options.jks.alias.trim() === '1') {
     throw new UsageError('the JKS alias "1" is the one Salesforce refuses (keytool\'s default after -importkeystore)', { actions: ['Choose another alias, such as --alias salesforcetest.'] });
   }
   const out = options.outDir;
+  const force = options.force === true;
   const files: BundleResult['files'] = {};
   const names = Object.entries(BUNDLE_FILES).filter(([k]) => (k === 'jks' ? options.jks !== undefined : k === 'passphrase' ? options.passphrase === undefined : true));
-  if (options.force !== true) {
-    const existing = names.map(([, n]) => join(out, n)).filter((p) => existsSync(p));
-    if (existing.length > 0) throw new ResourceError(`not overwriting ${existing.join(', ')}`, { actions: ['Choose another --out folder, or pass --force to replace them.'] });
-  }
-  try {
-    mkdirSync(out, { recursive: true });
-  } catch (cause) {
-    throw new ResourceError(`cannot create ${out}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { cause });
-  }
+  prepareFolder(out);
+  const there = names.map(([, n]) => join(out, n)).map((path) => ({ path, kind: kindAt(path) })).filter((e) => e.kind !== undefined);
+  if (!force && there.length > 0) throw new ResourceError(`not overwriting ${there.map((e) => e.path).join(', ')}`, { actions: ['Choose another --out folder, or pass --force to replace them.'] });
+  // --force replaces files (and links, which are never followed), not folders or devices.
+  const odd = there.filter((e) => e.kind !== 'a regular file' && e.kind !== 'a symbolic link');
+  if (odd.length > 0) throw new ResourceError(`cannot replace ${odd.map((e) => `${e.path} (${e.kind ?? ''})`).join(', ')}: --force replaces files only`, { actions: ['Move them away, or choose another --out folder.'] });
   const generatedPassphrase = options.passphrase === undefined;
   const passphrase = options.passphrase ?? randomBytes(18).toString('base64url');
   const keys = generateRsaKeyPair(options.bits ?? 2048);
@@ -82,7 +131,16 @@ export function generateKeyBundle(options: BundleOptions): BundleResult {
   const certificatePem = issueCertificate(keys, { subject: options.subject, days: options.days ?? 365, notBefore: options.now ?? new Date() });
   const write = (name: keyof typeof BUNDLE_FILES, data: string | Buffer, secret: boolean) => {
     const path = join(out, BUNDLE_FILES[name]);
-    writeFileSync(path, data, { mode: secret ? 0o600 : 0o644 });
+    const mode = secret ? SECRET_MODE : PUBLIC_MODE;
+    try {
+      if (force) replaceFile(path, data, mode);
+      else publishNewFile(path, data, mode);
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new ResourceError(`not overwriting ${path}: it appeared while the keys were being made`, { actions: ['Choose another --out folder, or pass --force to replace it.'], cause });
+      throw new ResourceError(`cannot write ${path}: ${code ?? String(cause)}`, { actions: ['Choose a folder you can write for --out.'], cause });
+    }
+    verifyWritten(path, mode);
     files[name] = path;
   };
   write('encryptedKey', privateKey.export({ type: 'pkcs8', format: 'pem', cipher: options.cipher ?? 'aes-256-cbc', passphrase }) as string, true);

@@ -49,6 +49,8 @@ export interface StartedSalesforceMock extends AsyncDisposable {
   hosts: Record<string, string>;
   /** Base URL of the admin API. */
   admin: string;
+  /** The token the admin API's state changes need, as the mock printed it (null if it runs without). */
+  adminToken: string | null;
   /** A copy of the mock's CA certificate on the host (for NODE_EXTRA_CA_CERTS), or null over HTTP. */
   ca: string | null;
   caPem: string | null;
@@ -202,6 +204,8 @@ export class SalesforceMockContainer {
         sites: description.sites,
         hosts: description.hosts,
         admin: description.admin,
+        // An image built before the admin token prints none.
+        adminToken: description.adminToken ?? null,
         ca,
         caPem,
         consumerKey: description.consumerKey,

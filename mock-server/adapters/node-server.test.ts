@@ -27,7 +27,8 @@ let grant = '';
 const portOf = (base: string) => Number(new URL(base).port);
 
 beforeAll(async () => {
-  mock = await startMockOrg({ world: testWorld(), tls: false, clock: frozenClock(NOW), seed: 7, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-node-')), knobs: { loginRatePerHour: null } });
+  // No admin token: the raw admin requests below test the adapter; admin/protection.test.ts tests the token.
+  mock = await startMockOrg({ world: testWorld(), tls: false, clock: frozenClock(NOW), seed: 7, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-node-')), knobs: { loginRatePerHour: null }, adminToken: false });
   grant = new URLSearchParams({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(mock.org.index.world) }) }).toString();
 });
 afterAll(async () => mock.close());
@@ -176,8 +177,8 @@ describe('the admin API', () => {
 
   it.each([
     ['a JSON body', `PATCH /__sfjwt/knobs HTTP/1.1\r\nHost: H\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`, 'HTTP/1.1 200 OK'],
-    ['a chunked body', `PATCH /__sfjwt/knobs HTTP/1.1\r\nHost: H\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n1\r\n{\r\n1\r\n}\r\n0\r\n\r\n`, 'HTTP/1.1 200 OK'],
-    ['a body that is not JSON', `PATCH /__sfjwt/knobs HTTP/1.1\r\nHost: H\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{nope`, 'HTTP/1.1 400 Bad Request'],
+    ['a chunked body', `PATCH /__sfjwt/knobs HTTP/1.1\r\nHost: H\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n1\r\n{\r\n1\r\n}\r\n0\r\n\r\n`, 'HTTP/1.1 200 OK'],
+    ['a body that is not JSON', `PATCH /__sfjwt/knobs HTTP/1.1\r\nHost: H\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{nope`, 'HTTP/1.1 400 Bad Request'],
     ['an absolute-form target with credentials', get('http://u:p@login.salesforce.com/__sfjwt/health'), 'HTTP/1.1 200 OK'],
     ['TRACE', get('/__sfjwt/health', 'H', 'TRACE'), 'HTTP/1.1 404 Not Found'],
     ['a bad escape in the path', get('/__sfjwt/traces/%ZZ'), 'HTTP/1.1 404 Not Found'],

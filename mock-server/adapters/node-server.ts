@@ -17,6 +17,7 @@ import type { StoredKeyPair } from '../../lib/state-folder.ts';
 import { prepareWorld } from '../world/prepare.ts';
 import type { World } from '../world/schema.ts';
 import { ADMIN_PREFIX } from '../admin/prefix.ts';
+import { newAdminToken, setAdminToken } from '../admin/protection.ts';
 import { MockOrg, type MockOrgOptions } from '../core/mock-org.ts';
 import { serverTls } from './local-ca.ts';
 import { nodeListener } from './node/listener.ts';
@@ -38,6 +39,11 @@ export interface StartMockOrgOptions extends Omit<MockOrgOptions, 'world'> {
   stateDir?: string;
   /** Limits that keep hostile or broken clients from holding the server. */
   limits?: Partial<ServerLimits>;
+  /**
+   * The token the admin API's state changes need (Authorization: Bearer, or x-sfjwt-admin-token): a
+   * random one per start when absent, since any local page or process can reach the port; false for none.
+   */
+  adminToken?: string | false;
 }
 
 export interface ServerLimits {
@@ -63,6 +69,8 @@ export interface StartedMockOrg extends AsyncDisposable {
   test: string;
   /** Base URL of the admin API. */
   admin: string;
+  /** The token its state changes need, or null when started with `adminToken: false`. */
+  adminToken: string | null;
   /** Base URL of each org's My Domain, by org name. */
   myDomain: Record<string, string>;
   /** Base URL of each Experience Cloud site, by `org/prefix`. */
@@ -97,6 +105,8 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   const prepared = options.world !== undefined ? { world: options.world } : prepareWorld({ stateDir, worldFile: options.worldFile, seed: options.seed });
   const useTls = options.tls ?? true;
   const org = new MockOrg({ ...options, world: prepared.world, knobs: { ...(useTls ? {} : { requireTls: false }), ...options.knobs } });
+  const adminToken = options.adminToken === false ? null : (options.adminToken ?? newAdminToken());
+  setAdminToken(org, adminToken);
   const tls = useTls ? serverTls(stateDir) : undefined;
   const bind = options.bind ?? '127.0.0.1';
   const scheme = useTls ? 'https' : 'http';
@@ -150,6 +160,7 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
     login: urls.baseUrl(LOGIN_HOST),
     test: urls.baseUrl(TEST_HOST),
     admin: `${urls.baseUrl(LOGIN_HOST)}${ADMIN_PREFIX}`,
+    adminToken,
     myDomain: Object.fromEntries(world.orgs.map((o) => [o.name, urls.baseUrl(myDomainHost(o))])),
     sites: Object.fromEntries(world.orgs.flatMap((o) => o.sites.map((s) => [`${o.name}/${s.urlPathPrefix}`, `${urls.baseUrl(siteHost(o))}/${s.urlPathPrefix}`]))),
     ca: tls?.caFile ?? null,

@@ -1,6 +1,7 @@
 /**
- * The description of a started mock: its base URLs and what a client needs to log in. `serve --json`
- * prints it as one line; the container adapter reads that line back, so both share this one shape.
+ * The description of a started mock: its base URLs, the admin API's token and what a client needs to
+ * log in. `serve --json` prints it as one line; the container adapter reads that line back, so both
+ * share this one shape.
  */
 import { DEFAULT_APPS } from '../world/default-world.ts';
 import type { StartedMockOrg } from './node-server.ts';
@@ -27,6 +28,8 @@ export function describeStarted(started: StartedMockOrg) {
     sites: urls(started.sites),
     hosts: urls(started.hosts),
     admin: reachable(started.admin),
+    /** What the admin API's state changes need (Authorization: Bearer); null when serve runs with --no-admin-token. */
+    adminToken: started.adminToken,
     ca: started.ca,
     consumerKey: defaultApp?.consumerKey ?? null,
     privateKeyFile: keyFile,

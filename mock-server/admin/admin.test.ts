@@ -57,12 +57,12 @@ const world = testWorld();
 const clock = frozenClock(NOW);
 let started: StartedMockOrg;
 
+/** An admin call as sfjwt's admin client makes it: the mock's token, and JSON declared on every state change. */
 async function admin(method: string, path: string, body?: unknown): Promise<Answer> {
-  const init: { method: string; headers?: Record<string, string>; body?: string } = { method };
-  if (body !== undefined) {
-    init.headers = { 'Content-Type': 'application/json' };
-    init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  }
+  const headers: Record<string, string> = { Authorization: `Bearer ${started.adminToken ?? ''}` };
+  if (method !== 'GET') headers['Content-Type'] = 'application/json';
+  const init: { method: string; headers: Record<string, string>; body?: string } = { method, headers };
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
   return call(`${started.admin}${path}`, init);
 }
 
@@ -484,6 +484,26 @@ describe('knobs, bad bodies and reset', () => {
     expectError(await token({ sub: 'frozen@acme.com' }), err('invalid_grant', 'user is frozen'));
     await expectToken(await token({ iss: consumerKeyOf(world, DEFAULT_APPS.adminApproved) }));
     await expectToken(await token({ exp: NOW_S - 100 }));
+  });
+
+  it('PATCH /knobs {"journalSize":3} takes effect at once: the newest 3 are kept, then never more than 3', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push(traceId(await call(`${started.login}${TOKEN_PATH}`, { method: 'POST', headers: FORM, body: `grant_type=x${i}` })));
+    type Page = { total: number; kept: number; entries: { id: string }[] };
+    const page = async () => {
+      const p = (await adminOk('GET', '/journal')) as Page;
+      return { total: p.total, kept: p.kept, ids: p.entries.map((e) => e.id) };
+    };
+    expect(((await adminOk('PATCH', '/knobs', { journalSize: 3 })) as Record<string, unknown>)['journalSize']).toBe(3);
+    expect(await page()).toEqual({ total: 5, kept: 3, ids: [ids[4], ids[3], ids[2]] });
+    expect((await admin('GET', `/traces/${ids[1] ?? ''}`)).status).toBe(404);
+    expect((await admin('GET', `/traces/${ids[2] ?? ''}`)).status).toBe(200);
+    ids.push(traceId(await token()));
+    expect(await page()).toEqual({ total: 6, kept: 3, ids: [ids[5], ids[4], ids[3]] });
+    // Growing keeps what is there and makes room for more.
+    await adminOk('PATCH', '/knobs', { journalSize: 5 });
+    ids.push(traceId(await token()), traceId(await token()));
+    expect(await page()).toEqual({ total: 8, kept: 5, ids: [ids[7], ids[6], ids[5], ids[4], ids[3]] });
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * How the admin API answers: pretty-printed JSON that is never cached, a problem as `{error, fix?}`,
  * and a Setup refusal as a problem whose status follows from its code (input of the wrong shape or a
- * PEM that is not a certificate: 400; a name the world does not hold: 404). Also the one reader of
- * request bodies: JSON, where an empty body counts as `{}`.
+ * PEM that is not a certificate: 400; a name the world does not hold: 404). Request bodies are read
+ * in protection.ts, where their limit is.
  */
 import type { SetupErrorCode, SetupResult } from '../setup/result.ts';
 
@@ -33,14 +33,4 @@ const STATUS: Record<SetupErrorCode, number> = {
 /** A Setup function's result as an answer: 200 with `body(value)`, or the refusal as a problem. */
 export function answer<T>(result: SetupResult<T>, body: (value: T) => unknown): Response {
   return result.ok ? json(200, body(result.value)) : problem(STATUS[result.code], result.message, result.fix);
-}
-
-/** The request's body as JSON (an empty body is `{}`), or the 400 that says it is not JSON. */
-export async function readJson(request: Request): Promise<{ body: unknown } | Response> {
-  try {
-    const text = await request.text();
-    return { body: text.trim() === '' ? {} : (JSON.parse(text) as unknown) };
-  } catch {
-    return problem(400, 'the body is not valid JSON', 'Send a JSON object with Content-Type: application/json.');
-  }
 }

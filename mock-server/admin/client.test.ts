@@ -1,8 +1,9 @@
 /**
  * The admin client against a mock served on 127.0.0.1 (plain HTTP, frozen clock): every function
  * reaches its route and answers what the Setup function would (done with the value, or refused with
- * the route, status, message and fix), clearCertificates removes what the mock holds, and a mock that
- * does not answer or a URL that is not the admin API is a ResourceError that says so.
+ * the route, status, message and fix), clearCertificates removes what the mock holds, a client without
+ * the mock's admin token is refused its state changes (and told what to send), and a mock that does
+ * not answer or a URL that is not the admin API is a ResourceError that says so.
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -24,7 +25,7 @@ let client: AdminClient;
 
 beforeAll(async () => {
   started = await startMockOrg({ world: testWorld(), clock: frozenClock(NOW), seed: 7, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-client-')), tls: false });
-  client = adminClient(started.admin);
+  client = adminClient(started.admin, { token: started.adminToken });
 });
 afterAll(async () => started.close());
 beforeEach(() => started.org.reset());
@@ -91,6 +92,20 @@ describe('refused', () => {
     ['clearing the certificates of an unknown app', () => client.clearCertificates({ app: 'Nope' }), { route: 'GET /world', status: 404, message: 'no app "Nope"', fix: 'GET /__sfjwt/world lists the apps.' }],
   ])('%s', async (_name, call, refusal) => {
     expect(await call()).toEqual({ ok: false, ...refusal });
+  });
+
+  it('without the admin token: reads are answered, state changes refused with what to send', async () => {
+    const anonymous = adminClient(started.admin);
+    expect(await anonymous.health()).toEqual({ ok: true, value: { status: 'ok', requests: 0 } });
+    expect(await anonymous.reset()).toEqual({
+      ok: false,
+      route: 'POST /reset',
+      status: 401,
+      message: 'a state change needs the admin token',
+      fix: 'Send Authorization: Bearer <token> or x-sfjwt-admin-token: <token>; serve prints the token (--json: adminToken), startMockOrg() returns it as adminToken.',
+    });
+    expect(await adminClient(started.admin, { token: 'not-the-token-0123456789' }).setKnobs({ expLeewaySeconds: 0 })).toMatchObject({ ok: false, status: 401 });
+    expect(started.org.knobs.expLeewaySeconds).toBe(DEFAULT_KNOBS.expLeewaySeconds);
   });
 });
 

@@ -2,8 +2,9 @@
  * A typed client of the admin API, for a mock in another process or a container: one function per
  * route, taking the same input as the Setup function behind that route and answering as it does
  * (done, with the value, or refused, with the message and the fix, plus the route and its status),
- * so code that drives a mock elsewhere reads like code that drives a MockOrg in this process. A mock
- * that does not answer, or answers something other than the admin API's JSON, is a ResourceError.
+ * so code that drives a mock elsewhere reads like code that drives a MockOrg in this process. It sends
+ * the mock's admin token, when given, and declares JSON on every state change, as the admin API
+ * requires. A mock that does not answer, or answers something other than its JSON, is a ResourceError.
  */
 import { ResourceError } from '../../lib/errors.ts';
 import type { KnobChanges, Knobs } from '../core/knobs.ts';
@@ -38,6 +39,8 @@ export interface JournalPage {
 
 export interface AdminClientOptions {
   fetch?: AdminFetch;
+  /** The mock's admin token (`serve --json` prints it as adminToken; startMockOrg returns it); null or absent for a mock without one. */
+  token?: string | null;
 }
 
 /** `base`: the admin API's base URL, as `serve --json` prints it (`https://127.0.0.1:PORT/__sfjwt`). */
@@ -47,7 +50,10 @@ export function adminClient(base: string, options: AdminClientOptions = {}) {
 
   async function send<T>(method: string, path: string, input?: unknown): Promise<AdminAnswer<T>> {
     const route = `${method} ${path}`;
-    const init: RequestInit = { method, headers: { Accept: 'application/json', ...(input === undefined ? {} : { 'Content-Type': 'application/json' }) } };
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (method !== 'GET') headers['Content-Type'] = 'application/json';
+    if (typeof options.token === 'string') headers['Authorization'] = `Bearer ${options.token}`;
+    const init: RequestInit = { method, headers };
     if (input !== undefined) init.body = JSON.stringify(input);
     let response: Response;
     let text: string;

@@ -1,21 +1,31 @@
 /**
- * The admin routes as a function of (org, Request): names that are properties of every object's
- * prototype are no routes and no Setup actions (404 JSON, never a 500); each /setup route answers
- * exactly what the Setup function behind it returns and leaves the world as that function does; a
- * refusal's code decides the status. No server: handleAdmin is called directly.
+ * The admin routes as a function of (org, request, how it is served): names that are properties of
+ * every object's prototype are no routes and no Setup actions (404 JSON, never a 500); each /setup
+ * route answers exactly what the Setup function behind it returns and leaves the world as that
+ * function does; a refusal's code decides the status; an endless body is read no further than the
+ * 1 MiB cap; journalSize takes effect. No server: handleAdmin is called directly, as msw calls it
+ * (the real host names, no admin token).
  */
 import { describe, expect, it } from 'vitest';
+import { fromFetchRequest } from '../core/incoming.ts';
+import type { ServeContext } from '../core/mock-org.ts';
 import { testKeys, testOrg } from '../testing/fixtures.ts';
 import { DEFAULT_APPS } from '../world/default-world.ts';
+import { LOGIN_HOST, realHostUrls } from '../world/hosts.ts';
 import { SETUP_ACTIONS, type SetupActionName } from '../setup/actions.ts';
 import { ADMIN_PREFIX, handleAdmin } from './routes.ts';
 
 const ACTIONS_FIX = 'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state, record-logins.';
 
+/** How msw serves the org: under the real host names, over HTTPS. */
+const MSW: ServeContext = { host: LOGIN_HOST, secure: true, clientIp: '127.0.0.1', urls: realHostUrls() };
+
 async function send(org: ReturnType<typeof testOrg>['org'], method: string, sub: string, body?: string) {
-  const init: RequestInit = body === undefined ? { method } : { method, body, headers: { 'Content-Type': 'application/json' } };
+  // A state change declares its JSON body, as the admin API requires.
+  const init: RequestInit = { method, headers: method === 'GET' || method === 'HEAD' ? {} : { 'Content-Type': 'application/json' } };
+  if (body !== undefined) init.body = body;
   const request = new Request(`https://login.salesforce.com${ADMIN_PREFIX}${sub}`, init);
-  const res = await handleAdmin(org, request, new URL(request.url).pathname);
+  const res = await handleAdmin(org, fromFetchRequest(request), MSW);
   return { status: res.status, type: res.headers.get('content-type'), body: JSON.parse(await res.text()) as unknown };
 }
 
@@ -103,5 +113,45 @@ describe('the controls', () => {
     expect((await send(org, 'POST', '/reset')).body).toEqual({ ok: true });
     expect(org.knobs.honourFormat).toBe(true);
     expect(org.clockOffsetMs).toBe(0);
+  });
+});
+
+describe('bodies and knobs', () => {
+  it('an endless body is read no further than the 1 MiB cap: 413, nothing changed', async () => {
+    const { org } = testOrg();
+    let pulled = 0;
+    const chunk = new Uint8Array(16 * 1024).fill(0x20);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const request = new Request(`https://login.salesforce.com${ADMIN_PREFIX}/knobs`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: endless, duplex: 'half' } as RequestInit);
+    const res = await handleAdmin(org, fromFetchRequest(request), MSW);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('connection')).toBe('close');
+    expect(JSON.parse(await res.text())).toEqual({ error: 'the body is over 1048576 bytes', fix: 'Admin requests are small JSON objects (a certificate upload is a few KB).' });
+    // What the cap allows, plus the chunk that crossed it and what the stream had queued ahead.
+    expect(pulled).toBeGreaterThan(1024 * 1024);
+    expect(pulled).toBeLessThanOrEqual(1024 * 1024 + 4 * chunk.byteLength);
+  });
+
+  it('in this process (no admin token) a JSON state change is done; a text/plain one is still refused', async () => {
+    const { org } = testOrg();
+    const post = (type: string) => handleAdmin(org, fromFetchRequest(new Request(`https://acme.my.salesforce.com${ADMIN_PREFIX}/force`, { method: 'POST', headers: { 'Content-Type': type }, body: '{"outcome":"drop"}' })), MSW);
+    expect((await post('text/plain')).status).toBe(415);
+    expect(org.forced.pending()).toEqual([]);
+    expect((await post('application/json')).status).toBe(200);
+    expect(org.forced.pending()).toEqual([{ outcome: 'drop', left: 1 }]);
+  });
+
+  it('PATCH /knobs {"journalSize":3} resizes the journal', async () => {
+    const { org } = testOrg();
+    for (let i = 0; i < 5; i += 1) await org.handle(new Request('https://login.salesforce.com/services/oauth2/token', { method: 'POST', body: 'x' }), MSW);
+    expect(org.journal.size).toBe(5);
+    await send(org, 'PATCH', '/knobs', '{"journalSize":3}');
+    expect(org.journal.size).toBe(3);
+    expect(org.journal.list().map((t) => t.id)).toEqual(['trace-5', 'trace-4', 'trace-3']);
   });
 });

@@ -1,29 +1,36 @@
 /**
  * The admin API, under /__sfjwt on every host: a table of routes, each reading the org (health, the
  * world, the journal and traces, Login History, clock, forced outcomes, knobs) or calling a Setup
- * function with the JSON it was sent (reset, clock, force, knobs, every /setup action). Routes are
- * looked up as `METHOD /path` in a Map and Setup actions by own key, so a path such as
- * /setup/constructor is an unknown action (404), not a property of some prototype. Answers JSON;
- * never echoes secrets.
+ * function with the JSON it was sent (reset, clock, force, knobs, every /setup action). Before a route
+ * runs, protection.ts refuses a foreign host name and, for a state change, a request from a web page,
+ * without the admin token, or without a JSON body of at most 1 MiB. Routes are looked up as
+ * `METHOD /path` in a Map and Setup actions by own key, so a path such as /setup/constructor is an
+ * unknown action (404), not a property of some prototype. Answers JSON; never echoes secrets.
  */
-import type { MockOrg } from '../core/mock-org.ts';
+import type { IncomingRequest } from '../core/incoming.ts';
+import type { MockOrg, ServeContext } from '../core/mock-org.ts';
 import { SETUP_ACTIONS, SETUP_ACTION_NAMES, isSetupAction } from '../setup/actions.ts';
 import { HARNESS_CONTROLS, clearForcedOutcomes, resetMock } from '../setup/harness.ts';
 import type { SetupResult } from '../setup/result.ts';
-import { answer, json, problem, readJson } from './answers.ts';
+import { answer, json, problem } from './answers.ts';
 import { ADMIN_PREFIX } from './prefix.ts';
+import { foreignHostRefusal, readJsonBody, stateChangeRefusal } from './protection.ts';
 
 export { ADMIN_PREFIX };
 
-type Route = (org: MockOrg, request: Request, url: URL) => Response | Promise<Response>;
+/** What a route reads: the URL (for a query string) and, for a state change, the JSON body (`{}` when empty). */
+interface RouteInput {
+  url: URL;
+  body: unknown;
+}
+
+type Route = (org: MockOrg, input: RouteInput) => Response;
 
 /** A route that passes the JSON body to a control and answers the value it returns. */
 const withBody =
   <T>(control: (org: MockOrg, input: unknown) => SetupResult<T>): Route =>
-  async (org, request) => {
-    const read = await readJson(request);
-    return read instanceof Response ? read : answer(control(org, read.body), (value) => value);
-  };
+  (org, { body }) =>
+    answer(control(org, body), (value) => value);
 
 const ENDPOINTS = [
   'GET /health', 'GET /world', 'GET /journal?limit=N', 'GET /traces/:id', 'GET /login-history?username=U', 'POST /reset',
@@ -40,14 +47,14 @@ const ROUTES = new Map<string, Route>([
   ['GET /world', (org) => json(200, org.describe())],
   [
     'GET /journal',
-    (org, _request, url) => {
+    (org, { url }) => {
       const limit = Math.max(1, Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, org.knobs.journalSize));
       return json(200, { total: org.journal.total, kept: org.journal.size, entries: org.journal.list(limit) });
     },
   ],
   [
     'GET /login-history',
-    (org, _request, url) => {
+    (org, { url }) => {
       const username = url.searchParams.get('username') ?? '';
       const user = org.index.userByUsername(username);
       if (user === undefined) return problem(404, `no user "${username}"`, 'Pass ?username= with a username of the world.');
@@ -77,22 +84,34 @@ function trace(org: MockOrg, encoded: string): Response {
   return found === undefined ? problem(404, 'no trace with that id (the journal keeps only the newest requests)') : json(200, found);
 }
 
-async function setup(org: MockOrg, request: Request, action: string): Promise<Response> {
+/** A Setup action by its own name (never a prototype's), run with the body. */
+function setup(action: string): Route | Response {
   if (!isSetupAction(action)) return problem(404, `no setup action "${action}"`, `Actions: ${SETUP_ACTION_NAMES.join(', ')}.`);
-  const read = await readJson(request);
-  if (read instanceof Response) return read;
   const run: (org: MockOrg, input: unknown) => SetupResult<object> = SETUP_ACTIONS[action];
-  return answer(run(org, read.body), (value) => ({ ok: true, ...value }));
+  return (org, { body }) => answer(run(org, body), (value) => ({ ok: true, ...value }));
 }
 
-/** Answers a request whose path starts with ADMIN_PREFIX. */
-export async function handleAdmin(org: MockOrg, request: Request, path: string): Promise<Response> {
-  const url = new URL(request.url);
-  const sub = path.slice(ADMIN_PREFIX.length).replace(/\/+$/, '') || '/';
-  const method = request.method.toUpperCase();
+/** The route for `METHOD /sub`, or the 404 that says there is none. */
+function lookup(method: string, sub: string): Route | Response {
   const route = ROUTES.get(`${method} ${sub}`);
-  if (route !== undefined) return route(org, request, url);
-  if (method === 'GET' && sub.startsWith('/traces/')) return trace(org, sub.slice('/traces/'.length));
-  if (method === 'POST' && sub.startsWith('/setup/')) return setup(org, request, sub.slice('/setup/'.length));
+  if (route !== undefined) return route;
+  if (method === 'GET' && sub.startsWith('/traces/')) return (org) => trace(org, sub.slice('/traces/'.length));
+  if (method === 'POST' && sub.startsWith('/setup/')) return setup(sub.slice('/setup/'.length));
   return problem(404, `no admin endpoint ${method} ${sub}`, `GET ${ADMIN_PREFIX}/ lists them.`);
+}
+
+/** Answers a request whose path starts with ADMIN_PREFIX; `sc` says how the mock is served (its host names). */
+export async function handleAdmin(org: MockOrg, request: IncomingRequest, sc: ServeContext): Promise<Response> {
+  const url = request.url;
+  const sub = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, '') || '/';
+  const method = request.method.toUpperCase();
+  const foreign = foreignHostRefusal(org, request, sc, sub);
+  if (foreign !== undefined) return foreign;
+  const route = lookup(method, sub);
+  if (route instanceof Response) return route;
+  if (method === 'GET' || method === 'HEAD') return route(org, { url, body: undefined });
+  const refused = stateChangeRefusal(org, request, sc);
+  if (refused !== undefined) return refused;
+  const read = await readJsonBody(request);
+  return read instanceof Response ? read : route(org, { url, body: read.body });
 }

@@ -125,4 +125,3 @@ export const cryptoRandom: Random = {
     return out;
   },
 };
-

@@ -1,6 +1,7 @@
 /**
  * The journal: the newest traces in a ring of fixed size, so memory stays flat however many
- * requests arrive. Lookup by trace id is a map read; a trace pushed out of the ring is gone.
+ * requests arrive. Lookup by trace id is a map read; a trace pushed out of the ring is gone. The
+ * size can change while it runs (the journalSize knob): the newest traces that fit are kept.
  */
 import type { Trace } from './trace.ts';
 
@@ -42,6 +43,19 @@ export class Journal {
 
   get size(): number {
     return this.count;
+  }
+
+  /** A ring of `capacity`, holding the newest traces that fit; `total` is kept. */
+  resize(capacity: number): void {
+    if (capacity === this.capacity) return;
+    const kept = this.list(capacity);
+    for (const dropped of this.list().slice(kept.length)) this.byId.delete(dropped.id);
+    this.capacity = capacity;
+    this.ring = new Array<Trace | undefined>(capacity);
+    // Oldest first into slots 0…n-1, so the next trace goes after the newest.
+    for (const [i, t] of kept.reverse().entries()) this.ring[i] = t;
+    this.count = kept.length;
+    this.next = kept.length % capacity;
   }
 
   clear(capacity = this.capacity): void {

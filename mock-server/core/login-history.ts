@@ -18,6 +18,7 @@ export interface LoginHistoryEntry {
 }
 
 export class LoginHistory {
+  /** Oldest first, so a login is a push; the newest MAX_PER_USER are the history. */
   private readonly entries = new Map<string, LoginHistoryEntry[]>();
   private readonly successes = new Map<string, number[]>();
 
@@ -27,13 +28,14 @@ export class LoginHistory {
       list = [];
       this.entries.set(userId, list);
     }
-    list.unshift(entry);
-    if (list.length > MAX_PER_USER) list.length = MAX_PER_USER;
+    list.push(entry);
+    // Trimmed in batches: dropping the oldest at every login would move the whole list each time.
+    if (list.length >= 2 * MAX_PER_USER) list.splice(0, list.length - MAX_PER_USER);
   }
 
-  /** Newest first. */
+  /** Newest first, at most MAX_PER_USER. */
   forUser(userId: string): readonly LoginHistoryEntry[] {
-    return this.entries.get(userId) ?? [];
+    return (this.entries.get(userId) ?? []).slice(-MAX_PER_USER).reverse();
   }
 
   recordSuccess(userId: string, at: number, limit: number | null): void {

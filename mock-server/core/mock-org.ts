@@ -49,14 +49,15 @@ export class MockOrg {
   readonly forced = new ForcedQueue();
   readonly random: Random;
   clockOffsetMs = 0;
-  private readonly initialWorld: World;
   private readonly clock: Clock;
   private readonly knobLayers: KnobChanges[];
   private traceCounter = 0;
 
   constructor(options: MockOrgOptions) {
-    this.initialWorld = structuredClone(options.world);
-    this.index = new WorldIndex(structuredClone(options.world));
+    // No copy: the index never changes the world it is given (changes go to its own copies of what
+    // they touch), so the given world is the one pristine copy that reset returns to. A caller that
+    // changes that world afterwards changes what the mock serves: give it a world of its own.
+    this.index = new WorldIndex(options.world);
     this.clock = options.clock ?? systemClock;
     this.random = options.seed === undefined ? cryptoRandom : seededRandom(options.seed);
     this.knobLayers = [options.world.knobs ?? {}, options.knobs ?? {}, options.strict === true ? { traceHeader: false } : {}];
@@ -77,11 +78,14 @@ export class MockOrg {
   setKnobs(changes: KnobChanges): void {
     this.knobLayers.push(changes);
     this.knobs = resolveKnobs(...this.knobLayers);
+    // A new journalSize takes effect at once: the journal keeps its newest entries that fit.
+    this.journal.resize(this.knobs.journalSize);
   }
 
   /** Back to the world and knobs it started with; journal, sessions, history and forced outcomes cleared. */
   reset(): void {
-    this.index = new WorldIndex(structuredClone(this.initialWorld));
+    // The pristine world again: shares the index's lookup maps, copies only the list of users.
+    this.index = this.index.fresh();
     this.knobLayers.splice(3);
     this.knobs = resolveKnobs(...this.knobLayers);
     this.journal.clear(this.knobs.journalSize);
@@ -105,7 +109,7 @@ export class MockOrg {
   async answer(request: IncomingRequest, sc: ServeContext): Promise<WireResponse | Response | 'dropped'> {
     const url = request.url;
     let path = url.pathname;
-    if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return handleAdmin(this, request.toFetchRequest(), path);
+    if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return handleAdmin(this, request, sc);
     const host = this.index.host(sc.host);
     if (host === undefined) throw new Error(`the adapter passed ${sc.host}, which is not a host of this world`);
     let sitePrefix: string | undefined;

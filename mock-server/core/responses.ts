@@ -87,7 +87,7 @@ export function toResponse(wire: WireResponse): Response {
 }
 
 function browserCookie(browserId: string, now: Date): string {
-  const expires = new Date(now.getTime() + 365 * 86_400_000).toUTCString().replace(/ GMT$/, ' GMT');
+  const expires = new Date(now.getTime() + 365 * 86_400_000).toUTCString();
   return `BrowserId=${browserId}; Path=/; Expires=${expires}; Max-Age=31536000; secure; SameSite=None`;
 }
 

@@ -23,10 +23,10 @@ export class Sessions {
   constructor(private readonly capacity = 100_000) {}
 
   add(token: string, session: Session): void {
-    // A token already present keeps its place, as a Map key does.
-    const isNew = !this.byToken.has(token);
+    // A token already present keeps its place, as a Map key does; one look-up tells both (the map grew or not).
+    const before = this.byToken.size;
     this.byToken.set(token, session);
-    if (isNew) this.order.push(token);
+    if (this.byToken.size > before) this.order.push(token);
     if (this.byToken.size > this.capacity) {
       const oldest = this.order[this.head];
       this.order[this.head] = undefined;

@@ -27,9 +27,19 @@ beforeAll(() => {
 });
 
 describe('WorldIndex lookups', () => {
-  it('keeps the world it was given', () => {
+  it('serves the world it was given', () => {
     const world = fileWorld();
-    expect(new WorldIndex(world).world).toBe(world);
+    expect(new WorldIndex(world).world).toEqual(world);
+  });
+
+  it('hands out the same object for a user however it is found, and the world lists that object', () => {
+    const index = indexOf();
+    const user = index.userByUsername('integration@acme.com');
+    expect(user).toBeDefined();
+    expect(index.userByUsername('INTEGRATION@acme.com')).toBe(user);
+    expect(index.userById(user?.id ?? '')).toBe(user);
+    expect(index.usersByEmailAddress(user?.email ?? '')[0]).toBe(user);
+    expect(index.world.users.find((u) => u.username === 'integration@acme.com')).toBe(user);
   });
 
   it.each([
@@ -53,8 +63,8 @@ describe('WorldIndex lookups', () => {
     if (user === undefined) throw new Error('no user');
     user.username = 'Analyst@Acme.COM';
     const index = indexOf(world);
-    expect(index.userByUsername('analyst@acme.com')).toBe(user);
-    expect(index.userByUsername('ANALYST@ACME.COM')).toBe(user);
+    expect(index.userByUsername('analyst@acme.com')).toEqual(user);
+    expect(index.userByUsername('ANALYST@ACME.COM')).toBe(index.userByUsername('analyst@acme.com'));
   });
 
   it.each([['nobody@acme.com'], [' integration@acme.com'], ['integration@acme.com '], ['integration@acme'], ['integration@acme.com.ua'], ['']])(
@@ -66,9 +76,11 @@ describe('WorldIndex lookups', () => {
 
   it('finds every user by its 18- and 15-character Id', () => {
     const index = indexOf();
-    for (const user of index.world.users) {
-      expect(index.userById(user.id)).toBe(user);
-      expect(index.userById(user.id.slice(0, 15))).toBe(user);
+    for (const { username, id } of index.world.users) {
+      const user = index.userByUsername(username);
+      expect(user?.id).toBe(id);
+      expect(index.userById(id)).toBe(user);
+      expect(index.userById(id.slice(0, 15))).toBe(user);
     }
   });
 
@@ -78,8 +90,8 @@ describe('WorldIndex lookups', () => {
     if (user === undefined) throw new Error('no user');
     user.id = to18('005Ab00000XyZ12');
     const index = indexOf(world);
-    expect(index.userById('005Ab00000XyZ12')).toBe(user);
-    expect(index.userById(user.id)).toBe(user);
+    expect(index.userById('005Ab00000XyZ12')).toEqual(user);
+    expect(index.userById(user.id)).toBe(index.userById('005Ab00000XyZ12'));
     // A 15-character Id is case-sensitive.
     expect(index.userById('005ab00000xyz12')).toBeUndefined();
   });
@@ -94,7 +106,7 @@ describe('WorldIndex lookups', () => {
     ['an unknown 15-character Id', () => makeId('005', '5g', 500).slice(0, 15)],
   ])('finds no user for %s', (_name, idOf) => {
     const index = indexOf();
-    const first = index.world.users[0];
+    const first = index.userByUsername(index.world.users[0]?.username ?? '');
     // An 18-character user Id to cut, lengthen or replace (and its user is found by it as it is).
     expect(first?.id).toMatch(/^005[A-Za-z0-9]{15}$/);
     expect(index.userById(first?.id ?? '')).toBe(first);
@@ -132,10 +144,10 @@ describe('WorldIndex lookups', () => {
     u0.email = 'shared.inbox@acme.example.com';
     const index = indexOf(world);
     expect(index.usersByEmailAddress('shared.inbox@acme.example.com')).toEqual([u0, u2]);
-    expect(index.usersByEmailAddress('SHARED.INBOX@ACME.EXAMPLE.COM')[0]).toBe(u0);
-    expect(index.usersByEmailAddress('SHARED.INBOX@ACME.EXAMPLE.COM')[1]).toBe(u2);
+    expect(index.usersByEmailAddress('SHARED.INBOX@ACME.EXAMPLE.COM')[0]).toBe(index.userById(u0.id));
+    expect(index.usersByEmailAddress('SHARED.INBOX@ACME.EXAMPLE.COM')[1]).toBe(index.userById(u2.id));
     expect(index.usersByEmailAddress(u1.email.toUpperCase())).toEqual([u1]);
-    expect(index.usersByEmailAddress(u1.email.toUpperCase())[0]).toBe(u1);
+    expect(index.usersByEmailAddress(u1.email.toUpperCase())[0]).toBe(index.userById(u1.id));
     expect(index.usersByEmailAddress('nobody@acme.example.com')).toEqual([]);
     expect(index.usersByEmailAddress('')).toEqual([]);
   });
@@ -327,5 +339,47 @@ describe('WorldIndex with an invalid certificate', () => {
   it('accepts an app without certificates', () => {
     const index = new WorldIndex(worldWith(1, []));
     expect(index.certificates(appOf(index, DEFAULT_APPS.adminApproved))).toEqual([]);
+  });
+});
+
+describe('WorldIndex and the pristine world', () => {
+  it('never changes the world it was given, whatever is changed through it', () => {
+    const world = fileWorld();
+    const before = structuredClone(world);
+    const index = new WorldIndex(world);
+    const user = index.userByUsername('integration@acme.com') ?? expect.fail('no user');
+    user.frozen = true;
+    user.approvedApps.push('Acme Mobile');
+    const org = index.org('acme') ?? expect.fail('no org');
+    org.status = 'locked';
+    const app = appOf(index);
+    app.lastModified = '2026-03-01T12:00:00.000Z';
+    index.uploadCertificate(app, secondPem);
+    expect(index.world.users.find((u) => u.username === 'integration@acme.com')?.frozen).toBe(true);
+    expect(world).toEqual(before);
+  });
+
+  it('fresh() is the world before any change, sharing the parsed certificates', () => {
+    const index = indexOf();
+    const pristine = structuredClone(index.world);
+    const app = appOf(index);
+    const certs = index.certificates(app);
+    const user = index.userByUsername('integration@acme.com') ?? expect.fail('no user');
+    user.active = false;
+    user.profile = 'Read Only';
+    (index.org('acme') ?? expect.fail('no org')).status = 'locked';
+    index.uploadCertificate(app, secondPem);
+    index.removeCertificate(appOf(index, DEFAULT_APPS.externalClientApp), index.certificates(appOf(index, DEFAULT_APPS.externalClientApp))[0]?.sha256 ?? '');
+    expect(index.world).not.toEqual(pristine);
+    const fresh = index.fresh();
+    expect(fresh.world).toEqual(pristine);
+    expect(fresh.userByUsername('integration@acme.com')).toMatchObject({ active: true, profile: pristine.users.find((u) => u.username === 'integration@acme.com')?.profile });
+    expect(fresh.userByUsername('integration@acme.com')).not.toBe(user);
+    expect(fresh.org('acme')?.status).toBe('active');
+    expect(fresh.certificates(appOf(fresh))).toBe(certs);
+    expect(fresh.certificates(appOf(fresh, DEFAULT_APPS.externalClientApp))).toHaveLength(1);
+    // The old index keeps its changes: the two are separate.
+    expect(index.userByUsername('integration@acme.com')?.active).toBe(false);
+    expect(index.certificates(appOf(index))).toHaveLength(2);
   });
 });

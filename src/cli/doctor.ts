@@ -3,11 +3,12 @@
  * bounded probes, then the most likely root cause (the Salesforce check that explains it), evidence
  * and the fix. Exit code 0 when the setup works, 1 when it does not, 2 for usage errors.
  */
-import { readFileSync } from 'node:fs';
 import { fetchTrusting } from '../client/https-fetch.ts';
 import { runDoctor, type DoctorInput, type DoctorReport } from '../diagnose/doctor.ts';
 import type { CapturedRequest } from '../diagnose/lint-request.ts';
-import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { UsageError } from '../../lib/errors.ts';
+import { MAX_JSON_DEPTH, tooDeepAt } from '../../lib/json-depth.ts';
+import { INPUT_LIMITS, readInputFile, readInputText } from '../../lib/read-input-file.ts';
 import { loadConfig, targetFromEnv } from '../runner/config.ts';
 import { colours, parse, type Colours, type CommandSpec } from './args.ts';
 import { inCwd, type CommandContext } from './context.ts';
@@ -52,25 +53,41 @@ ${doctorSpec.summary}.
 
 Exit code 0: the setup works; 1: it does not (see the root cause); 2: usage errors.`;
 
-function read(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (cause) {
-    throw new ResourceError(`cannot read the ${what} ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { cause });
-  }
+/**
+ * Key, certificate and CA material a user names: a regular file of at most 1 MiB (a FIFO would block
+ * the doctor forever, /dev/zero would fill memory), refused at once with the path and what it is.
+ */
+function read(path: string, what: string, context?: string): Buffer {
+  return readInputFile(path, { what, maxBytes: INPUT_LIMITS.keyMaterial, ...(context === undefined ? {} : { context }) });
 }
 
+const REQUEST_SHAPE = 'Give {"method":"POST","url":"…","headers":{"Content-Type":"…"},"body":"grant_type=…"}.';
+
+/** A captured request: JSON of a known shape, read under the request cap and checked for nesting before use. */
 function readRequest(path: string): CapturedRequest {
+  const text = readInputText(path, { what: 'request file', maxBytes: INPUT_LIMITS.request });
   let json: unknown;
   try {
-    json = JSON.parse(read(path, 'request file').toString('utf8'));
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
-    if (cause instanceof ResourceError) throw cause;
-    throw new UsageError(`${path} is not valid JSON`, { actions: ['Give {"method":"POST","url":"…","headers":{…},"body":"grant_type=…"}.'] });
+    // One line: JSON.parse quotes a little of the text, which may hold a line break.
+    throw new UsageError(`${path} is not valid JSON: ${(cause as Error).message.replace(/\s+/g, ' ')}`, { actions: [REQUEST_SHAPE], cause });
   }
-  const r = json as Partial<CapturedRequest>;
-  if (typeof r.url !== 'string' || typeof r.method !== 'string') throw new UsageError(`${path} needs "method" and "url" strings`);
-  return { method: r.method, url: r.url, headers: typeof r.headers === 'object' && r.headers !== null ? r.headers : {}, body: typeof r.body === 'string' ? r.body : undefined };
+  const deep = tooDeepAt(json);
+  if (deep !== undefined) {
+    throw new UsageError(`${path}: ${deep.slice(0, 3).join('.') || 'the request'} is nested more than ${MAX_JSON_DEPTH} levels deep`, { actions: [REQUEST_SHAPE] });
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UsageError(`${path} holds ${Array.isArray(json) ? 'a list' : json === null ? 'null' : `a ${typeof json}`}, not a request object`, { actions: [REQUEST_SHAPE] });
+  const r = json as Record<string, unknown>;
+  if (typeof r['url'] !== 'string' || typeof r['method'] !== 'string') throw new UsageError(`${path} needs "method" and "url" strings`, { actions: [REQUEST_SHAPE] });
+  // A tool that captured no headers or no body may write null for them.
+  const headers = r['headers'] ?? {};
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) throw new UsageError(`${path}: "headers" must be an object of header names to strings`, { actions: [REQUEST_SHAPE] });
+  const wrong = Object.entries(headers).find(([, v]) => typeof v !== 'string');
+  if (wrong !== undefined) throw new UsageError(`${path}: the header ${JSON.stringify(wrong[0].slice(0, 60))} is not a string`, { actions: [REQUEST_SHAPE] });
+  const body = r['body'] ?? undefined;
+  if (body !== undefined && typeof body !== 'string') throw new UsageError(`${path}: "body" must be a string (the form body as sent)`, { actions: [REQUEST_SHAPE] });
+  return { method: r['method'], url: r['url'], headers: headers as Record<string, string>, body };
 }
 
 export function formatDoctor(report: DoctorReport, c: Colours): string {
@@ -107,15 +124,16 @@ export async function doctor(ctx: CommandContext): Promise<number> {
     const name = str('target') ?? '';
     const config = name === 'env' ? targetFromEnv(ctx.env) : loadConfig(inCwd(ctx, str('config') ?? 'sfjwt.config.json'), ctx.env).find((t) => t.name === name);
     if (config === undefined) throw new UsageError(`no target "${name}"`, { actions: ['Targets come from sfjwt.config.json or the SFJWT_* variables (env).'] });
+    const context = `target "${name}"`;
     input = {
       loginUrl: config.loginUrl,
       consumerKey: config.consumerKey,
       username: config.username,
-      key: { data: read(config.keyFile, 'key file'), source: config.keyFile, passphrase: config.passphrase },
-      certificate: config.certificateFile === undefined ? undefined : { data: read(config.certificateFile, 'certificate file'), source: config.certificateFile },
+      key: { data: read(config.keyFile, 'key file', context), source: config.keyFile, passphrase: config.passphrase },
+      certificate: config.certificateFile === undefined ? undefined : { data: read(config.certificateFile, 'certificate file', context), source: config.certificateFile },
       audience: config.audience,
       hosts: { test: config.hosts.test },
-      fetch: fetchTrusting(config.caFile === undefined ? null : read(config.caFile, 'CA file').toString('utf8')),
+      fetch: fetchTrusting(config.caFile === undefined ? null : read(config.caFile, 'CA file', context).toString('utf8')),
       now: ctx.now,
     };
   } else {

@@ -3,11 +3,11 @@
  * or inside a form body), optionally verifies its signature against the app's certificate, and
  * never prints the signature or the whole JWT back. Exit code 0: no errors; 1: errors; 2: usage.
  */
-import { readFileSync } from 'node:fs';
 import { extractAssertion, hostName, inspectAssertion } from '../diagnose/inspect.ts';
 import { countBySeverity, renderInspection } from '../diagnose/inspect-render.ts';
-import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { UsageError } from '../../lib/errors.ts';
 import { loadCertificate } from '../../lib/pki/certificate.ts';
+import { INPUT_LIMITS, readInputFile } from '../../lib/read-input-file.ts';
 import { colours, parse, type CommandSpec } from './args.ts';
 import { inCwd, type CommandContext, type Input, type Output } from './context.ts';
 import { SUMMARIES } from './summaries.ts';
@@ -37,21 +37,33 @@ ${inspectSpec.summary}.
 The signature and the whole JWT are never printed: the signature shows as its length only.
 Exit code 0: no errors; 1: errors found; 2: usage errors.`;
 
+/**
+ * The most `inspect -` reads from standard input: a token endpoint takes bodies of at most 1 MiB
+ * (413 past it), so no assertion or form body is larger. `inspect < /dev/zero` stops here.
+ */
+export const MAX_STDIN_BYTES = 1024 * 1024;
+
 async function readAll(stdin: Input, stderr: Output): Promise<string> {
   // On a terminal, nothing arrives until end of input: say how to end it rather than seem to hang.
   if (stdin.isTTY === true) stderr.write('Paste the JWT, then press Ctrl-D (Ctrl-Z Enter on Windows).\n');
   const chunks: Uint8Array[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  let total = 0;
+  for await (const chunk of stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    total += bytes.length;
+    // Leaving the loop ends the stream (for-await returns it): nothing more is read or kept.
+    if (total > MAX_STDIN_BYTES) {
+      throw new UsageError(`standard input holds more than ${MAX_STDIN_BYTES / 1024 / 1024} MiB, more than any assertion or token request body`, {
+        actions: ['Give the JWT itself (header.payload.signature) or the form body that was posted, e.g. pbpaste | npx sfjwt inspect -.'],
+      });
+    }
+    chunks.push(bytes);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
 function readCert(path: string) {
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch (cause) {
-    throw new ResourceError(`cannot read the certificate file ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Give the certificate uploaded to the connected app (server.crt).'], cause });
-  }
+  const data = readInputFile(path, { what: 'certificate file', maxBytes: INPUT_LIMITS.keyMaterial, actions: ['Give the certificate uploaded to the connected app (server.crt).'] });
   return { info: loadCertificate(data, path), source: path };
 }
 

@@ -3,11 +3,11 @@
  * command, and any key or certificate a user has read and checked, with findings and fixes.
  * Exit codes of check: 0 no errors, 1 errors found, 2 usage errors.
  */
-import { readFileSync } from 'node:fs';
-import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { UsageError } from '../../lib/errors.ts';
 import { BUNDLE_FILES, generateKeyBundle } from '../../lib/pki/bundle.ts';
 import { checkKeyMaterial } from '../../lib/pki/check.ts';
 import { parseSubject } from '../../lib/pki/generate.ts';
+import { INPUT_LIMITS, readInputFile } from '../../lib/read-input-file.ts';
 import { colours, intOption, parse, type CommandSpec } from './args.ts';
 import { inCwd, type CommandContext } from './context.ts';
 
@@ -55,12 +55,9 @@ const PURPOSE: Record<keyof typeof BUNDLE_FILES, string> = {
   passphrase: 'the generated passphrase of server.pass.key and server.p12; keep secret',
 };
 
+/** A key or certificate file: a regular file of at most 1 MiB, refused at once otherwise (a FIFO would block, a device never end). */
 function readInput(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (cause) {
-    throw new ResourceError(`cannot read the ${what} ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Check the path.'], cause });
-  }
+  return readInputFile(path, { what, maxBytes: INPUT_LIMITS.keyMaterial });
 }
 
 function generate(ctx: CommandContext, argv: string[]): number {

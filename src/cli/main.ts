@@ -6,7 +6,7 @@
  */
 import { formatError, SfjwtError, UsageError } from '../../lib/errors.ts';
 import { withProcess, type CommandIo } from './context.ts';
-import { COMMANDS, findCommand } from './registry.ts';
+import { closestCommand, COMMANDS, findCommand } from './registry.ts';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -31,7 +31,10 @@ export async function main(argv: string[], io: Partial<CommandIo> = {}): Promise
       return 0;
     }
     const command = findCommand(name);
-    if (command === undefined) throw new UsageError(`unknown command "${name}"`, { actions: [`Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`, 'npx sfjwt --help lists them.'] });
+    if (command === undefined) {
+      const meant = closestCommand(name);
+      throw new UsageError(`unknown command "${name}"`, { actions: [...(meant === undefined ? [] : [`Did you mean npx sfjwt ${meant}?`]), `Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`, 'npx sfjwt --help lists them.'] });
+    }
     const run = await command.load();
     return await run({ ...ctx, argv: rest });
   } catch (error) {

@@ -2,24 +2,25 @@
  * `sfjwt serve`: the mock org as HTTPS (or HTTP) servers on loopback, one port per logical host,
  * until Ctrl-C. With --json it prints one JSON line once listening, for scripts and containers. A
  * container is configured through the environment, so SFJWT_WORLD, SFJWT_SEED, SFJWT_TLS,
- * SFJWT_STRICT, SFJWT_PORT, SFJWT_BIND and SFJWT_READY_FILE are the defaults of the matching flags
+ * SFJWT_STRICT, SFJWT_PORT, SFJWT_BIND, SFJWT_READY_FILE and SFJWT_ADMIN_TOKEN are the defaults of the matching flags
  * (a flag wins), as SFJWT_HOME is of --state-dir everywhere. It runs until the context's signal is
  * aborted or, when it has none, until the process gets SIGINT or SIGTERM.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { describeStarted } from '../../mock-server/adapters/serve-description.ts';
 import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/node-server.ts';
+import { checkAdminToken } from '../../mock-server/admin/protection.ts';
 import { KNOBS, KnobsSchema, type KnobChanges } from '../../mock-server/core/knobs.ts';
-import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { UsageError } from '../../lib/errors.ts';
 import { colours, intOption, parse, table, type Colours, type CommandSpec } from './args.ts';
 import { inCwd, stateDir, type CommandContext, type Env } from './context.ts';
+import { ReadyFile } from './ready-file.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const serveSpec = {
   name: 'serve',
   summary: SUMMARIES.serve,
-  usage: 'npx sfjwt serve [--port N] [--bind ADDR] [--http] [--require-tls] [--world FILE] [--seed N] [--strict] [--json] [--ready-file FILE] [--state-dir DIR]',
+  usage: 'npx sfjwt serve [--port N] [--bind ADDR] [--http] [--require-tls] [--world FILE] [--seed N] [--strict] [--json] [--ready-file FILE] [--admin-token T | --no-admin-token] [--state-dir DIR]',
   options: {
     port: { type: 'string' },
     bind: { type: 'string' },
@@ -30,6 +31,8 @@ const serveSpec = {
     strict: { type: 'boolean' },
     json: { type: 'boolean' },
     'ready-file': { type: 'string' },
+    'admin-token': { type: 'string' },
+    'no-admin-token': { type: 'boolean' },
     'state-dir': { type: 'string' },
     knob: { type: 'string', multiple: true },
   },
@@ -52,11 +55,17 @@ Options (the environment variable in brackets is the default when the flag is ab
   --world FILE    serve this world file instead of the default training ground [SFJWT_WORLD]
   --seed N        seed of the default world (names, Ids, consumer keys; default 42) [SFJWT_SEED]
   --strict        byte-identical to Salesforce: no x-sfjwt-trace header [SFJWT_STRICT=true]
-  --json          print one JSON line once listening (login, test, myDomain, admin, ca, consumerKey,
-                  privateKeyFile, username, apps, users)
+  --json          print one JSON line once listening (login, test, myDomain, admin, adminToken, ca,
+                  consumerKey, privateKeyFile, username, apps, users)
   --ready-file FILE
-                  also write that JSON line to FILE once listening (removed on exit), for a health
-                  check or a script that cannot read stdout [SFJWT_READY_FILE]
+                  also write that JSON line to FILE once listening (mode 0600, removed on exit), for
+                  a health check or a script that cannot read stdout; a FILE that is there and is not
+                  a ready file of sfjwt's is refused, never overwritten [SFJWT_READY_FILE]
+  --admin-token T the token the admin API's state changes need (Authorization: Bearer T), 16 or
+                  more characters; by default a random one per start, printed [SFJWT_ADMIN_TOKEN,
+                  which other local users cannot read in the process list as they can a flag]
+  --no-admin-token
+                  no token: any local process may change the mock (web pages still may not)
   --knob K=V      set a behaviour knob (repeatable), e.g. --knob loginRatePerHour=null
                   --knob expLeewaySeconds=0; the README lists every knob
   --state-dir DIR where the local CA and the default world's keys live (default .sfjwt)
@@ -106,6 +115,8 @@ export interface ServeSettings {
   strict: boolean;
   stateDir?: string;
   readyFile?: string;
+  /** The admin token given (false: none); absent, startMockOrg makes one. */
+  adminToken?: string | false;
 }
 
 /** What `serve` runs with: each flag, else its SFJWT_* variable, else the default. Bad values are UsageErrors. */
@@ -125,6 +136,7 @@ export function serveSettings(values: Record<string, unknown>, env: Env): ServeS
   const world = (values['world'] as string | undefined) ?? envValue(env, 'SFJWT_WORLD');
   const stateDir = values['state-dir'] as string | undefined;
   const readyFile = (values['ready-file'] as string | undefined) ?? envValue(env, 'SFJWT_READY_FILE');
+  const adminToken = adminTokenSetting(values, env);
   return {
     ...(port === undefined ? {} : { port }),
     bind,
@@ -135,19 +147,18 @@ export function serveSettings(values: Record<string, unknown>, env: Env): ServeS
     strict: values['strict'] === true || strictEnv === true,
     ...(stateDir === undefined ? {} : { stateDir }),
     ...(readyFile === undefined ? {} : { readyFile }),
+    ...(adminToken === undefined ? {} : { adminToken }),
   };
 }
 
-/** Written whole or not at all (a reader never sees half a line), then renamed into place. */
-function writeReadyFile(file: string, line: string): void {
-  const partial = `${file}.${process.pid}.partial`;
-  try {
-    writeFileSync(partial, line);
-    renameSync(partial, file);
-  } catch (cause) {
-    rmSync(partial, { force: true });
-    throw new ResourceError(`cannot write the ready file ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Choose a writable path for --ready-file (SFJWT_READY_FILE), or unset it.'], cause });
-  }
+/** --admin-token, else --no-admin-token, else SFJWT_ADMIN_TOKEN; undefined for a random one. */
+function adminTokenSetting(values: Record<string, unknown>, env: Env): string | false | undefined {
+  const fromEnv = envValue(env, 'SFJWT_ADMIN_TOKEN');
+  if (fromEnv !== undefined) checkAdminToken(fromEnv, 'SFJWT_ADMIN_TOKEN');
+  const flag = values['admin-token'] as string | undefined;
+  if (flag !== undefined && values['no-admin-token'] === true) throw new UsageError('--admin-token and --no-admin-token contradict each other', { actions: ['Give one of them.'] });
+  if (flag !== undefined) return checkAdminToken(flag, '--admin-token');
+  return values['no-admin-token'] === true ? false : fromEnv;
 }
 
 export function describeAsText(started: StartedMockOrg, c: Colours): string {
@@ -159,6 +170,7 @@ export function describeAsText(started: StartedMockOrg, c: Colours): string {
     ...Object.entries(d.sites).map(([s, u]) => `site ${s}: ${u}`),
     '',
     `admin API:        ${d.admin}`,
+    `admin token:      ${d.adminToken ?? '(none: --no-admin-token)'}${d.adminToken === null ? '' : c.dim('  (state changes: Authorization: Bearer <token>)')}`,
     `CA certificate:   ${d.ca ?? '(plain HTTP)'}${d.ca === null ? '' : c.dim(`  (export NODE_EXTRA_CA_CERTS=${d.ca})`)}`,
     `private key:      ${d.privateKeyFile ?? '(from the world file)'}`,
     '',
@@ -219,7 +231,8 @@ export async function serve(ctx: CommandContext): Promise<number> {
     return 0;
   }
   const settings = serveSettings(values, ctx.env);
-  const readyFile = settings.readyFile === undefined ? undefined : inCwd(ctx, settings.readyFile);
+  // Checked before the mock starts: a path holding anything but a ready file of sfjwt's is refused.
+  const readyFile = settings.readyFile === undefined ? undefined : new ReadyFile(inCwd(ctx, settings.readyFile));
   const started = await startMockOrg({
     ...(settings.port === undefined ? {} : { port: settings.port }),
     ...(settings.seed === undefined ? {} : { seed: settings.seed }),
@@ -230,11 +243,12 @@ export async function serve(ctx: CommandContext): Promise<number> {
     tls: settings.tls,
     strict: settings.strict,
     knobs: { requireTls: settings.requireTls, ...parseKnobs((values.knob as string[] | undefined) ?? []) },
+    ...(settings.adminToken === undefined ? {} : { adminToken: settings.adminToken }),
   });
   const line = `${JSON.stringify(describeStarted(started))}\n`;
   if (readyFile !== undefined) {
     try {
-      writeReadyFile(readyFile, line);
+      readyFile.write(line);
     } catch (error) {
       await started.close();
       throw error;
@@ -242,7 +256,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
   }
   ctx.stdout.write(values.json === true ? line : `${describeAsText(started, colours(ctx.stdout, ctx.env))}\n\nCtrl-C stops it.\n`);
   await stopped(ctx.signal);
-  if (readyFile !== undefined) rmSync(readyFile, { force: true });
+  readyFile?.remove();
   await started.close();
   return 0;
 }

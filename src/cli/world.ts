@@ -1,15 +1,21 @@
 /**
  * `sfjwt world`: prints a world as JSON (the default training ground, or a generated one) to start a
- * world file from, or checks a world file and says exactly which fields are wrong.
+ * world file from, or checks a world file and says exactly which fields are wrong. A generated world
+ * is printed a thousand users at a time, byte for byte as JSON.stringify(world, null, 2) would print
+ * it, and only once its whole size is known to fit what `serve --world` reads: one string of it all
+ * would pass V8's largest string (a stack trace) long before memory runs out.
  */
 import { join } from 'node:path';
+import { UsageError } from '../../lib/errors.ts';
+import { INPUT_LIMITS } from '../../lib/read-input-file.ts';
 import { ensureKeyPair } from '../../lib/state-folder.ts';
 import { generateWorld } from '../../mock-server/world/generate.ts';
 import { prepareWorld } from '../../mock-server/world/prepare.ts';
+import type { World } from '../../mock-server/world/schema.ts';
 import { loadWorldFile } from '../../mock-server/world/validate-world.ts';
 import { WorldIndex } from '../../mock-server/world/world-index.ts';
 import { intOption, parse, type CommandSpec } from './args.ts';
-import { inCwd, stateDir as stateDirOf, type CommandContext } from './context.ts';
+import { inCwd, stateDir as stateDirOf, type CommandContext, type Output } from './context.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const worldSpec = {
@@ -27,6 +33,35 @@ const worldSpec = {
   },
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
 
+/** The most users a generated world may have: the size the mock is measured to serve (README, Security and limits). */
+export const MAX_GENERATED_USERS = 1_000_000;
+/** Users times apps (each user approves every app): past this the file is over the world file cap anyway. */
+const MAX_APPROVALS = 40_000_000;
+
+/** JSON.stringify(world, null, 2), in pieces of a thousand users (users is the world's last field). */
+function worldPieces(w: World): string[] {
+  const { users, ...rest } = w;
+  const head = JSON.stringify({ ...rest, users: [] }, null, 2);
+  if (users.length === 0) return [head];
+  const pieces = [`${head.slice(0, -'[]\n}'.length)}[\n`];
+  for (let i = 0; i < users.length; i += 1000) {
+    const batch = users.slice(i, i + 1000).map((u) => `    ${JSON.stringify(u, null, 2).replace(/\n/g, '\n    ')}`);
+    pieces.push(`${i === 0 ? '' : ',\n'}${batch.join(',\n')}`);
+  }
+  pieces.push('\n  ]\n}');
+  return pieces;
+}
+
+function printGenerated(out: Output, w: World): void {
+  const pieces = worldPieces(w);
+  const bytes = pieces.reduce((n, p) => n + Buffer.byteLength(p), 1);
+  if (bytes > INPUT_LIMITS.world) {
+    throw new UsageError(`the world would be ${Math.ceil(bytes / 1_048_576)} MiB, more than the ${INPUT_LIMITS.world / 1_048_576} MiB serve --world reads`, { actions: ['Generate fewer users or fewer apps (each user approves every app).'] });
+  }
+  for (const piece of pieces) out.write(piece);
+  out.write('\n');
+}
+
 export function world(ctx: CommandContext): number {
   const { values } = parse(worldSpec, ctx.argv);
   if (values.help === true) {
@@ -43,15 +78,18 @@ export function world(ctx: CommandContext): number {
   const stateDir = stateDirOf(ctx, values['state-dir'] as string | undefined);
   const seed = intOption(values.seed as string | undefined, 'seed', { min: 0, max: 2 ** 31 - 1 });
   if (values.generate === true) {
+    const orgs = intOption(values.orgs as string | undefined, 'orgs', { min: 1, max: 10_000 }) ?? 1;
+    const usersPerOrg = intOption(values.users as string | undefined, 'users', { min: 0, max: MAX_GENERATED_USERS }) ?? 10;
+    const apps = intOption(values.apps as string | undefined, 'apps', { min: 1, max: 1_000 }) ?? 1;
+    // Checked before anything is made: 10,000 orgs of a million users each would exhaust memory.
+    if (orgs * usersPerOrg > MAX_GENERATED_USERS) {
+      throw new UsageError(`--orgs ${orgs} with --users ${usersPerOrg} each is ${orgs * usersPerOrg} users, more than the ${MAX_GENERATED_USERS} a generated world may have`, { actions: ['Give fewer orgs or fewer users per org.'] });
+    }
+    if (orgs * usersPerOrg * apps > MAX_APPROVALS) {
+      throw new UsageError(`${orgs * usersPerOrg} users each approving ${apps} apps is more than serve --world reads (${INPUT_LIMITS.world / 1_048_576} MiB)`, { actions: ['Generate fewer users or fewer apps (each user approves every app).'] });
+    }
     const key = ensureKeyPair(join(stateDir, 'keys'), 'default-app', [{ shortName: 'CN', value: 'sfjwt default app' }]);
-    const w = generateWorld({
-      seed: seed ?? 42,
-      orgs: intOption(values.orgs as string | undefined, 'orgs', { min: 1, max: 10_000 }) ?? 1,
-      usersPerOrg: intOption(values.users as string | undefined, 'users', { min: 0, max: 1_000_000 }) ?? 10,
-      apps: intOption(values.apps as string | undefined, 'apps', { min: 1, max: 1_000 }) ?? 1,
-      certificatePem: key.certificatePem,
-    });
-    ctx.stdout.write(`${JSON.stringify(w, null, 2)}\n`);
+    printGenerated(ctx.stdout, generateWorld({ seed: seed ?? 42, orgs, usersPerOrg, apps, certificatePem: key.certificatePem }));
     return 0;
   }
   ctx.stdout.write(`${JSON.stringify(prepareWorld({ stateDir, seed }).world, null, 2)}\n`);

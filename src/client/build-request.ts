@@ -46,8 +46,14 @@ export interface BuiltRequest {
 
 export class UnresolvedValueError extends Error {}
 
+/** Sets an own property, also for a name such as `__proto__` (which `o[k] = v` would take as the prototype). */
+function setOwn<T>(o: Record<string, T>, k: string, v: T): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 export function resolveValue(value: unknown, ctx: RequestContext): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('$' in value)) return value;
+  // An own "$" key only, as the scenario schema checks it (scenarios/mistake-schema.ts).
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, '$')) return value;
   const symbol = value as SymbolicValue;
   const need = <T>(v: T | undefined, what: string): T => {
     if (v === undefined) throw new UnresolvedValueError(`the target does not provide ${what}`);
@@ -83,7 +89,7 @@ function applyObject(target: Record<string, unknown>, m: { rename?: Record<strin
     // Keep the key's position: a renamed claim sits where the original was.
     out = Object.fromEntries(Object.entries(out).map(([k, v]) => (k === from ? [to, v] : [k, v])));
   }
-  for (const [k, v] of Object.entries(m.set ?? {})) out[k] = resolveValue(v, ctx);
+  for (const [k, v] of Object.entries(m.set ?? {})) setOwn(out, k, resolveValue(v, ctx));
   for (const k of m.remove ?? []) delete out[k];
   return out;
 }
@@ -186,7 +192,7 @@ export function buildRequestStep(assertion: string, ctx: RequestContext, mistake
       break;
     case 'headers':
       // As in a Postman "Headers" tab: the parameters travel as HTTP headers, the body is empty.
-      for (const [k, v] of fields) headers[k] = v;
+      for (const [k, v] of fields) setOwn(headers, k, v);
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       body = '';
       break;

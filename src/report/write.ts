@@ -5,9 +5,9 @@
  * folder only when sfjwt wrote it, and never deletes anything else) are the only ones that touch the
  * disk.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResourceError, SfjwtError } from '../../lib/errors.ts';
+import { makeDirectory } from '../../lib/make-directory.ts';
 import type { RunReport } from '../runner/run.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
@@ -41,7 +41,8 @@ export function writeRunReport(report: RunReport, dir = 'reports', formats: read
   // Rendered before anything is written: a renderer's bug is a bug, not "cannot write", and leaves no half-written folder.
   const rendered = REPORT_FORMATS.filter((f) => formats.includes(f)).map((f) => ({ name: RENDERERS[f].file, text: RENDERERS[f].render(report) }));
   try {
-    mkdirSync(dir, { recursive: true });
+    // Not mkdirSync's recursive mode, which spins forever under a parent such as /proc.
+    makeDirectory(dir);
     publishOwnedFolder(runDir, rendered, REPORT_FILES);
     publishOwnedFolder(join(dir, 'latest'), rendered, REPORT_FILES);
   } catch (cause) {

@@ -18,7 +18,7 @@ import { catalogue, mswTarget, remoteMockTarget, runScenario, type Target } from
 const stateDir = mkdtempSync(join(tmpdir(), 'sfjwt-remote-'));
 const WITH_MOCK_SECTION = catalogue().filter((s) => s.mock !== undefined && s.runsOn.includes('mock-https'));
 const remoteOf = (started: StartedMockOrg) =>
-  remoteMockTarget({ hosts: started.hosts, admin: started.admin, caPem: started.caPem, world: testWorld(), privateKeyPem: testKeys().privateKeyPem }, { name: 'mock (remote)' });
+  remoteMockTarget({ hosts: started.hosts, admin: started.admin, adminToken: started.adminToken, caPem: started.caPem, world: testWorld(), privateKeyPem: testKeys().privateKeyPem }, { name: 'mock (remote)' });
 
 describe('a remote mock target', () => {
   let started: StartedMockOrg;
@@ -61,6 +61,20 @@ describe('a remote mock that refuses a mock section', () => {
     started = await startMockOrg({ world, stateDir });
   });
   afterAll(async () => started.close());
+
+  it('without the mock\'s admin token: ResourceError with the 401, its fix and what to pass', async () => {
+    const scenario = catalogue().find((s) => s.id === 'app.changed-minutes-ago') ?? expect.fail('no scenario');
+    const anonymous = remoteMockTarget({ hosts: started.hosts, admin: started.admin, caPem: started.caPem, world: testWorld(), privateKeyPem: testKeys().privateKeyPem });
+    const error = await anonymous.prepare(scenario).then(() => expect.fail('prepared'), (e: unknown) => e);
+    expect(error).toBeInstanceOf(ResourceError);
+    expect(error).toMatchObject({
+      message: "the mock's admin API answered POST /reset with 401: a state change needs the admin token",
+      actions: [
+        'Send Authorization: Bearer <token> or x-sfjwt-admin-token: <token>; serve prints the token (--json: adminToken), startMockOrg() returns it as adminToken.',
+        "Pass the mock's adminToken (serve --json prints it) to remoteMockTarget.",
+      ],
+    });
+  });
 
   it('touchApp on an app the mock does not hold: ResourceError with the route, the refusal and its fix', async () => {
     const scenario = catalogue().find((s) => s.id === 'app.changed-minutes-ago') ?? expect.fail('no scenario');

@@ -33,7 +33,8 @@ import { loadPrivateKey } from '../../lib/pki/load.ts';
 import { defaultStateDir } from '../../lib/state-folder.ts';
 import type { Target, TargetKind } from './target.ts';
 
-export const APP_NAMES: Record<string, string> = { default: DEFAULT_APPS.selfAuthorized, 'admin-approved': DEFAULT_APPS.adminApproved, eca: DEFAULT_APPS.externalClientApp };
+/** The world app of each app role; a Map, so a role is never looked up on an object's prototype. */
+const APP_NAMES = new Map<string, string>([['default', DEFAULT_APPS.selfAuthorized], ['admin-approved', DEFAULT_APPS.adminApproved], ['eca', DEFAULT_APPS.externalClientApp]]);
 
 /**
  * What a target does to the mock's state: the same few actions whether the mock is a MockOrg in this
@@ -79,13 +80,15 @@ function orgControl(org: MockOrg): MockControl {
  * A mock elsewhere, through its admin API's client. Its world is known here (a mock's admin API never
  * tells consumer secrets): the roles are read from this copy, which the mock's reset restores its own to.
  */
-function adminControl(admin: string, world: World, fetchAdmin: FetchLike): MockControl {
+function adminControl(admin: string, token: string | null, world: World, fetchAdmin: FetchLike): MockControl {
   const index = new WorldIndex(world);
-  const client = adminClient(admin, { fetch: fetchAdmin });
+  const client = adminClient(admin, { fetch: fetchAdmin, token });
   const valueOrThrow = <T>(answer: AdminAnswer<T>): T => {
     if (answer.ok) return answer.value;
+    // 401: the token is missing or wrong, which no rebuilt image cures.
+    const hint = answer.status === 401 ? "Pass the mock's adminToken (serve --json prints it) to remoteMockTarget." : 'An older image without this admin action? Rebuild it: container/build.sh';
     throw new ResourceError(`the mock's admin API answered ${answer.route} with ${answer.status}: ${answer.message}`, {
-      actions: [...(answer.fix === undefined ? [] : [answer.fix]), 'An older image without this admin action? Rebuild it: container/build.sh'],
+      actions: [...(answer.fix === undefined ? [] : [answer.fix]), hint],
     });
   };
   return {
@@ -124,7 +127,7 @@ function mockTarget(name: string, kind: Exclude<TargetKind, 'real'>, o: MockTarg
     fetch: o.fetch,
     context(s: Scenario): RequestContext | { skip: string } {
       const user = userOf(s.as.user);
-      const app = index().app(APP_NAMES[s.as.app] ?? '');
+      const app = index().app(APP_NAMES.get(s.as.app) ?? '');
       const org = user === undefined ? undefined : index().org(user.org);
       if (user === undefined || app === undefined || org === undefined) return { skip: `the world has no ${user === undefined ? `user "${s.as.user}"` : `app "${s.as.app}"`}` };
       const site = org.sites[0];
@@ -188,7 +191,7 @@ function mockTarget(name: string, kind: Exclude<TargetKind, 'real'>, o: MockTarg
       if (m === undefined) return undefined;
       if (m.knobs !== undefined) await c.setKnobs(m.knobs);
       if (m.force !== undefined) await c.force(m.force);
-      const app = index().app(APP_NAMES[s.as.app] ?? '');
+      const app = index().app(APP_NAMES.get(s.as.app) ?? '');
       if (m.touchApp === true && app !== undefined) await c.touchApp(app);
       if (m.clearCertificates === true && app !== undefined) await c.clearCertificates(app);
       const user = userOf(s.as.user);
@@ -245,6 +248,8 @@ export interface RemoteMock {
   hosts: Record<string, string>;
   /** Base URL of the admin API. */
   admin: string;
+  /** The token its state changes need (`serve --json` prints it as adminToken); null or absent for none. */
+  adminToken?: string | null;
   /** The CA that signed its HTTPS certificate. */
   caPem: string | null;
   /** The world it serves, consumer secrets included, and the private key of its apps' certificate. */
@@ -269,7 +274,7 @@ export function remoteMockTarget(mock: RemoteMock, options: { name?: string; clo
   return mockTarget(
     options.name ?? 'mock (remote)',
     'mock-https',
-    { control: adminControl(mock.admin, mock.world, fetchMock), privateKeyPem: mock.privateKeyPem, baseUrl: (h) => mock.hosts[h] ?? '', fetch: fetchMock, clock: options.clock ?? systemClock },
+    { control: adminControl(mock.admin, mock.adminToken ?? null, mock.world, fetchMock), privateKeyPem: mock.privateKeyPem, baseUrl: (h) => mock.hosts[h] ?? '', fetch: fetchMock, clock: options.clock ?? systemClock },
     async () => undefined,
   );
 }

@@ -12,7 +12,7 @@ import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/no
 import { frozenClock } from '../../mock-server/core/clock.ts';
 import { NOW, testKeys, testStateDir, testWorld } from '../../mock-server/testing/fixtures.ts';
 import { catalogue, parseScenario } from '../../scenarios/load.ts';
-import { isNegative } from '../../scenarios/schema.ts';
+import { isNegative, type Scenario } from '../../scenarios/schema.ts';
 import { ResourceError } from '../../lib/errors.ts';
 import { HAS_FIFOS, makeFifo, underWatchdog } from '../../lib/testing/fifo.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -134,6 +134,18 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
     expect(await realTarget(config).prepare(forced)).toBe("needs the mock's state (knobs, forced outcomes or Setup changes)");
     const unsafe = parseScenario({ ...catalogue().find((s) => s.id === 'user.frozen'), realOrg: { safe: false, needs: [] } }, 'unsafe.json');
     expect(await realTarget(config).prepare(unsafe)).toBe('not safe to send to a real org');
+  });
+
+  it('a role no schema checked (a scenario built in code) that every object has is a skip naming it, and nothing is sent', async () => {
+    const [config] = loadConfig(writeConfig({ allowNegative: true, budget: 100 }));
+    if (config === undefined) throw new Error('no target');
+    const base = catalogue().find((s) => s.id === 'exp.now') ?? expect.fail('exp.now');
+    const built = (changes: object) => ({ ...base, ...changes }) as unknown as Scenario;
+    expect(await runScenario(built({ mistakes: [{ at: 'send', host: 'constructor' }] }), realTarget(config))).toMatchObject({ verdict: 'skip', reason: 'the target does not provide the host "constructor"' });
+    expect(await runScenario(built({ as: { ...base.as, host: 'toString' } }), realTarget(config))).toMatchObject({ verdict: 'skip', reason: 'needs the host "toString" (hosts.toString in the config)' });
+    expect(await runScenario(built({ as: { ...base.as, user: 'constructor' } }), realTarget(config))).toMatchObject({ verdict: 'skip', reason: 'needs a user for the role "constructor" (users.constructor in the config)' });
+    expect(await runScenario(built({ mistakes: [{ at: 'claims', set: { sub: { $: 'username', role: 'valueOf' } } }] }), realTarget(config))).toMatchObject({ verdict: 'skip', reason: 'the target does not provide a user "valueOf"' });
+    expect(mock.org.journal.total).toBe(0);
   });
 
   it('config mistakes name the file and the field', () => {

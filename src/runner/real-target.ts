@@ -54,14 +54,15 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
   const send = options.fetch ?? fetchTrusting(ca);
   const base = (role: string, sandboxUser = false): string | undefined => {
     const key = role === 'my-domain' && sandboxUser ? 'sandbox-my-domain' : role;
-    return (role === 'login' ? config.loginUrl : config.hosts[key as keyof typeof config.hosts])?.replace(/\/+$/, '');
+    // Own keys only: a role such as "constructor" is no host of the config, not a property of its prototype.
+    return (role === 'login' ? config.loginUrl : Object.hasOwn(config.hosts, key) ? config.hosts[key as keyof typeof config.hosts] : undefined)?.replace(/\/+$/, '');
   };
   const real = (role: string): string | undefined => {
     if (role === 'login') return LOGIN_URL;
     if (role === 'test') return TEST_URL;
     return base(role);
   };
-  const username = (role: string) => (role === 'default' ? config.username : config.users[role as keyof typeof config.users]);
+  const username = (role: string) => (role === 'default' ? config.username : Object.hasOwn(config.users, role) ? config.users[role as keyof typeof config.users] : undefined);
 
   return {
     name: config.name,

@@ -19,9 +19,7 @@ export function readChunks(incoming: IncomingMessage, limit: number): Promise<Bu
     const done = (result: Buffer[] | 'too-large') => {
       incoming.off('data', onData);
       incoming.off('end', onEnd);
-      incoming.off('aborted', onEnd);
       incoming.off('close', onEnd);
-      incoming.off('error', onEnd);
       resolve(result);
     };
     const onData = (chunk: Buffer) => {
@@ -34,7 +32,8 @@ export function readChunks(incoming: IncomingMessage, limit: number): Promise<Bu
       }
       chunks.push(chunk);
     };
-    // 'end', or a client that hung up mid-body: what arrived is the body.
+    // 'end', or 'close' without it (a client that hung up mid-body): what arrived is the body. 'close'
+    // is enough for an aborted request: node emits it after 'aborted', and 'error' only to listeners.
     const onEnd = () => done(chunks);
     if (incoming.readableEnded) {
       resolve(chunks);
@@ -49,10 +48,8 @@ export function readChunks(incoming: IncomingMessage, limit: number): Promise<Bu
       return;
     }
     incoming.on('data', onData);
-    incoming.once('end', onEnd);
-    incoming.once('aborted', onEnd);
-    incoming.once('close', onEnd);
-    incoming.once('error', onEnd);
+    incoming.on('end', onEnd);
+    incoming.on('close', onEnd);
   });
 }
 

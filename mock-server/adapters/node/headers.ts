@@ -10,7 +10,7 @@
 const isHttpWhitespace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 
 /** The value as `Headers` stores it: leading and trailing HTTP whitespace removed. */
-function trimmed(value: string): string {
+export function trimmed(value: string): string {
   let start = 0;
   let end = value.length;
   while (start < end && isHttpWhitespace(value.charCodeAt(start))) start += 1;

@@ -9,23 +9,34 @@
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { WireResponse } from '../../core/responses.ts';
+import { trimmed } from './headers.ts';
 
 const DEFAULT_CONTENT_TYPE = 'text/plain; charset=UTF-8';
 
+/** The core's answer, written without building a Response or a header object. */
 export function writeWire(outgoing: ServerResponse, wire: WireResponse): void {
-  const byName = new Map<string, string>();
+  // Lower-case names with trimmed values; a later header replaces an earlier one of its name, as `Headers.set` does.
+  const named: [string, string][] = [];
   const cookies: string[] = [];
   for (const [name, value] of wire.headers) {
     const lower = name.toLowerCase();
-    const v = value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
-    if (lower === 'set-cookie') cookies.push(v);
-    else byName.set(lower, v);
+    const v = trimmed(value);
+    if (lower === 'set-cookie') {
+      cookies.push(v);
+      continue;
+    }
+    const same = named.find((h) => h[0] === lower);
+    if (same === undefined) named.push([lower, v]);
+    else same[1] = v;
   }
-  const record: Record<string, string | string[] | number> = {};
-  for (const name of [...byName.keys()].sort()) record[name] = byName.get(name) ?? '';
-  if (cookies.length > 0) record['set-cookie'] = cookies;
-  record['content-length'] = Buffer.byteLength(wire.body);
-  outgoing.writeHead(wire.status, record);
+  // Names are unique here, so no two compare equal.
+  named.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  // node writes a flat [name, value, …] list in its order.
+  const flat: (string | number)[] = [];
+  for (const [name, value] of named) flat.push(name, value);
+  for (const cookie of cookies) flat.push('set-cookie', cookie);
+  flat.push('content-length', Buffer.byteLength(wire.body));
+  outgoing.writeHead(wire.status, flat);
   outgoing.end(wire.body);
 }
 

@@ -79,8 +79,14 @@ export const audienceCheck: Check = {
     }
     const lenient = ctx.knobs.audienceLenient;
     for (const value of values) {
-      const n = normaliseAudience(value, lenient);
-      const match = accepted.find((a) => a.urls.some((u) => normaliseAudience(u, lenient) === n));
+      // Normalised only when needed: the usual aud is one of the URLs as it stands, which needs no URL parsing.
+      let n: string | undefined;
+      const matches = (u: string) => {
+        if (u === value) return true;
+        n ??= normaliseAudience(value, lenient);
+        return normaliseAudience(u, lenient) === n;
+      };
+      const match = accepted.find((a) => a.urls.some(matches));
       if (match === undefined) continue;
       if (match.kind === 'my-domain' && app?.kind !== 'external-client-app' && ctx.knobs.myDomainAudience !== 'accept') {
         const outcome = ctx.knobs.myDomainAudience === 'not-approved' ? 'notApproved' : 'audienceInvalid';

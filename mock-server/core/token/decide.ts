@@ -33,8 +33,11 @@ const ERROR_ANSWERS = new Map<OutcomeName, TokenAnswer>(
 
 /** Form parameters as Salesforce reads them (Java servlet semantics, INF): the query string first, then a form body's; the first value wins. */
 function formParams(url: URL, body: string, contentType: string | null): URLSearchParams {
+  const isForm = isFormContentType(contentType);
+  // The usual request has no query string: the body's parameters are then the whole list.
+  if (url.search === '') return new URLSearchParams(isForm ? body : '');
   const params = new URLSearchParams(url.search);
-  if (isFormContentType(contentType)) for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
+  if (isForm) for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
   return params;
 }
 
@@ -103,11 +106,13 @@ export function decide(request: TokenRequest, world: TokenWorld, state: TokenSta
   const checked = runChecks(REQUEST_CHECKS, ctx, NO_FACTS, steps);
   const facts: TokenFacts = checked.facts;
   const wire: WireOptions = knobs.honourFormat ? { browserId, now: new Date(now), format: negotiateFormat(ctx.params.get('format'), request.header('accept')) } : { browserId, now: new Date(now) };
-  const decided = { facts, wire, delayMs } as const;
+  // The answers below list facts, wire and delayMs rather than spread one shared object: on every
+  // grant, `{ ...shared, outcome, … }` made V8 build fresh hidden classes for the keys added after
+  // the spread (four, each an inline-cache miss and garbage).
 
   if (forced?.kind === 'answer') {
     steps.unshift(forced.step);
-    return made({ ...decided, outcome: forced.outcome, decidedBy: 'forced', answer: forced.answer, changes });
+    return made({ facts, wire, delayMs, outcome: forced.outcome, decidedBy: 'forced', answer: forced.answer, changes });
   }
 
   const failure = transport ?? checked.failure;
@@ -116,12 +121,12 @@ export function decide(request: TokenRequest, world: TokenWorld, state: TokenSta
     if (answer === undefined) throw new Error(`check ${failure.check.id} chose a non-OAuth outcome after the transport checks`);
     const outcome = OUTCOMES[failure.result.outcome];
     const loginHistory = 'loginHistory' in outcome && facts.user !== undefined ? outcome.loginHistory : undefined;
-    return made({ ...decided, outcome: failure.result.outcome, decidedBy: failure.check.id, answer, changes: loginHistory === undefined ? changes : { ...changes, loginHistory } });
+    return made({ facts, wire, delayMs, outcome: failure.result.outcome, decidedBy: failure.check.id, answer, changes: loginHistory === undefined ? changes : { ...changes, loginHistory } });
   }
 
   // Every check passed, so the checks identified the user, the org and the app.
   const { user, org, app } = facts;
   if (user === undefined || org === undefined || app === undefined) throw new Error('checks passed without identifying user, org and app');
   const granted = grant(request, facts, { user, org, app }, knobs, state.random, now);
-  return made({ ...decided, outcome: 'success', decidedBy: null, answer: granted.answer, changes: { ...changes, loginHistory: LOGIN_SUCCESS, session: granted.session } });
+  return made({ facts, wire, delayMs, outcome: 'success', decidedBy: null, answer: granted.answer, changes: { ...changes, loginHistory: LOGIN_SUCCESS, session: granted.session } });
 }
