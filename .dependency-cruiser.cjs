@@ -16,14 +16,14 @@ module.exports = {
     },
     {
       name: 'mock-server-imports-only-lib',
-      comment: 'The mock org must never judge a client by the client\'s own logic, nor depend on the CLI, runner or reports.',
+      comment: "The mock org must never judge a client by the client's own logic, nor depend on the CLI, runner or reports.",
       severity: 'error',
       from: { path: '^mock-server/', pathNot: TESTS },
       to: { path: '^(src|scenarios|bench|container|bin|scripts)/' },
     },
     {
       name: 'scenarios-are-data',
-      comment: 'scenarios/ holds data, schema, loader and coverage: it may read the mock\'s check ids and schemas and lib, never the runner or the client.',
+      comment: "scenarios/ holds data, schema, loader and coverage: it may read the mock's check ids and schemas and lib, never the runner or the client.",
       severity: 'error',
       from: { path: '^scenarios/', pathNot: TESTS },
       to: { path: '^(src|bench|container|bin|scripts)/' },

@@ -45,9 +45,6 @@ export default defineConfig({
     // The tests' RSA keys and a state folder with the local CA, made once per run (not per file);
     // and dist/ up to date: the tests that start a real sfjwt process run the compiled CLI.
     globalSetup: ['mock-server/testing/global-setup.ts', 'test/package-build.setup.ts'],
-    projects: [
-      { test: { ...common, name: 'isolated', include: TESTS, exclude: [...configDefaults.exclude, ...SHARED] } },
-      { test: { ...common, name: 'shared', include: SHARED, isolate: false } },
-    ],
+    projects: [{ test: { ...common, name: 'isolated', include: TESTS, exclude: [...configDefaults.exclude, ...SHARED] } }, { test: { ...common, name: 'shared', include: SHARED, isolate: false } }],
   },
 });

@@ -42,5 +42,7 @@ export async function catalogueWallTimes(runs = 5): Promise<CatalogueTimes> {
 if (isMain(import.meta.url)) {
   const r = await catalogueWallTimes();
   const list = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
-  process.stdout.write(`catalogue: ${r.scenarios} scenarios\nin-process (msw): median ${median(r.inProcess).toFixed(0)} ms of ${list(r.inProcess)}\nHTTPS:            median ${median(r.https).toFixed(0)} ms of ${list(r.https)}\nratio HTTPS / in-process: ${(median(r.https) / median(r.inProcess)).toFixed(2)}\n`);
+  process.stdout.write(
+    `catalogue: ${r.scenarios} scenarios\nin-process (msw): median ${median(r.inProcess).toFixed(0)} ms of ${list(r.inProcess)}\nHTTPS:            median ${median(r.https).toFixed(0)} ms of ${list(r.https)}\nratio HTTPS / in-process: ${(median(r.https) / median(r.inProcess)).toFixed(2)}\n`,
+  );
 }

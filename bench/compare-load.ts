@@ -9,9 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fixed, int, markdownTable, median, ratio, say } from './lib/format.ts';
-import { runLoad, type LoadResult } from './lib/load.ts';
-import { FORM, TOKEN_PATH, grantBody, wrongKeyBody } from './lib/grant.ts';
-import { startServe, type Running, type Served } from './lib/servers.ts';
+import { FORM, grantBody, TOKEN_PATH, wrongKeyBody } from './lib/grant.ts';
+import { type LoadResult, runLoad } from './lib/load.ts';
+import { type Running, type Served, startServe } from './lib/servers.ts';
 import type { Tree } from './lib/trees.ts';
 import { measureStartup } from './startup.ts';
 
@@ -60,7 +60,9 @@ export async function compareLoad(trees: readonly Tree[], o: LoadCompareOptions)
         say(`[compare] soak ${row.join(' | ')}`);
         rows.push(row);
       }
-      out.push(`Soak (${o.http ? 'HTTP' : 'HTTPS'}, ${o.connections} connections): RSS after each block of 50,000 grants, and the block's rate\n\n${markdownTable(['grants', ...trees.map((t) => t.name)], rows)}`);
+      out.push(
+        `Soak (${o.http ? 'HTTP' : 'HTTPS'}, ${o.connections} connections): RSS after each block of 50,000 grants, and the block's rate\n\n${markdownTable(['grants', ...trees.map((t) => t.name)], rows)}`,
+      );
     }
     const results: LoadResult[][] = trees.map(() => []);
     for (let round = 0; round < o.rounds; round += 1) {
@@ -87,9 +89,19 @@ export async function compareLoad(trees: readonly Tree[], o: LoadCompareOptions)
     const rows = trees.map((t, i) => {
       const rs = results[i] ?? [];
       const ps = median(rs.map((r) => r.perSecond));
-      return [t.name, int(ps), ratio(ps, base), fixed(median(rs.map((r) => r.p50))), fixed(median(rs.map((r) => r.p99))), fixed(mem[i]?.rssMb ?? NaN, 0), ...(startup === undefined ? [] : [fixed(startup[i] ?? NaN, 0)])];
+      return [
+        t.name,
+        int(ps),
+        ratio(ps, base),
+        fixed(median(rs.map((r) => r.p50))),
+        fixed(median(rs.map((r) => r.p99))),
+        fixed(mem[i]?.rssMb ?? NaN, 0),
+        ...(startup === undefined ? [] : [fixed(startup[i] ?? NaN, 0)]),
+      ];
     });
-    out.push(`${o.http ? 'HTTP' : 'HTTPS'}, ${o.invalid ? 'invalid assertion' : 'good grant'}, ${o.connections} connections, ${o.rounds} rounds of ${o.seconds} s${o.prefill > 0 ? `, after ${int(o.prefill)} grants each` : ''}\n\n${markdownTable(head, rows)}`);
+    out.push(
+      `${o.http ? 'HTTP' : 'HTTPS'}, ${o.invalid ? 'invalid assertion' : 'good grant'}, ${o.connections} connections, ${o.rounds} rounds of ${o.seconds} s${o.prefill > 0 ? `, after ${int(o.prefill)} grants each` : ''}\n\n${markdownTable(head, rows)}`,
+    );
     return out.join('\n\n');
   } finally {
     await Promise.all(servers.map((s) => s.stop()));

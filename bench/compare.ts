@@ -23,7 +23,7 @@ import { guardChildren, stopAll } from './lib/children.ts';
 import { markdownTable, say } from './lib/format.ts';
 import { ROOT } from './lib/servers.ts';
 import { closeTrees, openTree, type Tree } from './lib/trees.ts';
-import { parseSections, renderSections, runSections, sectionOptions, sectionTargets, SECTIONS, type SectionResults, type Target } from './sections.ts';
+import { parseSections, renderSections, runSections, SECTIONS, type SectionResults, sectionOptions, sectionTargets, type Target } from './sections.ts';
 
 const argv = process.argv.slice(2);
 const WITH_VALUE = new Set(['--only', '--runs', '--seconds', '--rounds', '--connections', '--prefill', '--soak', '--stage']);
@@ -65,7 +65,10 @@ interface CompareReport {
 guardChildren();
 const t0 = performance.now();
 const startedAt = new Date();
-const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+const stamp = startedAt
+  .toISOString()
+  .replace(/\.\d+Z$/, 'Z')
+  .replace(/:/g, '-');
 const report: CompareReport = {
   kind: 'sfjwt-bench-compare',
   schemaVersion: 1,
@@ -82,11 +85,27 @@ const trees: Tree[] = [];
 try {
   for (const [i, spec] of specs.entries()) trees.push(openTree(spec, i === 0 ? 'before' : i === 1 ? 'after' : `tree${i + 1}`, say));
   if (new Set(trees.map((t) => t.name)).size < trees.length) throw new Error(`two trees have the same name: ${trees.map((t) => t.name).join(', ')}`);
-  const o = sectionOptions({ quick, ...(value('--seconds') === undefined ? {} : { seconds: value('--seconds') ?? 0 }), ...(value('--rounds') === undefined ? {} : { rounds: value('--rounds') ?? 0 }), ...(value('--runs') === undefined ? {} : { runs: value('--runs') ?? 0 }), peer7: argv.includes('--peer7'), stamp });
+  const o = sectionOptions({
+    quick,
+    ...(value('--seconds') === undefined ? {} : { seconds: value('--seconds') ?? 0 }),
+    ...(value('--rounds') === undefined ? {} : { rounds: value('--rounds') ?? 0 }),
+    ...(value('--runs') === undefined ? {} : { runs: value('--runs') ?? 0 }),
+    peer7: argv.includes('--peer7'),
+    stamp,
+  });
   if (SECTIONS.some((s) => only.has(s))) report.sections = await runSections(trees, only, o);
   if (only.has('load')) {
     say('[compare] load');
-    report.load = await compareLoad(trees, { http: argv.includes('--http'), invalid: argv.includes('--invalid'), connections: value('--connections') ?? 10, seconds: value('--seconds') ?? 5, rounds: value('--rounds') ?? 3, prefill: value('--prefill') ?? 0, soak: value('--soak') ?? 0, startup: argv.includes('--startup') });
+    report.load = await compareLoad(trees, {
+      http: argv.includes('--http'),
+      invalid: argv.includes('--invalid'),
+      connections: value('--connections') ?? 10,
+      seconds: value('--seconds') ?? 5,
+      rounds: value('--rounds') ?? 3,
+      prefill: value('--prefill') ?? 0,
+      soak: value('--soak') ?? 0,
+      startup: argv.includes('--startup'),
+    });
   }
 } finally {
   await stopAll();
@@ -101,7 +120,14 @@ const parts = [
   `sfjwt bench:compare ${report.startedAt} — node ${env.node}, ${env.cpus} × ${env.cpuModel}, load average ${env.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${env.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')} at end; ${Math.round(report.durationSeconds)} s`,
   ...(report.sections === null ? [] : [renderSections(report.sections)]),
   ...(report.load === null ? [] : [report.load]),
-  ...(report.targets.length === 0 ? [] : [`Targets:\n\n${markdownTable(['target', 'measured', 'met', 'note'], report.targets.map((t) => [t.target, t.measured, t.met === null ? '?' : t.met ? 'yes' : 'no', t.note]))}`]),
+  ...(report.targets.length === 0
+    ? []
+    : [
+        `Targets:\n\n${markdownTable(
+          ['target', 'measured', 'met', 'note'],
+          report.targets.map((t) => [t.target, t.measured, t.met === null ? '?' : t.met ? 'yes' : 'no', t.note]),
+        )}`,
+      ]),
 ];
 const text = `${parts.join('\n\n')}\n`;
 process.stdout.write(text);

@@ -3,14 +3,15 @@
  * failure can be replayed with FUZZ_SEED), then a soak over real HTTP on loopback, bounded in count
  * and time: every request sent must get an answer, and the journal's count must match what was sent.
  */
-import fc from 'fast-check';
-import { request as httpRequest, Agent } from 'node:http';
+
 import { mkdtempSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { startMockOrg } from '../mock-server/adapters/node-server.ts';
 import { fuzzOrg, tokenEndpointProperty } from '../mock-server/fuzz/properties.ts';
-import { JWT_GRANT, goodClaims, signAssertion, testWorld } from '../mock-server/testing/fixtures.ts';
+import { goodClaims, JWT_GRANT, signAssertion, testWorld } from '../mock-server/testing/fixtures.ts';
 
 const seed = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
 const runs = Number(process.env['FUZZ_RUNS'] ?? 20_000);
@@ -35,13 +36,16 @@ try {
   const deadline = performance.now() + SOAK_SECONDS * 1000;
   const one = (body: string) =>
     new Promise<void>((resolve, reject) => {
-      const r = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          answered += 1;
-          resolve();
-        });
-      });
+      const r = httpRequest(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            answered += 1;
+            resolve();
+          });
+        },
+      );
       r.on('error', reject);
       r.end(body);
     });
@@ -57,7 +61,9 @@ try {
   agent.destroy();
   const seconds = (performance.now() - t1) / 1000;
   const journal = mock.org.journal.total;
-  process.stdout.write(`soak: ${sent} sent, ${answered} answered, journal counted ${journal}, ${(answered / seconds).toFixed(0)} req/s over ${seconds.toFixed(1)} s; journal kept ${mock.org.journal.size} (bounded)\n`);
+  process.stdout.write(
+    `soak: ${sent} sent, ${answered} answered, journal counted ${journal}, ${(answered / seconds).toFixed(0)} req/s over ${seconds.toFixed(1)} s; journal kept ${mock.org.journal.size} (bounded)\n`,
+  );
   if (answered !== sent || journal !== sent) {
     process.stdout.write('FAIL: requests were lost\n');
     process.exitCode = 1;

@@ -13,9 +13,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fixed, int, markdownTable, median, ratio, say } from './lib/format.ts';
-import { runLoad, type LoadResult } from './lib/load.ts';
-import { FORM, TOKEN_PATH, grantBody, peerBodies } from './lib/grant.ts';
-import { startBare, startPeer, startPeer9, startServe, type Running } from './lib/servers.ts';
+import { FORM, grantBody, peerBodies, TOKEN_PATH } from './lib/grant.ts';
+import { type LoadResult, runLoad } from './lib/load.ts';
+import { type Running, startBare, startPeer, startPeer9, startServe } from './lib/servers.ts';
 import type { Tree } from './lib/trees.ts';
 
 export interface GrantsOptions {
@@ -99,7 +99,8 @@ export async function measureGrants(trees: readonly Tree[], o: GrantsOptions = D
     loads.push({ label: 'bare node:http', kind: 'bare', tree: null, url: `${bare.info.url}/`, body, server: bare, runs: [] });
     const peerVersion = (peer9.info as { version?: string }).version ?? '?';
     loads.push({ label: `oauth2-mock-server ${peerVersion} jwt-bearer`, kind: 'peer9', tree: null, url: `${peer9.info.url}/token`, body, server: peer9, runs: [] });
-    if (peer7 !== null) loads.push({ label: 'oauth2-mock-server 7.2.1 client_credentials', kind: 'peer7', tree: null, url: `${peer7.info.url}/token`, body: peerBodies.clientCredentials, server: peer7, runs: [] });
+    if (peer7 !== null)
+      loads.push({ label: 'oauth2-mock-server 7.2.1 client_credentials', kind: 'peer7', tree: null, url: `${peer7.info.url}/token`, body: peerBodies.clientCredentials, server: peer7, runs: [] });
 
     for (const l of loads) {
       const p = await probe(l.url, l.body);
@@ -153,7 +154,14 @@ export function grantRatios(r: GrantsResult): GrantRatios[] {
   const of = (k: ServerKind) => r.rows.find((x) => x.kind === k)?.perSecond ?? NaN;
   const mocks = r.rows.filter((x) => x.kind === 'mock');
   const first = mocks[0]?.perSecond ?? NaN;
-  return mocks.map((m) => ({ tree: m.tree ?? '?', perSecond: m.perSecond, perBare: m.perSecond / of('bare'), perPeer: m.perSecond / of('peer9'), perPeer7: m.perSecond / of('peer7'), perFirst: m.perSecond / first }));
+  return mocks.map((m) => ({
+    tree: m.tree ?? '?',
+    perSecond: m.perSecond,
+    perBare: m.perSecond / of('bare'),
+    perPeer: m.perSecond / of('peer9'),
+    perPeer7: m.perSecond / of('peer7'),
+    perFirst: m.perSecond / first,
+  }));
 }
 
 export function renderGrants(r: GrantsResult): string {

@@ -6,9 +6,10 @@
  * from autocannon's per-response event in fractional milliseconds and ranked exactly here, because
  * its own histogram counts whole milliseconds, too coarse for sub-millisecond answers.
  */
+
+import type { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { EventEmitter } from 'node:events';
 import type { LoadResult, LoadSpec } from './lib/load.ts';
 
 interface AutocannonResult {

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { guardChildren, stopAll } from './lib/children.ts';
 import { fixed, int, isMain, markdownTable } from './lib/format.ts';
-import { runLoad, type LoadResult } from './lib/load.ts';
-import { OWN, summarise, type CpuProfile, type ProfileSummary, type Share } from './lib/profile-summary.ts';
-import { FORM, TOKEN_PATH, grantBody, send, wrongKeyBody, type GrantInput } from './lib/grant.ts';
+import { FORM, type GrantInput, grantBody, send, TOKEN_PATH, wrongKeyBody } from './lib/grant.ts';
+import { type LoadResult, runLoad } from './lib/load.ts';
+import { type CpuProfile, OWN, type ProfileSummary, type Share, summarise } from './lib/profile-summary.ts';
 import { startServe } from './lib/servers.ts';
-import { closeTrees, openTree, thisTree, type Tree } from './lib/trees.ts';
+import { closeTrees, openTree, type Tree, thisTree } from './lib/trees.ts';
 
 export interface ProfileOptions {
   http: boolean;
@@ -57,7 +57,16 @@ export async function profileServe(tree: Tree, o: ProfileOptions = DEFAULT_PROFI
       if (got !== expected) throw new Error(`${tree.name}: the profiled load answered ${got}, expected ${expected}`);
       // The load generator takes a few hundred ms to start; its warm-up second is load already.
       const from = performance.now() - spawnedAt + 500;
-      load = await runLoad({ url: `${s.login}${TOKEN_PATH}`, connections: o.connections, seconds: o.seconds, warmupSeconds: 1, method: 'POST', headers: FORM, body, ...(s.ca === null ? {} : { caFile: s.ca }) });
+      load = await runLoad({
+        url: `${s.login}${TOKEN_PATH}`,
+        connections: o.connections,
+        seconds: o.seconds,
+        warmupSeconds: 1,
+        method: 'POST',
+        headers: FORM,
+        body,
+        ...(s.ca === null ? {} : { caFile: s.ca }),
+      });
       window = { fromMs: from, toMs: performance.now() - spawnedAt };
     } finally {
       await mock.stop();
@@ -109,7 +118,10 @@ export function restLine(r: ProfileResult): string {
 }
 
 function shareTable(title: string, xs: readonly Share[]): string {
-  return markdownTable([title, 'of all', 'of busy'], xs.map((x) => [x.name, pct(x.share), pct(x.busyShare)]));
+  return markdownTable(
+    [title, 'of all', 'of busy'],
+    xs.map((x) => [x.name, pct(x.share), pct(x.busyShare)]),
+  );
 }
 
 export function renderProfile(r: ProfileResult, details = true): string {
@@ -146,7 +158,9 @@ if (isMain(import.meta.url)) {
       o.world = { file, grant: { consumerKey: w.apps.at(-1)?.consumerKey ?? '', username: w.users.at(-1)?.username ?? '', privateKeyPem: appKey?.privateKeyPem ?? '' } };
     }
     const r = await profileServe(tree, o);
-    process.stdout.write(`${renderProfile(r, false)}${users > 0 ? ` (world of ${users} users, ${apps} apps)` : ''}\n\n${groupsTable([r])}\n\n${renderProfile(r).split('\n\n').slice(1).join('\n\n')}\n`);
+    process.stdout.write(
+      `${renderProfile(r, false)}${users > 0 ? ` (world of ${users} users, ${apps} apps)` : ''}\n\n${groupsTable([r])}\n\n${renderProfile(r).split('\n\n').slice(1).join('\n\n')}\n`,
+    );
   } finally {
     await stopAll();
     closeTrees([tree]);

@@ -19,15 +19,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { measureVerify, type CryptoCeiling } from './crypto-ceiling.ts';
 import type { CatalogueTimes } from './catalogue.ts';
+import { type CryptoCeiling, measureVerify } from './crypto-ceiling.ts';
 import { guardChildren, stopAll } from './lib/children.ts';
 import { fixed, int, markdownTable, median, ratio, say } from './lib/format.ts';
 import { ROOT } from './lib/servers.ts';
-import { closeTrees, thisTree, type Tree } from './lib/trees.ts';
-import { renderSections, runSections, sectionOptions, sectionTargets, SECTIONS, type SectionResults, type Target } from './sections.ts';
+import { closeTrees, type Tree, thisTree } from './lib/trees.ts';
 import type { ScalingRow } from './scaling.ts';
-import { soak, soakTable, type SoakResult } from './soak.ts';
+import { renderSections, runSections, SECTIONS, type SectionResults, sectionOptions, sectionTargets, type Target } from './sections.ts';
+import { type SoakResult, soak, soakTable } from './soak.ts';
 import { measureStartup, type StartupTimes } from './startup.ts';
 import type { LoadRow, Path, TransportResult } from './token-grants.ts';
 
@@ -107,7 +107,12 @@ function targets(r: BenchReport): Target[] {
   if (r.token !== undefined) {
     for (const x of (token?.transportRatios(r.token) ?? []).filter((y) => y.connections === 10)) {
       out.push({ target: `token grants ≥ 0.5 × bare node:http (${x.transport.toUpperCase()}, 10 conn)`, measured: ratio(x.mockPerBare, 1), met: x.mockPerBare >= 0.5, note: '' });
-      out.push({ target: `token grants ≥ 5 × peer jwt-bearer (${x.transport.toUpperCase()}, 10 conn)`, measured: ratio(x.mockPerPeerJwt, 1), met: x.mockPerPeerJwt >= 5, note: `the peer refuses the grant unread; vs its client_credentials: ${ratio(x.mockPerPeerCc, 1)}` });
+      out.push({
+        target: `token grants ≥ 5 × peer jwt-bearer (${x.transport.toUpperCase()}, 10 conn)`,
+        measured: ratio(x.mockPerPeerJwt, 1),
+        met: x.mockPerPeerJwt >= 5,
+        note: `the peer refuses the grant unread; vs its client_credentials: ${ratio(x.mockPerPeerCc, 1)}`,
+      });
     }
     for (const transport of ['https', 'http'] as const) {
       const g = r.token.rows.find((x) => x.path === 'grant' && x.connections === 10 && x.transport === transport);
@@ -116,18 +121,33 @@ function targets(r: BenchReport): Target[] {
   }
   if (r.catalogue !== undefined) {
     const m = median(r.catalogue.inProcess);
-    out.push({ target: 'catalogue against the in-process mock < 2 s', measured: `${int(m)} ms`, met: m < 2_000, note: `${r.catalogue.scenarios} scenarios; HTTPS ${int(median(r.catalogue.https))} ms` });
+    out.push({
+      target: 'catalogue against the in-process mock < 2 s',
+      measured: `${int(m)} ms`,
+      met: m < 2_000,
+      note: `${r.catalogue.scenarios} scenarios; HTTPS ${int(median(r.catalogue.https))} ms`,
+    });
   }
   if (r.startup !== undefined) {
     const m = median(r.startup.firstAnswerMs);
-    out.push({ target: 'serve answering < 1 s', measured: `${int(m)} ms`, met: m < 1_000, note: `median of ${r.startup.firstAnswerMs.length}: ${r.startup.firstAnswerMs.map((x) => int(x)).join(', ')} ms` });
+    out.push({
+      target: 'serve answering < 1 s',
+      measured: `${int(m)} ms`,
+      met: m < 1_000,
+      note: `median of ${r.startup.firstAnswerMs.length}: ${r.startup.firstAnswerMs.map((x) => int(x)).join(', ')} ms`,
+    });
   }
   if (r.soak !== undefined) {
     // Sessions fill up at 100,000: flat means no more than 10% growth from the 200,000 sample on.
     const from = r.soak.samples.find((s) => s.requests >= 200_000);
     const last = r.soak.samples.at(-1);
     const growth = from === undefined || last === undefined || last === from ? NaN : last.rssMb / from.rssMb - 1;
-    out.push({ target: 'flat memory (RSS growth < 10% from 200k requests to the end)', measured: Number.isFinite(growth) ? `${fixed(100 * growth, 1)}%` : 'n/a', met: Number.isFinite(growth) ? growth < 0.1 : null, note: `${int(r.soak.sent)} requests; RSS ${fixed(from?.rssMb ?? NaN, 0)} → ${fixed(last?.rssMb ?? NaN, 0)} MB` });
+    out.push({
+      target: 'flat memory (RSS growth < 10% from 200k requests to the end)',
+      measured: Number.isFinite(growth) ? `${fixed(100 * growth, 1)}%` : 'n/a',
+      met: Number.isFinite(growth) ? growth < 0.1 : null,
+      note: `${int(r.soak.sent)} requests; RSS ${fixed(from?.rssMb ?? NaN, 0)} → ${fixed(last?.rssMb ?? NaN, 0)} MB`,
+    });
   }
   if (r.scaling !== undefined && r.scaling.length > 1) {
     const base = r.scaling[0]?.perSecond ?? NaN;
@@ -140,19 +160,43 @@ function targets(r: BenchReport): Target[] {
 function render(r: BenchReport): string {
   const parts: string[] = [];
   const env = r.environment;
-  parts.push(`sfjwt bench ${r.startedAt} — node ${env.node}, ${env.cpus} × ${env.cpuModel}, load average ${env.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${env.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')} at end; commit ${env.commit ?? '?'}${env.dirty === true ? ' (uncommitted changes)' : ''}; ${fixed(r.durationSeconds, 0)} s`);
+  parts.push(
+    `sfjwt bench ${r.startedAt} — node ${env.node}, ${env.cpus} × ${env.cpuModel}, load average ${env.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ${env.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')} at end; commit ${env.commit ?? '?'}${env.dirty === true ? ' (uncommitted changes)' : ''}; ${fixed(r.durationSeconds, 0)} s`,
+  );
   if (r.sections !== undefined) parts.push(renderSections(r.sections));
   if (r.crypto !== undefined) parts.push(`RS256 verify, one core, node:crypto: ${int(r.crypto.verifiesPerSecond)}/s (${fixed(r.crypto.microsecondsEach, 1)} µs each)`);
   if (r.token !== undefined) {
-    parts.push(`Token endpoint, loopback, keep-alive, autocannon in its own process; each cell the median of ${r.options.rounds} round${r.options.rounds === 1 ? '' : 's'} of ${r.options.seconds} s (1 s warm-up first):\n\n${compactTable(r.token)}`);
+    parts.push(
+      `Token endpoint, loopback, keep-alive, autocannon in its own process; each cell the median of ${r.options.rounds} round${r.options.rounds === 1 ? '' : 's'} of ${r.options.seconds} s (1 s warm-up first):\n\n${compactTable(r.token)}`,
+    );
     parts.push(`Ratios (answers/s):\n\n${token?.ratioTable(r.token) ?? ''}`);
-    parts.push(`Catalogue mix: ${r.token.mix.size} scenarios; answers differing from the scenario's status: ${r.token.mix.unexpected.length === 0 ? 'none' : r.token.mix.unexpected.map((u) => `${u.id} (${u.transport}: ${u.status}, expected ${u.expected})`).join(', ')}. Mock peak RSS: ${Object.entries(r.token.mockPeakMb).map(([t, mb]) => `${t.toUpperCase()} ${fixed(mb, 0)} MB`).join(', ')}`);
+    parts.push(
+      `Catalogue mix: ${r.token.mix.size} scenarios; answers differing from the scenario's status: ${r.token.mix.unexpected.length === 0 ? 'none' : r.token.mix.unexpected.map((u) => `${u.id} (${u.transport}: ${u.status}, expected ${u.expected})`).join(', ')}. Mock peak RSS: ${Object.entries(
+        r.token.mockPeakMb,
+      )
+        .map(([t, mb]) => `${t.toUpperCase()} ${fixed(mb, 0)} MB`)
+        .join(', ')}`,
+    );
   }
-  if (r.catalogue !== undefined) parts.push(`Catalogue (${r.catalogue.scenarios} scenarios) wall time, median of ${r.catalogue.inProcess.length}: in-process ${int(median(r.catalogue.inProcess))} ms, HTTPS ${int(median(r.catalogue.https))} ms`);
-  if (r.startup !== undefined) parts.push(`serve (${r.startup.transport.toUpperCase()}) to first answer from /__sfjwt/health: median ${int(median(r.startup.firstAnswerMs))} ms (${r.startup.firstAnswerMs.map((x) => int(x)).join(', ')})`);
-  if (r.soak !== undefined) parts.push(`Memory over a long load (HTTP, ${r.soak.connections} conn, good grants; ${int(r.soak.sent)} of ${int(r.soak.target)} requests in ${fixed(r.soak.seconds, 0)} s, stopped by ${r.soak.stoppedBy}; journal counted ${int(r.soak.journalTotal)}):\n\n${soakTable(r.soak)}`);
+  if (r.catalogue !== undefined)
+    parts.push(
+      `Catalogue (${r.catalogue.scenarios} scenarios) wall time, median of ${r.catalogue.inProcess.length}: in-process ${int(median(r.catalogue.inProcess))} ms, HTTPS ${int(median(r.catalogue.https))} ms`,
+    );
+  if (r.startup !== undefined)
+    parts.push(
+      `serve (${r.startup.transport.toUpperCase()}) to first answer from /__sfjwt/health: median ${int(median(r.startup.firstAnswerMs))} ms (${r.startup.firstAnswerMs.map((x) => int(x)).join(', ')})`,
+    );
+  if (r.soak !== undefined)
+    parts.push(
+      `Memory over a long load (HTTP, ${r.soak.connections} conn, good grants; ${int(r.soak.sent)} of ${int(r.soak.target)} requests in ${fixed(r.soak.seconds, 0)} s, stopped by ${r.soak.stoppedBy}; journal counted ${int(r.soak.journalTotal)}):\n\n${soakTable(r.soak)}`,
+    );
   if (r.scaling !== undefined) parts.push(`World size (HTTPS, 10 conn, last user with last app):\n\n${scaling?.scalingTable(r.scaling) ?? ''}`);
-  parts.push(`Targets:\n\n${markdownTable(['target', 'measured', 'met', 'note'], r.targets.map((t) => [t.target, t.measured, t.met === null ? '?' : t.met ? 'yes' : 'no', t.note]))}`);
+  parts.push(
+    `Targets:\n\n${markdownTable(
+      ['target', 'measured', 'met', 'note'],
+      r.targets.map((t) => [t.target, t.measured, t.met === null ? '?' : t.met ? 'yes' : 'no', t.note]),
+    )}`,
+  );
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -165,18 +209,37 @@ const report: BenchReport = {
   startedAt: startedAt.toISOString(),
   finishedAt: '',
   durationSeconds: 0,
-  environment: { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', loadAverageAtStart: loadavg(), loadAverageAtEnd: [], commit: git(['rev-parse', '--short', 'HEAD']), dirty: null },
+  environment: {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    loadAverageAtStart: loadavg(),
+    loadAverageAtEnd: [],
+    commit: git(['rev-parse', '--short', 'HEAD']),
+    dirty: null,
+  },
   options: { seconds, rounds, soakBudgetSeconds: soakBudget, quick, sections: [...only] },
   targets: [],
 };
 const status = git(['status', '--porcelain', '--', 'mock-server', 'src', 'lib', 'bin', 'bench']);
 report.environment.dirty = status === null ? null : status !== '';
-const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+const stamp = startedAt
+  .toISOString()
+  .replace(/\.\d+Z$/, 'Z')
+  .replace(/:/g, '-');
 const trees: Tree[] = [];
 try {
   if (SECTIONS.some((x) => only.has(x))) {
     trees.push(thisTree());
-    const o = sectionOptions({ quick, ...(opt('--seconds') === undefined ? {} : { seconds }), ...(opt('--rounds') === undefined ? {} : { rounds }), ...(opt('--runs') === undefined ? {} : { runs: Number(opt('--runs')) }), peer7: argv.includes('--peer7'), stamp });
+    const o = sectionOptions({
+      quick,
+      ...(opt('--seconds') === undefined ? {} : { seconds }),
+      ...(opt('--rounds') === undefined ? {} : { rounds }),
+      ...(opt('--runs') === undefined ? {} : { runs: Number(opt('--runs')) }),
+      peer7: argv.includes('--peer7'),
+      stamp,
+    });
     report.sections = await runSections(trees, only, o);
   }
   if (only.has('crypto')) {

@@ -11,14 +11,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultStateDir } from '../lib/state-folder.ts';
 import { generateWorld } from '../mock-server/world/generate.ts';
 import { prepareWorld } from '../mock-server/world/prepare.ts';
-import { defaultStateDir } from '../lib/state-folder.ts';
-import { guardChildren, stopAll, type Memory } from './lib/children.ts';
+import { guardChildren, type Memory, stopAll } from './lib/children.ts';
 import { fixed, int, isMain, markdownTable, median, ratio } from './lib/format.ts';
-import { runLoad, type LoadResult } from './lib/load.ts';
-import { FORM, TOKEN_PATH, grantBody, send } from './lib/requests.ts';
-import { startServe, type Running, type Served } from './lib/servers.ts';
+import { type LoadResult, runLoad } from './lib/load.ts';
+import { FORM, grantBody, send, TOKEN_PATH } from './lib/requests.ts';
+import { type Running, type Served, startServe } from './lib/servers.ts';
 
 export interface ScalingRow {
   users: number;
@@ -87,14 +87,34 @@ export async function measureScaling(o: { seconds?: number; rounds?: number; wor
     for (let round = 0; round < rounds; round += 1) {
       for (const x of served) {
         const s = x.mock.info;
-        const r = await runLoad({ url: `${s.login}${TOKEN_PATH}`, connections: 10, seconds, warmupSeconds: round === 0 ? 1 : 0, method: 'POST', headers: FORM, body: x.body, ...(s.ca === null ? {} : { caFile: s.ca }) });
+        const r = await runLoad({
+          url: `${s.login}${TOKEN_PATH}`,
+          connections: 10,
+          seconds,
+          warmupSeconds: round === 0 ? 1 : 0,
+          method: 'POST',
+          headers: FORM,
+          body: x.body,
+          ...(s.ca === null ? {} : { caFile: s.ca }),
+        });
         x.results.push(r);
         process.stderr.write(`[scaling] round ${round + 1}: ${int(x.w.users)} users, ${x.w.apps} apps: ${int(r.perSecond)}/s, p99 ${fixed(r.p99)} ms\n`);
       }
     }
     return served.map((x) => {
       const mid = (f: (r: LoadResult) => number) => median(x.results.map(f));
-      return { users: x.w.users, apps: x.w.apps, worldFileMb: x.fileMb, startMs: x.startMs, resetMs: x.resetMs, idle: x.idle, perSecond: mid((r) => r.perSecond), p50: mid((r) => r.p50), p99: mid((r) => r.p99), afterLoad: x.mock.memory() };
+      return {
+        users: x.w.users,
+        apps: x.w.apps,
+        worldFileMb: x.fileMb,
+        startMs: x.startMs,
+        resetMs: x.resetMs,
+        idle: x.idle,
+        perSecond: mid((r) => r.perSecond),
+        p50: mid((r) => r.p50),
+        p99: mid((r) => r.p99),
+        afterLoad: x.mock.memory(),
+      };
     });
   } finally {
     await Promise.all(served.map((x) => x.mock.stop()));
@@ -106,7 +126,18 @@ export function scalingTable(rows: readonly ScalingRow[]): string {
   const base = rows[0]?.perSecond ?? NaN;
   return markdownTable(
     ['users', 'apps', 'world file MB', 'serve start ms', 'reset ms', 'idle RSS MB', 'grants/s (10 conn, median)', 'vs smallest', 'p99 ms', 'RSS after MB'],
-    rows.map((r) => [int(r.users), String(r.apps), fixed(r.worldFileMb, 1), int(r.startMs), int(r.resetMs), fixed(r.idle.rssMb, 0), int(r.perSecond), ratio(r.perSecond, base), fixed(r.p99), fixed(r.afterLoad.rssMb, 0)]),
+    rows.map((r) => [
+      int(r.users),
+      String(r.apps),
+      fixed(r.worldFileMb, 1),
+      int(r.startMs),
+      int(r.resetMs),
+      fixed(r.idle.rssMb, 0),
+      int(r.perSecond),
+      ratio(r.perSecond, base),
+      fixed(r.p99),
+      fixed(r.afterLoad.rssMb, 0),
+    ]),
   );
 }
 

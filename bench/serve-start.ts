@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { firstJsonLine, spawnTracked, stopChild } from './lib/children.ts';
-import { FORM, TOKEN_PATH, grantBody, send } from './lib/grant.ts';
+import { FORM, grantBody, send, TOKEN_PATH } from './lib/grant.ts';
 import type { Served } from './lib/servers.ts';
 import type { Tree } from './lib/trees.ts';
 

@@ -8,10 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { guardChildren, stopAll, type Memory } from './lib/children.ts';
+import { guardChildren, type Memory, stopAll } from './lib/children.ts';
 import { fixed, int, isMain, markdownTable } from './lib/format.ts';
+import { FORM, grantBody, TOKEN_PATH } from './lib/grant.ts';
 import { runLoad } from './lib/load.ts';
-import { FORM, TOKEN_PATH, grantBody } from './lib/grant.ts';
 import { startServe } from './lib/servers.ts';
 
 export interface SoakSample extends Memory {
@@ -65,9 +65,21 @@ export async function soak(o: { target?: number; block?: number; budgetSeconds?:
         out.stoppedBy = 'time';
         break;
       }
-      const r = await runLoad({ url: `${s.login}${TOKEN_PATH}`, connections, seconds: 0, amount: Math.min(block, target - out.sent), warmupSeconds: 0, method: 'POST', headers: FORM, body, latencies: false });
+      const r = await runLoad({
+        url: `${s.login}${TOKEN_PATH}`,
+        connections,
+        seconds: 0,
+        amount: Math.min(block, target - out.sent),
+        warmupSeconds: 0,
+        method: 'POST',
+        headers: FORM,
+        body,
+        latencies: false,
+      });
       out.sent += r.responses;
-      out.non200 += Object.entries(r.statuses).filter(([k]) => k !== '200').reduce((n, [, v]) => n + v, 0);
+      out.non200 += Object.entries(r.statuses)
+        .filter(([k]) => k !== '200')
+        .reduce((n, [, v]) => n + v, 0);
       out.samples.push({ requests: out.sent, blockPerSecond: r.perSecond, ...mock.memory() });
       process.stderr.write(`[soak] ${int(out.sent)} requests, ${int(r.perSecond)}/s, RSS ${fixed(mock.memory().rssMb, 1)} MB\n`);
     }

@@ -48,7 +48,15 @@ async function freeBlock(count: number): Promise<number> {
 function healthOnce(url: string, ca: string | undefined): Promise<number> {
   return new Promise((resolve) => {
     const done = (status: number) => resolve(status);
-    const req = url.startsWith('https:') ? httpsGet(url, { agent: false, ...(ca === undefined ? { rejectUnauthorized: false } : { ca }), timeout: 1_000 }, (res) => { res.resume(); done(res.statusCode ?? 0); }) : httpGet(url, { agent: false, timeout: 1_000 }, (res) => { res.resume(); done(res.statusCode ?? 0); });
+    const req = url.startsWith('https:')
+      ? httpsGet(url, { agent: false, ...(ca === undefined ? { rejectUnauthorized: false } : { ca }), timeout: 1_000 }, (res) => {
+          res.resume();
+          done(res.statusCode ?? 0);
+        })
+      : httpGet(url, { agent: false, timeout: 1_000 }, (res) => {
+          res.resume();
+          done(res.statusCode ?? 0);
+        });
     req.on('error', () => done(0));
     req.on('timeout', () => req.destroy());
   });
@@ -91,7 +99,9 @@ if (isMain(import.meta.url)) {
   guardChildren();
   try {
     const r = await measureStartup(5, process.argv.includes('--http'));
-    process.stdout.write(`serve (${r.transport}) to first answer: median ${median(r.firstAnswerMs).toFixed(0)} ms of ${r.firstAnswerMs.map((x) => x.toFixed(0)).join(', ')}; JSON line: median ${median(r.jsonLineMs).toFixed(0)} ms\n`);
+    process.stdout.write(
+      `serve (${r.transport}) to first answer: median ${median(r.firstAnswerMs).toFixed(0)} ms of ${r.firstAnswerMs.map((x) => x.toFixed(0)).join(', ')}; JSON line: median ${median(r.jsonLineMs).toFixed(0)} ms\n`,
+    );
   } finally {
     await stopAll();
   }

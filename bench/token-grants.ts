@@ -10,10 +10,10 @@
  * [--rounds N]
  */
 import { readFileSync } from 'node:fs';
-import { guardChildren, stopAll, type Memory } from './lib/children.ts';
+import { guardChildren, type Memory, stopAll } from './lib/children.ts';
 import { fixed, int, isMain, markdownTable, median, ratio, say } from './lib/format.ts';
-import { runLoad, type LoadRequest, type LoadResult, type LoadSpec } from './lib/load.ts';
-import { FORM, TOKEN_PATH, catalogueMix, grantBody, peerBodies, send, wrongKeyBody } from './lib/requests.ts';
+import { type LoadRequest, type LoadResult, type LoadSpec, runLoad } from './lib/load.ts';
+import { catalogueMix, FORM, grantBody, peerBodies, send, TOKEN_PATH, wrongKeyBody } from './lib/requests.ts';
 import { startBare, startPeer, startServe } from './lib/servers.ts';
 
 export type Transport = 'https' | 'http';
@@ -92,7 +92,9 @@ export async function measureTransports(o: TransportOptions = DEFAULT_TRANSPORT_
         runs.push(r);
         samples.set(key, runs);
         if (server === 'mock') memory.set(key, mock.memory());
-        say(`[token] round ${round + 1} ${transport} c=${connections} ${server} ${path}: ${int(r.perSecond)}/s p50 ${fixed(r.p50)} ms p99 ${fixed(r.p99)} ms (${int(r.responses)} answers, ${r.errors} errors)`);
+        say(
+          `[token] round ${round + 1} ${transport} c=${connections} ${server} ${path}: ${int(r.perSecond)}/s p50 ${fixed(r.p50)} ms p99 ${fixed(r.p99)} ms (${int(r.responses)} answers, ${r.errors} errors)`,
+        );
       };
       const samples = new Map<string, LoadResult[]>();
       const memory = new Map<string, Memory>();
@@ -168,7 +170,20 @@ export function transportTable(r: TransportResult): string {
   const rows = [...r.rows].sort((a, b) => a.transport.localeCompare(b.transport) * -1 || order.indexOf(a.path) - order.indexOf(b.path) || a.connections - b.connections);
   return markdownTable(
     ['server and path', 'transport', 'conn', 'answers/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
-    rows.map((x) => [LABEL[x.path], x.transport.toUpperCase(), String(x.connections), int(x.perSecond), fixed(x.p50), fixed(x.p99), int(Object.entries(x.statuses).filter(([k]) => !k.startsWith('2')).reduce((n, [, v]) => n + v, 0)), String(x.errors)]),
+    rows.map((x) => [
+      LABEL[x.path],
+      x.transport.toUpperCase(),
+      String(x.connections),
+      int(x.perSecond),
+      fixed(x.p50),
+      fixed(x.p99),
+      int(
+        Object.entries(x.statuses)
+          .filter(([k]) => !k.startsWith('2'))
+          .reduce((n, [, v]) => n + v, 0),
+      ),
+      String(x.errors),
+    ]),
   );
 }
 
@@ -180,7 +195,14 @@ export function transportRatios(r: TransportResult): { transport: Transport; con
     const [t, c] = k.split('/') as [Transport, string];
     const n = Number(c);
     const mock = find(t, n, 'grant');
-    return { transport: t, connections: n, mockPerBare: mock / find(t, n, 'fixed-body'), mockPerPeerJwt: mock / find(t, n, 'jwt-bearer'), mockPerPeerCc: mock / find(t, n, 'client-credentials'), mixPerBare: find(t, n, 'catalogue-mix') / find(t, n, 'fixed-body') };
+    return {
+      transport: t,
+      connections: n,
+      mockPerBare: mock / find(t, n, 'fixed-body'),
+      mockPerPeerJwt: mock / find(t, n, 'jwt-bearer'),
+      mockPerPeerCc: mock / find(t, n, 'client-credentials'),
+      mixPerBare: find(t, n, 'catalogue-mix') / find(t, n, 'fixed-body'),
+    };
   });
 }
 

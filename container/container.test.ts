@@ -11,19 +11,19 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResourceError, WorldError } from '../lib/errors.ts';
 import { DEFAULT_MOCK_IMAGE, SalesforceMockContainer, type StartedSalesforceMock } from '../mock-server/adapters/container.ts';
 import type { KnobChanges } from '../mock-server/core/knobs.ts';
 import { LATEST_API_VERSION } from '../mock-server/core/rest.ts';
-import { DEFAULT_APPS } from '../mock-server/world/default-world.ts';
 import { testKeys, testWorld } from '../mock-server/testing/fixtures.ts';
+import { DEFAULT_APPS } from '../mock-server/world/default-world.ts';
+import { catalogue } from '../scenarios/load.ts';
 import { importPrivateKey } from '../src/client/assertion.ts';
 import { fetchTrusting } from '../src/client/https-fetch.ts';
 import { requestToken } from '../src/client/send.ts';
-import { ResourceError, WorldError } from '../lib/errors.ts';
 import { httpsTarget, remoteMockTarget } from '../src/runner/mock-target.ts';
 import { runScenario, type ScenarioResult } from '../src/runner/run.ts';
 import type { Target } from '../src/runner/target.ts';
-import { catalogue } from '../scenarios/load.ts';
 
 // Ryuk's image cannot be pulled everywhere, and these tests stop what they start. A container on an
 // engine with no bridge network (dockerd --bridge=none) makes testcontainers look for a gateway:
@@ -34,9 +34,16 @@ process.env['TESTCONTAINERS_HOST_OVERRIDE'] ??= '127.0.0.1';
 function whyNot(): string | undefined {
   const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 30_000 });
   if (info.error !== undefined) return `the docker command cannot run (${info.error.message})`;
-  if (info.status !== 0) return `docker info failed: ${(info.stderr.trim().split('\n').find((l) => l.trim() !== '') ?? `exit code ${String(info.status)}`).trim()}`;
+  if (info.status !== 0)
+    return `docker info failed: ${(
+      info.stderr
+        .trim()
+        .split('\n')
+        .find((l) => l.trim() !== '') ?? `exit code ${String(info.status)}`
+    ).trim()}`;
   const image = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', DEFAULT_MOCK_IMAGE], { encoding: 'utf8', timeout: 30_000 });
-  if (image.status !== 0) return `the Docker engine has no image ${DEFAULT_MOCK_IMAGE} (build it: container/build.sh, or offline container/build-base-image.sh then container/build.sh --base sfjwt/node-base:local)`;
+  if (image.status !== 0)
+    return `the Docker engine has no image ${DEFAULT_MOCK_IMAGE} (build it: container/build.sh, or offline container/build-base-image.sh then container/build.sh --base sfjwt/node-base:local)`;
   return undefined;
 }
 
@@ -77,7 +84,17 @@ describe.skipIf(skipReason !== undefined)(`the mock in a container (${DEFAULT_MO
   it('says where it listens and what a client needs: base URLs on 127.0.0.1, the key and CA copied to the host, the world with its secrets', () => {
     expect(mock.login).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(mock.admin).toBe(`${mock.login}/__sfjwt`);
-    expect(Object.keys(mock.hosts)).toEqual(['login.salesforce.com', 'test.salesforce.com', 'acme.my.salesforce.com', 'acme.my.site.com', 'acme.lightning.force.com', 'acme--uat.sandbox.my.salesforce.com', 'acme--uat.sandbox.lightning.force.com', 'initech.my.salesforce.com', 'initech.lightning.force.com']);
+    expect(Object.keys(mock.hosts)).toEqual([
+      'login.salesforce.com',
+      'test.salesforce.com',
+      'acme.my.salesforce.com',
+      'acme.my.site.com',
+      'acme.lightning.force.com',
+      'acme--uat.sandbox.my.salesforce.com',
+      'acme--uat.sandbox.lightning.force.com',
+      'initech.my.salesforce.com',
+      'initech.lightning.force.com',
+    ]);
     for (const url of Object.values(mock.hosts)) expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(mock.myDomain).toBe(mock.hosts['acme.my.salesforce.com']);
     expect(mock.description.privateKeyFile).toBe('/var/lib/sfjwt/keys/default-app.key');
@@ -105,7 +122,13 @@ describe.skipIf(skipReason !== undefined)(`the mock in a container (${DEFAULT_MO
   it(`a token from the container works on instance_url's /services/data/v${LATEST_API_VERSION}.0/limits and on the identity URL`, async () => {
     // Trusting the CA file copied to the host, as a client given NODE_EXTRA_CA_CERTS would.
     const fetchMock = fetchTrusting(readFileSync(mock.ca ?? '', 'utf8'));
-    const token = await requestToken({ loginUrl: mock.login, consumerKey: mock.consumerKey ?? '', username: mock.username ?? '', privateKey: importPrivateKey(readFileSync(mock.keyFile ?? '')), fetch: fetchMock });
+    const token = await requestToken({
+      loginUrl: mock.login,
+      consumerKey: mock.consumerKey ?? '',
+      username: mock.username ?? '',
+      privateKey: importPrivateKey(readFileSync(mock.keyFile ?? '')),
+      fetch: fetchMock,
+    });
     expect(token.status).toBe(200);
     expect(token.instanceUrl).toBe(mock.myDomain);
     const auth = { headers: { Authorization: `Bearer ${token.accessToken ?? ''}` } };

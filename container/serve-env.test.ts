@@ -9,11 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../lib/errors.ts';
 import { startMockOrg } from '../mock-server/adapters/node-server.ts';
 import { describeStarted } from '../mock-server/adapters/serve-description.ts';
-import { serveSettings } from '../src/cli/serve.ts';
-import { UsageError } from '../lib/errors.ts';
 import { testStateDir } from '../mock-server/testing/fixtures.ts';
+import { serveSettings } from '../src/cli/serve.ts';
 
 const BIN = new URL('../bin/sfjwt.js', import.meta.url).pathname;
 // The state folder with the local CA and the default world's app key already made (nothing to generate).
@@ -38,7 +38,12 @@ describe('serveSettings: flags, then SFJWT_* variables, then defaults', () => {
   });
 
   it('an empty variable counts as unset; 1 and 0 are true and false', () => {
-    expect(serveSettings({}, { SFJWT_WORLD: '', SFJWT_SEED: '', SFJWT_PORT: '', SFJWT_BIND: '', SFJWT_TLS: '', SFJWT_STRICT: '' })).toEqual({ bind: '127.0.0.1', tls: true, requireTls: true, strict: false });
+    expect(serveSettings({}, { SFJWT_WORLD: '', SFJWT_SEED: '', SFJWT_PORT: '', SFJWT_BIND: '', SFJWT_TLS: '', SFJWT_STRICT: '' })).toEqual({
+      bind: '127.0.0.1',
+      tls: true,
+      requireTls: true,
+      strict: false,
+    });
     expect(serveSettings({}, { SFJWT_TLS: '0', SFJWT_STRICT: '1' })).toMatchObject({ tls: false, strict: true });
     expect(serveSettings({ 'require-tls': true }, { SFJWT_TLS: 'false' })).toMatchObject({ tls: false, requireTls: true });
   });
@@ -83,7 +88,15 @@ describe('describeStarted with a wildcard bind', () => {
     try {
       const wild = (u: string) => u.replace('127.0.0.1', wildcard);
       const rewrite = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).map(([k, u]) => [k, wild(u)]));
-      const d = describeStarted({ ...started, login: wild(started.login), test: wild(started.test), admin: wild(started.admin), hosts: rewrite(started.hosts), myDomain: rewrite(started.myDomain), sites: rewrite(started.sites) });
+      const d = describeStarted({
+        ...started,
+        login: wild(started.login),
+        test: wild(started.test),
+        admin: wild(started.admin),
+        hosts: rewrite(started.hosts),
+        myDomain: rewrite(started.myDomain),
+        sites: rewrite(started.sites),
+      });
       const local = (u: string) => u.replace('127.0.0.1', 'localhost');
       expect(d.login).toBe(local(started.login));
       expect(d.admin).toBe(local(started.admin));

@@ -27,11 +27,7 @@ export class WorldError extends SfjwtError {
   override readonly code: string = 'ERR_WORLD';
   readonly issues: readonly { path: string; message: string }[];
 
-  constructor(
-    message: string,
-    issues: readonly { path: string; message: string }[],
-    options: { actions?: readonly string[]; cause?: unknown } = {},
-  ) {
+  constructor(message: string, issues: readonly { path: string; message: string }[], options: { actions?: readonly string[]; cause?: unknown } = {}) {
     super(message, options);
     this.issues = issues;
   }

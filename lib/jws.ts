@@ -7,7 +7,7 @@
  * may well say one thing in `alg` and sign with another. The client, the test fixtures and the fuzz
  * generators all sign through here, so an assertion is built the same way wherever it is made.
  */
-import { constants, createHmac, sign, type KeyObject } from 'node:crypto';
+import { constants, createHmac, type KeyObject, sign } from 'node:crypto';
 import { KeyMaterialError } from './errors.ts';
 
 export const JWS_ALGS = ['RS256', 'RS384', 'RS512', 'ES256', 'HS256', 'none'] as const;

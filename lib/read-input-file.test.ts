@@ -67,7 +67,9 @@ describe('readInputFile', () => {
     expect(error.message).toBe(`cannot read the world file ${join(dir, 'over-cap')}: it is 1025 bytes, more than the 1024 bytes sfjwt reads from such a file`);
     expect(error.actions).toEqual(['Give the world file itself (at most 1024 bytes).']);
     writeFileSync(join(dir, 'big.key'), Buffer.alloc(INPUT_LIMITS.keyMaterial + 1));
-    expect(refusal(join(dir, 'big.key'), { what: 'key file', maxBytes: INPUT_LIMITS.keyMaterial }).message).toBe(`cannot read the key file ${join(dir, 'big.key')}: it is 1048577 bytes, more than the 1 MiB sfjwt reads from such a file`);
+    expect(refusal(join(dir, 'big.key'), { what: 'key file', maxBytes: INPUT_LIMITS.keyMaterial }).message).toBe(
+      `cannot read the key file ${join(dir, 'big.key')}: it is 1048577 bytes, more than the 1 MiB sfjwt reads from such a file`,
+    );
   });
 
   it('refuses a directory', () => {
@@ -88,7 +90,7 @@ describe('readInputFile', () => {
     expect(refusal(join(dir, 'socket'), { what: 'key file', maxBytes: 1024 }).message).toBe(`cannot read the key file ${join(dir, 'socket')}: it is a socket, not a regular file`);
   });
 
-  it('says the errno of a file that is not there, with the caller\'s context and actions', () => {
+  it("says the errno of a file that is not there, with the caller's context and actions", () => {
     const missing = join(dir, 'missing.key');
     const error = refusal(missing, { what: 'key file', maxBytes: 1024, context: 'target "org"', actions: ['Check keyFile in the config.'] });
     expect(error.message).toBe(`target "org": cannot read the key file ${missing}: ENOENT`);

@@ -7,7 +7,7 @@
  * again with fstat (what is read is what was checked), and reads at most the cap plus one byte.
  * Refusals are ResourceErrors naming the path, what it is and what to do.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { ResourceError } from './errors.ts';
 
 const MiB = 1024 * 1024;

@@ -85,7 +85,9 @@ describe('ensureKeyPair', () => {
     writeFileSync(elsewhere, made.certificatePem);
     rmSync(made.certificateFile);
     symlinkSync(elsewhere, made.certificateFile);
-    expect(refusal(() => ensureKeyPair(dir, 'app', SUBJECT)).message).toBe(`cannot use the state folder file ${made.certificateFile}: it is a symbolic link, which sfjwt does not follow in its state folder`);
+    expect(refusal(() => ensureKeyPair(dir, 'app', SUBJECT)).message).toBe(
+      `cannot use the state folder file ${made.certificateFile}: it is a symbolic link, which sfjwt does not follow in its state folder`,
+    );
   });
 
   it('refuses a directory in place of the key, naming it and what to do', () => {
@@ -114,11 +116,13 @@ describe('ensureKeyPair', () => {
     const made = ensureKeyPair(dir, 'app', SUBJECT);
     writeFileSync(join(dir, file), text);
     const error = refusal(() => ensureKeyPair(dir, 'app', SUBJECT));
-    expect(error.message).toMatch(new RegExp(`^cannot use the key pair ${made.privateKeyFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} and .*app\\.crt: they are not a PEM private key and certificate \\(`));
+    expect(error.message).toMatch(
+      new RegExp(`^cannot use the key pair ${made.privateKeyFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} and .*app\\.crt: they are not a PEM private key and certificate \\(`),
+    );
     expect(error.actions).toEqual(remake(made.privateKeyFile, made.certificateFile));
   });
 
-  it('refuses a key that is not the certificate\'s', () => {
+  it("refuses a key that is not the certificate's", () => {
     const dir = fresh();
     const made = ensureKeyPair(dir, 'app', SUBJECT);
     const other = ensureKeyPair(fresh(), 'app', SUBJECT);
@@ -126,7 +130,7 @@ describe('ensureKeyPair', () => {
     expect(refusal(() => ensureKeyPair(dir, 'app', SUBJECT)).message).toBe(`cannot use the key pair ${made.privateKeyFile} and ${made.certificateFile}: the certificate is not the key's`);
   });
 
-  it('does not overwrite a lone key (it may be someone\'s): refuses, keeping it', () => {
+  it("does not overwrite a lone key (it may be someone's): refuses, keeping it", () => {
     const dir = fresh();
     writeFileSync(join(dir, 'app.key'), 'a key someone put here');
     const error = refusal(() => ensureKeyPair(dir, 'app', SUBJECT));

@@ -51,7 +51,10 @@ function present(path: string, pair: readonly string[]): boolean {
     stats = lstatSync(path);
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw new ResourceError(`cannot use the state folder file ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Set SFJWT_HOME to a folder sfjwt can read and write.'], cause });
+    throw new ResourceError(`cannot use the state folder file ${path}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, {
+      actions: ['Set SFJWT_HOME to a folder sfjwt can read and write.'],
+      cause,
+    });
   }
   const kind = fileKind(stats);
   if (kind === undefined) return true;
@@ -74,7 +77,10 @@ function readPair(privateKeyFile: string, certificateFile: string): StoredKeyPai
   try {
     matches = new X509Certificate(certificatePem).checkPrivateKey(createPrivateKey(privateKeyPem));
   } catch (cause) {
-    throw new ResourceError(`cannot use the key pair ${privateKeyFile} and ${certificateFile}: they are not a PEM private key and certificate (${(cause as Error).message})`, { actions: remakeActions(pair), cause });
+    throw new ResourceError(`cannot use the key pair ${privateKeyFile} and ${certificateFile}: they are not a PEM private key and certificate (${(cause as Error).message})`, {
+      actions: remakeActions(pair),
+      cause,
+    });
   }
   if (!matches) throw new ResourceError(`cannot use the key pair ${privateKeyFile} and ${certificateFile}: the certificate is not the key's`, { actions: remakeActions(pair) });
   return { privateKeyFile, certificateFile, privateKeyPem, certificatePem };

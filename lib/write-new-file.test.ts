@@ -62,7 +62,7 @@ describe.each([
 });
 
 describe('replaceFile', () => {
-  it('replaces a link with a file of its own, leaving the link\'s target alone', () => {
+  it("replaces a link with a file of its own, leaving the link's target alone", () => {
     const dir = fresh();
     const other = join(fresh(), 'theirs.txt');
     writeFileSync(other, 'theirs');

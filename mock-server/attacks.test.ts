@@ -8,9 +8,9 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { base64url as b64, signCompact } from '../lib/jws.ts';
+import { formBody, goodClaims, JWT_GRANT, otherPrivateKey, testKeys, testOrg, tokenRequest } from './testing/fixtures.ts';
 import { DEFAULT_APPS } from './world/default-world.ts';
 import { realHostUrls } from './world/hosts.ts';
-import { JWT_GRANT, formBody, goodClaims, otherPrivateKey, testKeys, testOrg, tokenRequest } from './testing/fixtures.ts';
 
 /** The attacker's key: one whose certificate is on no app. */
 const attacker = otherPrivateKey();
@@ -40,12 +40,12 @@ describe('classic JWT attacks', () => {
   it.each([
     ['alg none, unsigned', () => `${b64('{"alg":"none"}')}.${gp}.`, 'alg'],
     ['alg "None" (case games)', () => `${b64('{"alg":"None"}')}.${gp}.`, 'alg'],
-    ['HS256 keyed with the certificate\'s public key (key confusion)', () => jws({ alg: 'HS256' }, claims, hs256(certPublicPem)), 'alg'],
+    ["HS256 keyed with the certificate's public key (key confusion)", () => jws({ alg: 'HS256' }, claims, hs256(certPublicPem)), 'alg'],
     ['HS256 keyed with the certificate PEM', () => jws({ alg: 'HS256' }, claims, hs256(testKeys().certificatePem)), 'alg'],
-    ['jwk header with the attacker\'s key, signed by the attacker', () => jws({ alg: 'RS256', jwk: attackerJwk }, claims, rs256(attacker)), 'signature'],
+    ["jwk header with the attacker's key, signed by the attacker", () => jws({ alg: 'RS256', jwk: attackerJwk }, claims, rs256(attacker)), 'signature'],
     ['jku header pointing at the attacker', () => jws({ alg: 'RS256', jku: 'https://attacker.example/jwks.json' }, claims, rs256(attacker)), 'signature'],
     ['x5u header pointing at the attacker', () => jws({ alg: 'RS256', x5u: 'https://attacker.example/cert.pem' }, claims, rs256(attacker)), 'signature'],
-    ['x5c header with the attacker\'s certificate', () => jws({ alg: 'RS256', x5c: ['MIIBattacker'] }, claims, rs256(attacker)), 'signature'],
+    ["x5c header with the attacker's certificate", () => jws({ alg: 'RS256', x5c: ['MIIBattacker'] }, claims, rs256(attacker)), 'signature'],
     ['kid pointing elsewhere', () => jws({ alg: 'RS256', kid: '../../../dev/null' }, claims, rs256(attacker)), 'signature'],
     ['signature stripped', () => `${gh}.${gp}.`, 'signature'],
     ['signature truncated', () => `${gh}.${gp}.${gs.slice(0, 100)}`, 'signature'],
@@ -53,7 +53,12 @@ describe('classic JWT attacks', () => {
     ['payload changed after signing', () => `${gh}.${b64(JSON.stringify({ ...claims, sub: 'frozen@acme.com' }))}.${gs}`, 'signature'],
     ['header changed after signing (typ added)', () => `${b64('{"alg":"RS256","typ":"JWT"}')}.${gp}.${gs}`, 'signature'],
   ] as const)('%s → invalid assertion, decided by %s', async (_name, make, check) => {
-    const res = await org.handle(tokenRequest('https://login.salesforce.com/services/oauth2/token', formBody({ grant_type: JWT_GRANT, assertion: make() })), { host: 'login.salesforce.com', secure: true, clientIp: '127.0.0.1', urls: realHostUrls() });
+    const res = await org.handle(tokenRequest('https://login.salesforce.com/services/oauth2/token', formBody({ grant_type: JWT_GRANT, assertion: make() })), {
+      host: 'login.salesforce.com',
+      secure: true,
+      clientIp: '127.0.0.1',
+      urls: realHostUrls(),
+    });
     expect(res.status).toBe(400);
     expect(await res.text()).toBe('{"error":"invalid_grant","error_description":"invalid assertion"}');
     expect(org.journal.list(1)[0]?.decidedBy).toBe(check);
@@ -61,7 +66,13 @@ describe('classic JWT attacks', () => {
   });
 
   it('a certificate removed from the app (revoked) no longer verifies a good signature', async () => {
-    const send = () => org.handle(tokenRequest('https://login.salesforce.com/services/oauth2/token', formBody({ grant_type: JWT_GRANT, assertion: good })), { host: 'login.salesforce.com', secure: true, clientIp: '127.0.0.1', urls: realHostUrls() });
+    const send = () =>
+      org.handle(tokenRequest('https://login.salesforce.com/services/oauth2/token', formBody({ grant_type: JWT_GRANT, assertion: good })), {
+        host: 'login.salesforce.com',
+        secure: true,
+        clientIp: '127.0.0.1',
+        urls: realHostUrls(),
+      });
     expect((await send()).status).toBe(200);
     const app = org.index.app(DEFAULT_APPS.selfAuthorized);
     if (app === undefined) throw new Error('no app');

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { setupServer } from 'msw/node';
 import { describe, expect, it } from 'vitest';
-import { approveApp, CHECKS, frozenClock, KNOBS, MockOrg, defaultWorld, salesforceHandlers, setUserState, startMockOrg } from './index.ts';
+import { approveApp, CHECKS, defaultWorld, frozenClock, KNOBS, MockOrg, salesforceHandlers, setUserState, startMockOrg } from './index.ts';
+import { formBody, goodClaims, JWT_GRANT, signAssertion, testKeys, testStateDir, tokenRequest } from './testing/fixtures.ts';
 import { NOW } from './testing/now.ts';
-import { JWT_GRANT, formBody, goodClaims, signAssertion, testKeys, testStateDir, tokenRequest } from './testing/fixtures.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -36,7 +36,13 @@ describe('README', () => {
 
   it('Setup example: approving the app lets the user in; freezing the user shuts them out', async () => {
     const org = new MockOrg({ world: defaultWorld({ certificatePem: testKeys().certificatePem }), clock: frozenClock(NOW) });
-    const grant = (sub: string) => org.handle(tokenRequest('https://login.salesforce.com/services/oauth2/token', formBody({ grant_type: JWT_GRANT, assertion: signAssertion({ claims: goodClaims(org.index.world, { sub }) }) })), { host: 'login.salesforce.com', secure: true, clientIp: '127.0.0.1', urls: { baseUrl: (h) => `https://${h}`, origins: (h) => [`https://${h}`] } });
+    const grant = (sub: string) =>
+      org.handle(tokenRequest('https://login.salesforce.com/services/oauth2/token', formBody({ grant_type: JWT_GRANT, assertion: signAssertion({ claims: goodClaims(org.index.world, { sub }) }) })), {
+        host: 'login.salesforce.com',
+        secure: true,
+        clientIp: '127.0.0.1',
+        urls: { baseUrl: (h) => `https://${h}`, origins: (h) => [`https://${h}`] },
+      });
     expect(await (await grant('unapproved@acme.com')).text()).toBe('{"error":"invalid_grant","error_description":"user hasn\'t approved this consumer"}');
     expect(approveApp(org, { username: 'unapproved@acme.com', app: 'Acme Integration' })).toEqual({ ok: true, value: {} });
     expect((await grant('unapproved@acme.com')).status).toBe(200);

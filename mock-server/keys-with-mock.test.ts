@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generateKeyBundle } from '../lib/pki/bundle.ts';
+import { buildClaims, importPrivateKey, signAssertion, tokenForm } from '../src/client/assertion.ts';
 import { startMockOrg } from './adapters/node-server.ts';
-import { DEFAULT_APPS } from './world/default-world.ts';
 import { frozenClock } from './core/clock.ts';
 import { NOW, testWorld } from './testing/fixtures.ts';
-import { buildClaims, importPrivateKey, signAssertion, tokenForm } from '../src/client/assertion.ts';
-import { generateKeyBundle } from '../lib/pki/bundle.ts';
+import { DEFAULT_APPS } from './world/default-world.ts';
 
 describe('a generated key with the mock org', () => {
   it('gets a token once its certificate is uploaded, and invalid assertion from an app with another certificate', async () => {
@@ -28,7 +28,11 @@ describe('a generated key with the mock org', () => {
       return { status: res.status, body: await res.text(), trace: mock.org.journal.get(res.headers.get('x-sfjwt-trace') ?? '') };
     };
 
-    const upload = await fetch(`${mock.admin}/setup/upload-certificate`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${mock.adminToken ?? ''}` }, body: JSON.stringify({ app: DEFAULT_APPS.selfAuthorized, pem: readFileSync(files.certificate ?? '', 'utf8') }) });
+    const upload = await fetch(`${mock.admin}/setup/upload-certificate`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${mock.adminToken ?? ''}` },
+      body: JSON.stringify({ app: DEFAULT_APPS.selfAuthorized, pem: readFileSync(files.certificate ?? '', 'utf8') }),
+    });
     expect(upload.status).toBe(200);
     const good = await login(DEFAULT_APPS.selfAuthorized);
     expect(good.status).toBe(200);

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockOrg, type StartedMockOrg } from './adapters/node-server.ts';
+import { type StartedMockOrg, startMockOrg } from './adapters/node-server.ts';
 import { frozenClock } from './core/clock.ts';
-import { JWT_GRANT, NOW, goodClaims, signAssertion, testWorld } from './testing/fixtures.ts';
+import { goodClaims, JWT_GRANT, NOW, signAssertion, testWorld } from './testing/fixtures.ts';
 
 let mock: StartedMockOrg;
 let good = '';

@@ -9,12 +9,12 @@
 import { connect } from 'node:net';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signCompact } from '../lib/jws.ts';
 import { salesforceHandlers } from './adapters/msw.ts';
-import { startMockOrg, type StartedMockOrg } from './adapters/node-server.ts';
+import { type StartedMockOrg, startMockOrg } from './adapters/node-server.ts';
 import { frozenClock } from './core/clock.ts';
 import { MockOrg } from './core/mock-org.ts';
-import { signCompact } from '../lib/jws.ts';
-import { JWT_GRANT, NOW, NOW_S, goodClaims, signAssertion, testKeys, testStateDir, testWorld } from './testing/fixtures.ts';
+import { goodClaims, JWT_GRANT, NOW, NOW_S, signAssertion, testKeys, testStateDir, testWorld } from './testing/fixtures.ts';
 import { SALESFORCE, SALESFORCE_ERROR_BODIES, TOO_LARGE_BODY } from './testing/salesforce-answers.ts';
 import { sendOverNode } from './testing/transports.ts';
 
@@ -101,7 +101,13 @@ interface Client {
 
 async function serverClient(tls: boolean): Promise<Client> {
   const started = await startMockOrg({ world: testWorld(), clock: frozenClock(NOW), seed: 7, stateDir: testStateDir(), tls });
-  return { name: tls ? 'https' : 'http', org: started.org, started, send: (req) => sendOverNode(started, tls, { ...req, host: req.host ?? LOGIN, path: req.path ?? TOKEN_PATH }), close: () => started.close() };
+  return {
+    name: tls ? 'https' : 'http',
+    org: started.org,
+    started,
+    send: (req) => sendOverNode(started, tls, { ...req, host: req.host ?? LOGIN, path: req.path ?? TOKEN_PATH }),
+    close: () => started.close(),
+  };
 }
 
 function mswClient(): Client {
@@ -165,16 +171,33 @@ const rows: Row[] = [
   { name: 'an assertion of five parts', body: () => form(['grant_type', JWT_GRANT], ['assertion', 'a.b.c.d.e']), status: 400, expect: INVALID_ASSERTION },
   { name: 'empty body with a form Content-Type', body: () => Buffer.alloc(0), status: 400, expect: UNSUPPORTED },
   // Random binary bodies (seeded, so the same bytes every run).
-  ...([[1, 1], [2, 512], [3, 4096], [4, 65_536]] as const).map(([seed, size]): Row => ({ name: `random bytes, seed ${seed}, ${size} B, form Content-Type`, body: () => lcgBytes(seed, size), status: 400, expect: UNSUPPORTED })),
+  ...(
+    [
+      [1, 1],
+      [2, 512],
+      [3, 4096],
+      [4, 65_536],
+    ] as const
+  ).map(([seed, size]): Row => ({ name: `random bytes, seed ${seed}, ${size} B, form Content-Type`, body: () => lcgBytes(seed, size), status: 400, expect: UNSUPPORTED })),
   { name: 'random bytes as application/octet-stream', contentType: 'application/octet-stream', body: () => lcgBytes(5, 8192), status: 400, expect: UNSUPPORTED },
   { name: 'random bytes without a Content-Type', contentType: null, body: () => lcgBytes(6, 8192), status: 400, expect: UNSUPPORTED },
   { name: 'random bytes as the assertion', body: () => bytes(`grant_type=${encodeURIComponent(JWT_GRANT)}&assertion=`, lcgBytes(7, 2048)), status: 400, expect: INVALID_ASSERTION },
-  { name: 'random bytes base64url-encoded as three parts', body: () => form(['grant_type', JWT_GRANT], ['assertion', `${b64(lcgBytes(8, 64))}.${b64(lcgBytes(9, 256))}.${b64(lcgBytes(10, 256))}`]), status: 400, expect: INVALID_ASSERTION },
+  {
+    name: 'random bytes base64url-encoded as three parts',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', `${b64(lcgBytes(8, 64))}.${b64(lcgBytes(9, 256))}.${b64(lcgBytes(10, 256))}`]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
   // Invalid UTF-8.
   { name: 'invalid UTF-8 in the assertion', body: () => bytes(`grant_type=${encodeURIComponent(JWT_GRANT)}&assertion=`, [0xff, 0xfe, 0xc3, 0x28, 0xa0, 0xa1]), status: 400, expect: INVALID_ASSERTION },
   { name: 'invalid UTF-8 after the grant_type', body: () => bytes(`grant_type=${encodeURIComponent(JWT_GRANT)}`, [0xc3, 0x28], '&assertion=x.y.z'), status: 400, expect: UNSUPPORTED },
   { name: 'percent-encoded invalid UTF-8 in the assertion', body: () => Buffer.from(`grant_type=${encodeURIComponent(JWT_GRANT)}&assertion=%FF%FE%C3%28`), status: 400, expect: INVALID_ASSERTION },
-  { name: 'invalid UTF-8 in an extra parameter of a good request', body: async () => bytes(form(['grant_type', JWT_GRANT], ['assertion', await good()]), '&note=', [0xff, 0xc0, 0x80]), status: 200, expect: 'token' },
+  {
+    name: 'invalid UTF-8 in an extra parameter of a good request',
+    body: async () => bytes(form(['grant_type', JWT_GRANT], ['assertion', await good()]), '&note=', [0xff, 0xc0, 0x80]),
+    status: 200,
+    expect: 'token',
+  },
   {
     name: 'invalid UTF-8 inside the signed sub claim',
     body: () => {
@@ -185,10 +208,34 @@ const rows: Row[] = [
     expect: NOT_APPROVED,
   },
   // Latin-1 with charset=ISO-8859-1 (the mock reads bodies as UTF-8, with bad bytes replaced).
-  { name: 'latin-1 bytes in an extra parameter of a good request', contentType: `${FORM}; charset=ISO-8859-1`, body: async () => bytes(form(['grant_type', JWT_GRANT], ['assertion', await good()]), '&note=J\xf6rg M\xfcller'), status: 200, expect: 'token' },
-  { name: 'latin-1 bytes as the assertion', contentType: `${FORM}; charset=ISO-8859-1`, body: () => bytes(`grant_type=${encodeURIComponent(JWT_GRANT)}&assertion=\xe9t\xe9.\xe0.\xff`), status: 400, expect: INVALID_ASSERTION },
-  { name: 'latin-1 bytes in the grant_type', contentType: `${FORM}; charset=ISO-8859-1`, body: () => bytes('grant_type=urn:ietf:params:oauth:grant-type:jwt-b\xe9arer&assertion=a.b.c'), status: 400, expect: UNSUPPORTED },
-  { name: 'latin-1 sub inside a signed assertion', contentType: `${FORM}; charset=ISO-8859-1`, body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', bytes(JSON.stringify(goodClaims(WORLD, { sub: 'J\xf6rg@acme.com' }))))]), status: 400, expect: NOT_APPROVED },
+  {
+    name: 'latin-1 bytes in an extra parameter of a good request',
+    contentType: `${FORM}; charset=ISO-8859-1`,
+    body: async () => bytes(form(['grant_type', JWT_GRANT], ['assertion', await good()]), '&note=J\xf6rg M\xfcller'),
+    status: 200,
+    expect: 'token',
+  },
+  {
+    name: 'latin-1 bytes as the assertion',
+    contentType: `${FORM}; charset=ISO-8859-1`,
+    body: () => bytes(`grant_type=${encodeURIComponent(JWT_GRANT)}&assertion=\xe9t\xe9.\xe0.\xff`),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
+  {
+    name: 'latin-1 bytes in the grant_type',
+    contentType: `${FORM}; charset=ISO-8859-1`,
+    body: () => bytes('grant_type=urn:ietf:params:oauth:grant-type:jwt-b\xe9arer&assertion=a.b.c'),
+    status: 400,
+    expect: UNSUPPORTED,
+  },
+  {
+    name: 'latin-1 sub inside a signed assertion',
+    contentType: `${FORM}; charset=ISO-8859-1`,
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', bytes(JSON.stringify(goodClaims(WORLD, { sub: 'J\xf6rg@acme.com' }))))]),
+    status: 400,
+    expect: NOT_APPROVED,
+  },
   // Percent-encoding errors.
   { name: '%ZZ as the grant_type', body: () => Buffer.from('grant_type=%ZZ&assertion=%'), status: 400, expect: UNSUPPORTED },
   { name: '%ZZ and a cut-off escape in the assertion', body: () => Buffer.from(`grant_type=${encodeURIComponent(JWT_GRANT)}&assertion=%ZZ%E0%A4%A`), status: 400, expect: INVALID_ASSERTION },
@@ -196,11 +243,28 @@ const rows: Row[] = [
   { name: 'every character of a good request percent-encoded', body: async () => Buffer.from(`grant_type=${pctAll(JWT_GRANT)}&assertion=${pctAll(await good())}`), status: 200, expect: 'token' },
   { name: '%ZZ in the path', path: `${TOKEN_PATH}%ZZ`, body: async () => form(['grant_type', JWT_GRANT], ['assertion', await good()]), status: 404, expect: 'html404' },
   { name: 'a cut-off UTF-8 escape in the path', path: `${TOKEN_PATH}/%E0%A4%A`, body: async () => form(['grant_type', JWT_GRANT], ['assertion', await good()]), status: 404, expect: 'html404' },
-  { name: '%ZZ in the query string of a good form POST (the query is read first)', path: `${TOKEN_PATH}?grant_type=%ZZ&x=%`, body: async () => form(['grant_type', JWT_GRANT], ['assertion', await good()]), status: 400, expect: UNSUPPORTED },
-  { name: 'a broken escape in an unused query parameter of a good form POST', path: `${TOKEN_PATH}?x=%ZZ&y=%`, body: async () => form(['grant_type', JWT_GRANT], ['assertion', await good()]), status: 200, expect: 'token' },
+  {
+    name: '%ZZ in the query string of a good form POST (the query is read first)',
+    path: `${TOKEN_PATH}?grant_type=%ZZ&x=%`,
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await good()]),
+    status: 400,
+    expect: UNSUPPORTED,
+  },
+  {
+    name: 'a broken escape in an unused query parameter of a good form POST',
+    path: `${TOKEN_PATH}?x=%ZZ&y=%`,
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await good()]),
+    status: 200,
+    expect: 'token',
+  },
   // Assertion parts.
   { name: 'header not base64url', body: async () => form(['grant_type', JWT_GRANT], ['assertion', `!!!.${(await good()).split('.').slice(1).join('.')}`]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'payload in standard base64 with + / =', body: () => form(['grant_type', JWT_GRANT], ['assertion', `${RS256}.${paddedStandardBase64(JSON.stringify(goodClaims(WORLD)))}.AAAA`]), status: 400, expect: INVALID_ASSERTION },
+  {
+    name: 'payload in standard base64 with + / =',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', `${RS256}.${paddedStandardBase64(JSON.stringify(goodClaims(WORLD)))}.AAAA`]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
   { name: 'signature with = padding', body: async () => form(['grant_type', JWT_GRANT], ['assertion', `${await good()}==`]), status: 400, expect: INVALID_ASSERTION },
   { name: 'payload not JSON', body: () => form(['grant_type', JWT_GRANT], ['assertion', `${RS256}.${b64('not json at all')}.AAAA`]), status: 400, expect: INVALID_ASSERTION },
   { name: 'payload a JSON array', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', '[1,2,3]')]), status: 400, expect: INVALID_ASSERTION },
@@ -209,47 +273,139 @@ const rows: Row[] = [
   { name: 'payload a JSON string', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', '"integration@acme.com"')]), status: 400, expect: INVALID_ASSERTION },
   { name: 'header a JSON array', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('["RS256"]', JSON.stringify(goodClaims(WORLD)))]), status: 400, expect: INVALID_ASSERTION },
   { name: 'payload 10,000 levels of [[[', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', deepArray(10_000))]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'header 10,000 levels of [[[', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw(deepArray(10_000), JSON.stringify(goodClaims(WORLD)))]), status: 400, expect: INVALID_ASSERTION },
+  {
+    name: 'header 10,000 levels of [[[',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw(deepArray(10_000), JSON.stringify(goodClaims(WORLD)))]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
   { name: 'payload 10,000 levels of {"a":', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', deepObject(10_000))]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'an unread claim nested 10,000 levels deep', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWith(`"x":${deepArray(10_000)}`))]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'an unread claim nested 500 levels deep (no limit hit)', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWith(`"x":${deepArray(500)}`))]), status: 200, expect: 'token' },
+  {
+    name: 'an unread claim nested 10,000 levels deep',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWith(`"x":${deepArray(10_000)}`))]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
+  {
+    name: 'an unread claim nested 500 levels deep (no limit hit)',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWith(`"x":${deepArray(500)}`))]),
+    status: 200,
+    expect: 'token',
+  },
   { name: 'an assertion of 900 KB', body: () => form(['grant_type', JWT_GRANT], ['assertion', `${RS256}.${'A'.repeat(900_000)}.AAAA`]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'alg nested 10,000 levels deep', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw(`{"alg":${deepArray(10_000)}}`, JSON.stringify(goodClaims(WORLD)))]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'aud nested 10,000 levels deep', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWith(`"aud":${deepArray(10_000)}`))]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'exp nested 10,000 levels deep', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWithRawExp(deepArray(10_000)))]), status: 400, expect: INVALID_ASSERTION },
+  {
+    name: 'alg nested 10,000 levels deep',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw(`{"alg":${deepArray(10_000)}}`, JSON.stringify(goodClaims(WORLD)))]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
+  {
+    name: 'aud nested 10,000 levels deep',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWith(`"aud":${deepArray(10_000)}`))]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
+  {
+    name: 'exp nested 10,000 levels deep',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWithRawExp(deepArray(10_000)))]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
   // exp.
   { name: 'exp 1e308', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { exp: 1e308 }) })]), status: 200, expect: 'token' },
-  { name: 'exp "9".repeat(400) as a string of digits (too large to be a time)', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { exp: '9'.repeat(400) }) })]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'exp 9…9 (400 digits) as a JSON number (parses to Infinity)', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWithRawExp('9'.repeat(400)))]), status: 400, expect: INVALID_ASSERTION },
+  {
+    name: 'exp "9".repeat(400) as a string of digits (too large to be a time)',
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { exp: '9'.repeat(400) }) })]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
+  {
+    name: 'exp 9…9 (400 digits) as a JSON number (parses to Infinity)',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWithRawExp('9'.repeat(400)))]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
   { name: 'exp 1e999 (Infinity)', body: () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256"}', claimsWithRawExp('1e999'))]), status: 400, expect: INVALID_ASSERTION },
   { name: 'exp 0', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { exp: 0 }) })]), status: 400, expect: EXPIRED },
   { name: 'exp -1', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { exp: -1 }) })]), status: 400, expect: EXPIRED },
   { name: 'exp -1e308', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { exp: -1e308 }) })]), status: 400, expect: EXPIRED },
-  { name: 'exp -1e13 on an unsigned assertion', body: () => form(['grant_type', JWT_GRANT], ['assertion', `${RS256}.${b64(JSON.stringify(goodClaims(WORLD, { exp: -1e13 })))}.AAAA`]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'exp an object', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { exp: { seconds: NOW_S + 60 } }) })]), status: 400, expect: INVALID_ASSERTION },
+  {
+    name: 'exp -1e13 on an unsigned assertion',
+    body: () => form(['grant_type', JWT_GRANT], ['assertion', `${RS256}.${b64(JSON.stringify(goodClaims(WORLD, { exp: -1e13 })))}.AAAA`]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
+  {
+    name: 'exp an object',
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { exp: { seconds: NOW_S + 60 } }) })]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
   // Unicode claims.
-  { name: 'CJK username as sub', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { sub: '統合@acme.com' }) })]), status: 400, expect: NOT_APPROVED },
-  { name: 'emoji username as sub', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { sub: '🔑🔑@acme.com' }) })]), status: 400, expect: NOT_APPROVED },
-  { name: 'lone surrogate as iss', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { iss: '\ud800' }) })]), status: 400, expect: CLIENT_INVALID },
-  { name: 'Cyrillic о in the aud host', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { aud: 'https://lоgin.salesforce.com' }) })]), status: 400, expect: AUDIENCE },
+  {
+    name: 'CJK username as sub',
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { sub: '統合@acme.com' }) })]),
+    status: 400,
+    expect: NOT_APPROVED,
+  },
+  {
+    name: 'emoji username as sub',
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { sub: '🔑🔑@acme.com' }) })]),
+    status: 400,
+    expect: NOT_APPROVED,
+  },
+  {
+    name: 'lone surrogate as iss',
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { iss: '\ud800' }) })]),
+    status: 400,
+    expect: CLIENT_INVALID,
+  },
+  {
+    name: 'Cyrillic о in the aud host',
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { aud: 'https://lоgin.salesforce.com' }) })]),
+    status: 400,
+    expect: AUDIENCE,
+  },
   {
     name: 'Cyrillic ѕ in the claim name sub',
     body: async () => {
       const { sub, ...rest } = goodClaims(WORLD);
-      return form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: { ...rest, 'ѕub': sub } })]);
+      return form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: { ...rest, ѕub: sub } })]);
     },
     status: 400,
     expect: NOT_APPROVED,
   },
-  { name: 'zero-width space after RS256', body: async () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256\\u200b"}', JSON.stringify(goodClaims(WORLD)))]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'unicode in an extra claim', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { note: 'Zoë 🧪 統合 \u202e' }) })]), status: 200, expect: 'token' },
+  {
+    name: 'zero-width space after RS256',
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', signRaw('{"alg":"RS256\\u200b"}', JSON.stringify(goodClaims(WORLD)))]),
+    status: 400,
+    expect: INVALID_ASSERTION,
+  },
+  {
+    name: 'unicode in an extra claim',
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await signAssertion({ claims: goodClaims(WORLD, { note: 'Zoë 🧪 統合 \u202e' }) })]),
+    status: 200,
+    expect: 'token',
+  },
   // Duplicate parameters, read as a Java servlet reads them: query string first, then the body; the first value wins.
   { name: 'grant_type twice, the good one last', body: async () => form(['grant_type', 'password'], ['grant_type', JWT_GRANT], ['assertion', await good()]), status: 400, expect: UNSUPPORTED },
   { name: 'grant_type twice, the good one first', body: async () => form(['grant_type', JWT_GRANT], ['grant_type', 'password'], ['assertion', await good()]), status: 200, expect: 'token' },
   { name: 'assertion twice, garbage last', body: async () => form(['grant_type', JWT_GRANT], ['assertion', await good()], ['assertion', 'garbage']), status: 200, expect: 'token' },
   { name: 'assertion twice, the good one last', body: async () => form(['grant_type', JWT_GRANT], ['assertion', 'garbage'], ['assertion', await good()]), status: 400, expect: INVALID_ASSERTION },
-  { name: 'grant_type=password in the query, the good one in the body', path: `${TOKEN_PATH}?grant_type=password`, body: async () => form(['grant_type', JWT_GRANT], ['assertion', await good()]), status: 400, expect: UNSUPPORTED },
-  { name: 'good params in the query, grant_type=password in the body', path: `${TOKEN_PATH}?grant_type=${encodeURIComponent(JWT_GRANT)}`, body: async () => form(['grant_type', 'password'], ['assertion', await good()]), status: 200, expect: 'token' },
+  {
+    name: 'grant_type=password in the query, the good one in the body',
+    path: `${TOKEN_PATH}?grant_type=password`,
+    body: async () => form(['grant_type', JWT_GRANT], ['assertion', await good()]),
+    status: 400,
+    expect: UNSUPPORTED,
+  },
+  {
+    name: 'good params in the query, grant_type=password in the body',
+    path: `${TOKEN_PATH}?grant_type=${encodeURIComponent(JWT_GRANT)}`,
+    body: async () => form(['grant_type', 'password'], ['assertion', await good()]),
+    status: 200,
+    expect: 'token',
+  },
 ];
 
 /** Standard base64 (with "=" padding, so never valid base64url) of a JSON object's text. */

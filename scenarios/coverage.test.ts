@@ -109,7 +109,7 @@ const duplicates = (list: readonly string[]) => list.filter((x, i) => list.index
 
 describe('catalogue coverage', () => {
   // The checks below are "nothing missing" checks: they pass on empty lists, so the lists' sizes are pinned.
-  it('the lists are the reference\'s 28 rows and 10 facts and the guide\'s 34 mistakes', () => {
+  it("the lists are the reference's 28 rows and 10 facts and the guide's 34 mistakes", () => {
     expect([rows.length, facts.length, mistakes.length]).toEqual([28, 10, 34]);
     expect(scenarios.length).toBeGreaterThanOrEqual(rows.length);
   });
@@ -196,9 +196,7 @@ describe('catalogue rules', () => {
 
   it('mistakes reproducing a reference row are MUST; accepted variations are MUST or SHOULD', () => {
     const rowEntries = new Set(rows.map((r) => `${REFERENCE_PREFIX}${r}`));
-    const wrong = scenarios
-      .filter((s) => (s.expect.status === 200 ? s.level === 'MAY' : s.level !== 'MUST' && s.reproduces.some((r) => rowEntries.has(r))))
-      .map((s) => `${s.id}: ${s.level}`);
+    const wrong = scenarios.filter((s) => (s.expect.status === 200 ? s.level === 'MAY' : s.level !== 'MUST' && s.reproduces.some((r) => rowEntries.has(r)))).map((s) => `${s.id}: ${s.level}`);
     expect(wrong).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
 /** The scenario catalogue as data: its schema, the loader and the roles scenarios are made with. */
-export { catalogue, CATALOGUE_DIR, loadScenarios, parseScenario, ScenarioFileError } from './load.ts';
-export { APP_ROLES, HOST_ROLES, isNegative, ScenarioSchema, TARGET_KINDS, USER_ROLES, type Scenario, type ScenarioInput } from './schema.ts';
-export { MistakeSchema, SymbolSchema, type Mistake, type SymbolicValue } from './mistake-schema.ts';
+export { CATALOGUE_DIR, catalogue, loadScenarios, parseScenario, ScenarioFileError } from './load.ts';
+export { type Mistake, MistakeSchema, type SymbolicValue, SymbolSchema } from './mistake-schema.ts';
+export { APP_ROLES, HOST_ROLES, isNegative, type Scenario, type ScenarioInput, ScenarioSchema, TARGET_KINDS, USER_ROLES } from './schema.ts';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WorldError } from '../lib/errors.ts';
 import { MAX_JSON_DEPTH, tooDeepAt } from '../lib/json-depth.ts';
 import { INPUT_LIMITS, readInputText } from '../lib/read-input-file.ts';
-import { ScenarioSchema, type Scenario } from './schema.ts';
+import { type Scenario, ScenarioSchema } from './schema.ts';
 
 /**
  * The catalogue's files exist once, in the package's scenarios/catalogue/, and are read there both by
@@ -38,7 +38,9 @@ export function parseScenario(json: unknown, source: string): Scenario {
 }
 
 export function loadScenarios(dir: string = CATALOGUE_DIR): Scenario[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const seen = new Map<string, string>();
   return files.map((file) => {
     const path = join(dir, file);
@@ -52,7 +54,10 @@ export function loadScenarios(dir: string = CATALOGUE_DIR): Scenario[] {
     }
     const scenario = parseScenario(json, path);
     const first = seen.get(scenario.id);
-    if (first !== undefined) throw new ScenarioFileError(`${path}: the id "${scenario.id}" is already used by ${first}`, [{ path: 'id', message: 'duplicate id' }], { actions: ['Give each scenario its own id; ids never change once published.'] });
+    if (first !== undefined)
+      throw new ScenarioFileError(`${path}: the id "${scenario.id}" is already used by ${first}`, [{ path: 'id', message: 'duplicate id' }], {
+        actions: ['Give each scenario its own id; ids never change once published.'],
+      });
     seen.set(scenario.id, path);
     return scenario;
   });

@@ -42,16 +42,19 @@ describe('roles named in mistakes', () => {
     [{ $: 'realUrl', host: 'valueOf' }, 'mistakes.0.set.aud.host', HOSTS],
     [{ $: 'username', role: 'constructor' }, 'mistakes.0.set.aud.role', USERS],
     // An object with a "$" key is a symbol or an error, never a plain object the client would resolve anyway.
-    [{ $: 'constructor' }, 'mistakes.0.set.aud.$', "Invalid discriminator value. Expected 'now' | 'nowMs' | 'consumerSecret' | 'appName' | 'userEmail' | 'userId' | 'username' | 'url' | 'realUrl' | 'string'"],
+    [
+      { $: 'constructor' },
+      'mistakes.0.set.aud.$',
+      "Invalid discriminator value. Expected 'now' | 'nowMs' | 'consumerSecret' | 'appName' | 'userEmail' | 'userId' | 'username' | 'url' | 'realUrl' | 'string'",
+    ],
   ])('a claim set to %j: the field and the roles', (value, path, message) => {
     expect((issuesOf(scenario([{ at: 'claims', set: { aud: value } }])) as { issues: unknown }).issues).toEqual([{ path, message }]);
   });
 
-  it.each([
-    [{ at: 'send', host: 'my-domain' }],
-    [{ at: 'claims', set: { aud: { $: 'realUrl', host: 'site', suffix: '/' } } }],
-    [{ at: 'claims', set: { sub: { $: 'username', role: 'frozen' } } }],
-  ])('a role of lib/roles.ts is accepted: %j', (mistake) => {
-    expect(issuesOf(scenario([mistake]))).toBe('accepted');
-  });
+  it.each([[{ at: 'send', host: 'my-domain' }], [{ at: 'claims', set: { aud: { $: 'realUrl', host: 'site', suffix: '/' } } }], [{ at: 'claims', set: { sub: { $: 'username', role: 'frozen' } } }]])(
+    'a role of lib/roles.ts is accepted: %j',
+    (mistake) => {
+      expect(issuesOf(scenario([mistake]))).toBe('accepted');
+    },
+  );
 });

@@ -244,7 +244,11 @@ beforeAll(async () => {
 
   mkdirSync(project);
   copyFileSync(tarball, join(project, packed.filename));
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Required<Pick<LockEntry, 'version' | 'dependencies' | 'peerDependencies' | 'peerDependenciesMeta'>> & { bin: unknown; engines: unknown; license: unknown };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Required<Pick<LockEntry, 'version' | 'dependencies' | 'peerDependencies' | 'peerDependenciesMeta'>> & {
+    bin: unknown;
+    engines: unknown;
+    license: unknown;
+  };
   const repoLock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
   const at = (name: string) => repoLock.packages[`node_modules/${name}`]?.version ?? '';
   const rootDeps = { sfjwt: `file:${packed.filename}`, jest: at('jest'), vitest: at('vitest'), msw: at('msw') };
@@ -287,8 +291,23 @@ describe.concurrent('the tarball', () => {
   const paths = () => packed.files.map((f) => f.path);
 
   it('holds the compiled package, the catalogue and the config schema, no sources, tests or build state', ({ expect }) => {
-    expect(paths()).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/sfjwt.js', 'sfjwt.config.schema.json', 'dist/src/cli/main.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/mock-server/adapters/msw.d.ts']));
-    expect(paths().filter((p) => p.startsWith('scenarios/')).sort()).toEqual(catalogueFiles.map((f) => `scenarios/catalogue/${f}`).sort());
+    expect(paths()).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'bin/sfjwt.js',
+        'sfjwt.config.schema.json',
+        'dist/src/cli/main.js',
+        'dist/src/index.js',
+        'dist/src/index.d.ts',
+        'dist/mock-server/adapters/msw.d.ts',
+      ]),
+    );
+    expect(
+      paths()
+        .filter((p) => p.startsWith('scenarios/'))
+        .sort(),
+    ).toEqual(catalogueFiles.map((f) => `scenarios/catalogue/${f}`).sort());
     const unwanted = paths().filter((p) => /\.test\.|__golden__|__snapshots__|\/testing\/|\/fuzz\/|fixtures|tsbuildinfo|(?<!\.d)\.ts$/.test(p));
     expect(unwanted).toEqual([]);
     expect(paths().filter((p) => !/^(dist\/.+\.(js|d\.ts)|scenarios\/catalogue\/[^/]+\.json|bin\/sfjwt\.js|package\.json|README\.md|sfjwt\.config\.schema\.json)$/.test(p))).toEqual([]);
@@ -308,7 +327,9 @@ describe.concurrent('the tarball', () => {
     const r = await attw;
     const report = JSON.parse(r.stdout) as { analysis: { entrypoints: Record<string, unknown> }; problems: Record<string, { kind: string; entrypoint?: string; resolutionKind?: string }[]> };
     expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './mock-server', './mock-server/msw', './package.json', './runner', './scenarios']);
-    const problems = Object.values(report.problems).flat().filter((p) => p.resolutionKind !== 'node10' && p.resolutionKind !== 'node16-cjs');
+    const problems = Object.values(report.problems)
+      .flat()
+      .filter((p) => p.resolutionKind !== 'node10' && p.resolutionKind !== 'node16-cjs');
     expect(problems).toEqual([]);
     expect(r.code).toBe(0);
   });
@@ -323,7 +344,12 @@ describe.concurrent('installed in a project with no TypeScript tooling', () => {
   it('npx sfjwt serve --json --http --port 0 prints its line and answers a JWT bearer grant with 200', async ({ expect }) => {
     await phase('npx sfjwt serve + token request', async () => {
       // Its own process group: npx and the node it starts stop together.
-      const child = spawn('npx', ['sfjwt', 'serve', '--json', '--http', '--port', '0'], { cwd: project, env: { ...ENV, SFJWT_HOME: join(work, 'state-serve') }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn('npx', ['sfjwt', 'serve', '--json', '--http', '--port', '0'], {
+        cwd: project,
+        env: { ...ENV, SFJWT_HOME: join(work, 'state-serve') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -336,7 +362,11 @@ describe.concurrent('installed in a project with no TypeScript tooling', () => {
         expect(d.login).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
         expect(d.ca).toBeNull();
         const jwt = assertion({ iss: d.consumerKey, sub: d.username, aud: 'https://login.salesforce.com', exp: Math.floor(Date.now() / 1000) + 180 }, readFileSync(d.privateKeyFile, 'utf8'));
-        const res = await fetch(`${d.login}/services/oauth2/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: JWT_BEARER, assertion: jwt }) });
+        const res = await fetch(`${d.login}/services/oauth2/token`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: JWT_BEARER, assertion: jwt }),
+        });
         const body = (await res.json()) as Record<string, unknown>;
         expect(res.status).toBe(200);
         expect(body).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String), instance_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });

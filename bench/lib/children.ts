@@ -4,7 +4,7 @@
  * (never by name). Also reads a process's memory from /proc/<pid>/status (VmRSS, VmHWM) and waits
  * for the one JSON line a server prints once it listens.
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 

@@ -7,7 +7,7 @@
  * same grant signed with a key whose certificate is not on the app (`invalid assertion`), the
  * peers' bodies, and `send`, one request to check what a load will get.
  */
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';

@@ -69,7 +69,8 @@ export function groupOf(functionName: string, url: string, root: string): string
   if (url.startsWith('node:internal/crypto/sig')) return 'crypto: RS256 verify';
   if (/^node:(crypto|internal\/crypto)/.test(url)) return 'crypto: other (keys, hashes, random)';
   if (url === 'node:internal/stream_base_commons') return 'socket write';
-  if (/^node:(_http_|http$|https$|internal\/http|net$|internal\/net|internal\/streams|stream$|events$|internal\/event_target|internal\/stream_base)/.test(url)) return 'node: HTTP, net, streams, events';
+  if (/^node:(_http_|http$|https$|internal\/http|net$|internal\/net|internal\/streams|stream$|events$|internal\/event_target|internal\/stream_base)/.test(url))
+    return 'node: HTTP, net, streams, events';
   if (/^node:internal\/(modules|deps\/cjs-module-lexer|vm)/.test(url)) return 'module loading';
   if (url.startsWith('node:')) return `node: other (${url.slice(5).replace(/^internal\//, '')})`;
   const nm = path.lastIndexOf(`${sep}node_modules${sep}`);
@@ -125,5 +126,13 @@ export function summarise(profile: CpuProfile, root: string, window: { fromMs: n
     files.set(where, (files.get(where) ?? 0) + us);
   }
   const busy = total - idle;
-  return { window, sampledMs: total / 1000, idleMs: idle / 1000, groups: shares(groups, total, busy, 100), ownFolders: shares(own, total, busy, 12), functions: shares(fns, total, busy, top), files: shares(files, total, busy, 15) };
+  return {
+    window,
+    sampledMs: total / 1000,
+    idleMs: idle / 1000,
+    groups: shares(groups, total, busy, 100),
+    ownFolders: shares(own, total, busy, 12),
+    functions: shares(fns, total, busy, top),
+    files: shares(files, total, busy, 15),
+  };
 }

@@ -11,7 +11,7 @@ import { buildRequest } from '../../src/client/build-request.ts';
 import { httpsTarget } from '../../src/runner/mock-target.ts';
 import type { LoadRequest } from './load.ts';
 
-export { FORM, TOKEN_PATH, grantBody, peerBodies, send, wrongKeyBody } from './grant.ts';
+export { FORM, grantBody, peerBodies, send, TOKEN_PATH, wrongKeyBody } from './grant.ts';
 
 export interface MixEntry {
   id: string;
@@ -35,7 +35,11 @@ export async function catalogueMix(): Promise<MixEntry[]> {
       const built = buildRequest({ ...ctx, hostUrl: (role) => ctx.realUrl(role) }, s.mistakes);
       const url = new URL(built.url);
       if (url.protocol !== 'https:') continue;
-      out.push({ id: s.id, expectedStatus: s.expect.status, request: { method: built.method, path: `${url.pathname}${url.search}`, headers: { ...built.headers, Host: url.host }, ...(built.body === undefined ? {} : { body: built.body }) } });
+      out.push({
+        id: s.id,
+        expectedStatus: s.expect.status,
+        request: { method: built.method, path: `${url.pathname}${url.search}`, headers: { ...built.headers, Host: url.host }, ...(built.body === undefined ? {} : { body: built.body }) },
+      });
     }
     return out;
   } finally {

@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { firstJsonLine, memoryOf, spawnTracked, stopChild, type Memory } from './children.ts';
+import { firstJsonLine, type Memory, memoryOf, spawnTracked, stopChild } from './children.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SFJWT = fileURLToPath(new URL('../../bin/sfjwt.js', import.meta.url));
@@ -56,7 +56,17 @@ export interface ServeOptions {
 }
 
 export function serveArgs(o: ServeOptions = {}): string[] {
-  return [...(o.nodeArgs ?? []), o.bin ?? SFJWT, 'serve', '--json', '--knob', 'loginRatePerHour=null', ...(o.http === true ? ['--http'] : []), ...(o.world === undefined ? [] : ['--world', o.world]), ...(o.args ?? [])];
+  return [
+    ...(o.nodeArgs ?? []),
+    o.bin ?? SFJWT,
+    'serve',
+    '--json',
+    '--knob',
+    'loginRatePerHour=null',
+    ...(o.http === true ? ['--http'] : []),
+    ...(o.world === undefined ? [] : ['--world', o.world]),
+    ...(o.args ?? []),
+  ];
 }
 
 export function startServe(o: ServeOptions = {}): Promise<Running<Served>> {

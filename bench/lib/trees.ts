@@ -45,7 +45,10 @@ function tarInto(dir: string, tarball: Buffer): void {
 
 /** This working tree's files as they are now: tracked and untracked, none that git ignores. */
 function worktreeTarball(): Buffer {
-  const names = git(['ls-files', '-z', '--cached', '--others', '--exclude-standard']).toString('utf8').split('\0').filter((n) => n !== '' && existsSync(join(ROOT, n)));
+  const names = git(['ls-files', '-z', '--cached', '--others', '--exclude-standard'])
+    .toString('utf8')
+    .split('\0')
+    .filter((n) => n !== '' && existsSync(join(ROOT, n)));
   return execFileSync('tar', ['-c', '-C', ROOT, '--null', '-T', '-'], { input: [...new Set(names)].join('\0'), maxBuffer: 1 << 30 });
 }
 
@@ -59,7 +62,12 @@ function readMarker(dir: string): Marker | null {
 
 /** Makes DIR from SOURCE (a commit or `worktree`) and installs it; reuses a folder made from the same commit. */
 function makeTree(dir: string, source: string, log: (s: string) => void): number | null {
-  const commit = source === 'worktree' ? null : git(['rev-parse', '--verify', `${source}^{commit}`]).toString().trim();
+  const commit =
+    source === 'worktree'
+      ? null
+      : git(['rev-parse', '--verify', `${source}^{commit}`])
+          .toString()
+          .trim();
   const marker = existsSync(dir) ? readMarker(dir) : null;
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     if (marker === null) throw new Error(`${dir} exists and was not made by the benchmarks: name it without @${source} to measure it as it is, or give a new folder`);

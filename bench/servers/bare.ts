@@ -8,7 +8,15 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
-const BODY = Buffer.from(JSON.stringify({ access_token: `00D000000000001!AQ${'x'.repeat(94)}`, scope: 'api', instance_url: 'https://acme.my.salesforce.com', id: 'https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA', token_type: 'Bearer' }));
+const BODY = Buffer.from(
+  JSON.stringify({
+    access_token: `00D000000000001!AQ${'x'.repeat(94)}`,
+    scope: 'api',
+    instance_url: 'https://acme.my.salesforce.com',
+    id: 'https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA',
+    token_type: 'Bearer',
+  }),
+);
 const HEADERS = { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': String(BODY.length) };
 
 const listener = (req: IncomingMessage, res: ServerResponse) => {

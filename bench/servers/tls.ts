@@ -3,8 +3,9 @@
  * for 127.0.0.1 (the same kind of certificate the mock serves), from this checkout's state folder.
  * Imported only when a server is started with --https, so an HTTP server loads no project code.
  */
-import { serverTls } from '../../mock-server/adapters/local-ca.ts';
+
 import { defaultStateDir } from '../../lib/state-folder.ts';
+import { serverTls } from '../../mock-server/adapters/local-ca.ts';
 
 export function serverTlsHere(): ReturnType<typeof serverTls> {
   return serverTls(defaultStateDir());

@@ -119,11 +119,17 @@ export function generateKeyBundle(options: BundleOptions): BundleResult {
   const files: BundleResult['files'] = {};
   const names = Object.entries(BUNDLE_FILES).filter(([k]) => (k === 'jks' ? options.jks !== undefined : k === 'passphrase' ? options.passphrase === undefined : true));
   prepareFolder(out);
-  const there = names.map(([, n]) => join(out, n)).map((path) => ({ path, kind: kindAt(path) })).filter((e) => e.kind !== undefined);
+  const there = names
+    .map(([, n]) => join(out, n))
+    .map((path) => ({ path, kind: kindAt(path) }))
+    .filter((e) => e.kind !== undefined);
   if (!force && there.length > 0) throw new ResourceError(`not overwriting ${there.map((e) => e.path).join(', ')}`, { actions: ['Choose another --out folder, or pass --force to replace them.'] });
   // --force replaces files (and links, which are never followed), not folders or devices.
   const odd = there.filter((e) => e.kind !== 'a regular file' && e.kind !== 'a symbolic link');
-  if (odd.length > 0) throw new ResourceError(`cannot replace ${odd.map((e) => `${e.path} (${e.kind ?? ''})`).join(', ')}: --force replaces files only`, { actions: ['Move them away, or choose another --out folder.'] });
+  if (odd.length > 0)
+    throw new ResourceError(`cannot replace ${odd.map((e) => `${e.path} (${e.kind ?? ''})`).join(', ')}: --force replaces files only`, {
+      actions: ['Move them away, or choose another --out folder.'],
+    });
   const generatedPassphrase = options.passphrase === undefined;
   const passphrase = options.passphrase ?? randomBytes(18).toString('base64url');
   const keys = generateRsaKeyPair(options.bits ?? 2048);
@@ -137,7 +143,8 @@ export function generateKeyBundle(options: BundleOptions): BundleResult {
       else publishNewFile(path, data, mode);
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new ResourceError(`not overwriting ${path}: it appeared while the keys were being made`, { actions: ['Choose another --out folder, or pass --force to replace it.'], cause });
+      if (code === 'EEXIST')
+        throw new ResourceError(`not overwriting ${path}: it appeared while the keys were being made`, { actions: ['Choose another --out folder, or pass --force to replace it.'], cause });
       throw new ResourceError(`cannot write ${path}: ${code ?? String(cause)}`, { actions: ['Choose a folder you can write for --out.'], cause });
     }
     verifyWritten(path, mode);
@@ -152,7 +159,10 @@ export function generateKeyBundle(options: BundleOptions): BundleResult {
   write('pkcs12', createPkcs12(keys.privateKeyPem, certificatePem, passphrase, alias), true);
   if (options.jks !== undefined) {
     const storePassword = options.jks.storePassword ?? passphrase;
-    const jks = writeJks([{ kind: 'private-key', alias, privateKeyDer: privateKey.export({ type: 'pkcs8', format: 'der' }), certificateChainDer: [new X509Certificate(certificatePem).raw] }], storePassword);
+    const jks = writeJks(
+      [{ kind: 'private-key', alias, privateKeyDer: privateKey.export({ type: 'pkcs8', format: 'der' }), certificateChainDer: [new X509Certificate(certificatePem).raw] }],
+      storePassword,
+    );
     write('jks', jks, true);
   }
   if (generatedPassphrase) write('passphrase', `${passphrase}\n`, true);

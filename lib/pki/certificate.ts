@@ -3,10 +3,10 @@
  * traces, validity dates, key type and size and the signature algorithm. Parsing happens once (node's
  * X509Certificate), and the resulting KeyObject can verify many signatures.
  */
-import { X509Certificate, createHash, type KeyObject } from 'node:crypto';
+import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { KeyMaterialError } from '../errors.ts';
-import { MATERIAL_NAMES, detectMaterial } from './detect.ts';
+import { detectMaterial, MATERIAL_NAMES } from './detect.ts';
 
 export interface CertificateInfo {
   pem: string;
@@ -83,11 +83,12 @@ export function loadCertificate(data: Buffer, source = 'the certificate'): Certi
   const kind = detectMaterial(data);
   if (kind === 'certificate') return readCertificate(data.toString('latin1'), source);
   if (kind === 'certificate-der') return readCertificate(toPem(data), source);
-  const fix = kind.includes('private-key') || kind === 'pkcs12' || kind === 'jks'
-    ? 'This is a private key: keep it secret and give the certificate (server.crt) here.'
-    : kind === 'csr' || kind === 'csr-der'
-      ? 'This is the signing request (server.csr); the certificate made from it (server.crt) goes here.'
-      : 'Give the X.509 certificate (server.crt, -----BEGIN CERTIFICATE-----).';
+  const fix =
+    kind.includes('private-key') || kind === 'pkcs12' || kind === 'jks'
+      ? 'This is a private key: keep it secret and give the certificate (server.crt) here.'
+      : kind === 'csr' || kind === 'csr-der'
+        ? 'This is the signing request (server.csr); the certificate made from it (server.crt) goes here.'
+        : 'Give the X.509 certificate (server.crt, -----BEGIN CERTIFICATE-----).';
   throw new KeyMaterialError(`${source} is ${MATERIAL_NAMES[kind]}, not a certificate`, { actions: [fix] });
 }
 

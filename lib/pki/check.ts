@@ -5,9 +5,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { KeyMaterialError } from '../errors.ts';
-import { loadCertificate, type CertificateInfo } from './certificate.ts';
+import { type CertificateInfo, loadCertificate } from './certificate.ts';
 import { MATERIAL_NAMES } from './detect.ts';
-import { KeyLoadError, keyMatchesCertificate, loadPrivateKey, type LoadedKey } from './load.ts';
+import { KeyLoadError, keyMatchesCertificate, type LoadedKey, loadPrivateKey } from './load.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -69,34 +69,105 @@ function loadKeyFindings(input: KeyCheckInput, findings: Finding[]): LoadedKey |
     const loaded = loadPrivateKey(data, { passphrase: input.passphrase, keyPassword: input.keyPassword, alias: input.alias, source });
     const { type, bits } = keySummary(loaded.key);
     if (type !== 'rsa') {
-      findings.push({ id: 'key-not-rsa', severity: 'error', title: 'The key is not RSA', saw: `${source} is a ${type.toUpperCase()} key`, fix: 'Salesforce accepts RS256 only (ECDSA is not accepted): make an RSA key pair of 2048 bits or more (npx sfjwt keys generate).' });
+      findings.push({
+        id: 'key-not-rsa',
+        severity: 'error',
+        title: 'The key is not RSA',
+        saw: `${source} is a ${type.toUpperCase()} key`,
+        fix: 'Salesforce accepts RS256 only (ECDSA is not accepted): make an RSA key pair of 2048 bits or more (npx sfjwt keys generate).',
+      });
     } else if (bits !== undefined && bits < 2048) {
-      findings.push({ id: 'key-too-small', severity: 'error', title: 'RSA key under 2048 bits', saw: `${source} is a ${bits}-bit RSA key`, fix: 'Make a 2048-bit (or larger) key; many clients (jsonwebtoken 9) refuse smaller keys for RS256.' });
+      findings.push({
+        id: 'key-too-small',
+        severity: 'error',
+        title: 'RSA key under 2048 bits',
+        saw: `${source} is a ${bits}-bit RSA key`,
+        fix: 'Make a 2048-bit (or larger) key; many clients (jsonwebtoken 9) refuse smaller keys for RS256.',
+      });
     }
-    findings.push({ id: 'key-ok', severity: 'info', title: 'Private key read', saw: `${source}: ${MATERIAL_NAMES[loaded.kind]}, ${type.toUpperCase()}${bits === undefined ? '' : ` ${bits} bits`}${loaded.alias === undefined ? '' : `, alias "${loaded.alias}"`}` });
+    findings.push({
+      id: 'key-ok',
+      severity: 'info',
+      title: 'Private key read',
+      saw: `${source}: ${MATERIAL_NAMES[loaded.kind]}, ${type.toUpperCase()}${bits === undefined ? '' : ` ${bits} bits`}${loaded.alias === undefined ? '' : `, alias "${loaded.alias}"`}`,
+    });
     return loaded;
   } catch (error) {
     if (!(error instanceof KeyMaterialError)) throw error;
     const reason = error instanceof KeyLoadError ? error.reason : 'unreadable';
-    const ids: Record<string, KeyFindingId> = { 'needs-passphrase': 'key-needs-passphrase', 'wrong-passphrase': 'key-wrong-passphrase', 'not-a-private-key': 'key-not-private', unreadable: 'key-unreadable' };
-    const titles: Record<string, string> = { 'needs-passphrase': 'The key is encrypted and no passphrase was given', 'wrong-passphrase': 'Wrong passphrase', 'not-a-private-key': 'Not a private key', unreadable: 'The key cannot be read' };
+    const ids: Record<string, KeyFindingId> = {
+      'needs-passphrase': 'key-needs-passphrase',
+      'wrong-passphrase': 'key-wrong-passphrase',
+      'not-a-private-key': 'key-not-private',
+      unreadable: 'key-unreadable',
+    };
+    const titles: Record<string, string> = {
+      'needs-passphrase': 'The key is encrypted and no passphrase was given',
+      'wrong-passphrase': 'Wrong passphrase',
+      'not-a-private-key': 'Not a private key',
+      unreadable: 'The key cannot be read',
+    };
     findings.push({ id: ids[reason] ?? 'key-unreadable', severity: 'error', title: titles[reason] ?? 'The key cannot be read', saw: error.message, fix: error.actions.join(' ') });
     return undefined;
   }
 }
 
 function certificateFindings(cert: CertificateInfo, source: string, now: number, findings: Finding[]): void {
-  if (cert.keyType !== 'rsa') findings.push({ id: 'cert-not-rsa', severity: 'error', title: 'The certificate\'s key is not RSA', saw: `${source} holds a ${cert.keyType.toUpperCase()} public key`, fix: 'Upload a certificate of an RSA key (2048 bits or more): Salesforce verifies RS256 only.' });
-  else if (cert.keyBits !== undefined && cert.keyBits < 2048) findings.push({ id: 'cert-too-small', severity: 'error', title: 'Certificate key under 2048 bits', saw: `${source} holds a ${cert.keyBits}-bit RSA key`, fix: 'Make a 2048-bit key pair and upload its certificate.' });
-  if (/sha1|md5/i.test(cert.signatureAlgorithm)) findings.push({ id: 'cert-sha1', severity: 'warning', title: 'Certificate signed with SHA-1', saw: `${source} is signed with ${cert.signatureAlgorithm}`, fix: 'Re-issue it with SHA-256 (openssl x509 -req -sha256 …, or npx sfjwt keys generate).' });
+  if (cert.keyType !== 'rsa')
+    findings.push({
+      id: 'cert-not-rsa',
+      severity: 'error',
+      title: "The certificate's key is not RSA",
+      saw: `${source} holds a ${cert.keyType.toUpperCase()} public key`,
+      fix: 'Upload a certificate of an RSA key (2048 bits or more): Salesforce verifies RS256 only.',
+    });
+  else if (cert.keyBits !== undefined && cert.keyBits < 2048)
+    findings.push({
+      id: 'cert-too-small',
+      severity: 'error',
+      title: 'Certificate key under 2048 bits',
+      saw: `${source} holds a ${cert.keyBits}-bit RSA key`,
+      fix: 'Make a 2048-bit key pair and upload its certificate.',
+    });
+  if (/sha1|md5/i.test(cert.signatureAlgorithm))
+    findings.push({
+      id: 'cert-sha1',
+      severity: 'warning',
+      title: 'Certificate signed with SHA-1',
+      saw: `${source} is signed with ${cert.signatureAlgorithm}`,
+      fix: 'Re-issue it with SHA-256 (openssl x509 -req -sha256 …, or npx sfjwt keys generate).',
+    });
   if (cert.notAfter.getTime() < now) {
-    findings.push({ id: 'cert-expired', severity: 'warning', title: 'Certificate expired', saw: `${source} expired on ${cert.notAfter.toISOString()}`, fix: 'Salesforce still accepts an expired certificate for the JWT Bearer flow (by design), but renew it before a policy or a tool refuses it.' });
+    findings.push({
+      id: 'cert-expired',
+      severity: 'warning',
+      title: 'Certificate expired',
+      saw: `${source} expired on ${cert.notAfter.toISOString()}`,
+      fix: 'Salesforce still accepts an expired certificate for the JWT Bearer flow (by design), but renew it before a policy or a tool refuses it.',
+    });
   } else if (cert.notBefore.getTime() > now) {
-    findings.push({ id: 'cert-not-yet-valid', severity: 'warning', title: 'Certificate not yet valid', saw: `${source} is valid from ${cert.notBefore.toISOString()}`, fix: 'Check the clock of the machine that made it; re-issue it with a start date in the past.' });
+    findings.push({
+      id: 'cert-not-yet-valid',
+      severity: 'warning',
+      title: 'Certificate not yet valid',
+      saw: `${source} is valid from ${cert.notBefore.toISOString()}`,
+      fix: 'Check the clock of the machine that made it; re-issue it with a start date in the past.',
+    });
   } else if (cert.notAfter.getTime() - now < 30 * DAY) {
-    findings.push({ id: 'cert-expiring', severity: 'warning', title: 'Certificate expires within 30 days', saw: `${source} expires on ${cert.notAfter.toISOString()}`, fix: 'Make a new certificate and upload it to the connected app next to the old one before it expires.' });
+    findings.push({
+      id: 'cert-expiring',
+      severity: 'warning',
+      title: 'Certificate expires within 30 days',
+      saw: `${source} expires on ${cert.notAfter.toISOString()}`,
+      fix: 'Make a new certificate and upload it to the connected app next to the old one before it expires.',
+    });
   }
-  findings.push({ id: 'cert-ok', severity: 'info', title: 'Certificate read', saw: `${source}: ${cert.subject}, ${cert.signatureAlgorithm}, valid ${cert.notBefore.toISOString().slice(0, 10)} to ${cert.notAfter.toISOString().slice(0, 10)}, SHA-256 ${cert.sha256}` });
+  findings.push({
+    id: 'cert-ok',
+    severity: 'info',
+    title: 'Certificate read',
+    saw: `${source}: ${cert.subject}, ${cert.signatureAlgorithm}, valid ${cert.notBefore.toISOString().slice(0, 10)} to ${cert.notAfter.toISOString().slice(0, 10)}, SHA-256 ${cert.sha256}`,
+  });
 }
 
 export function checkKeyMaterial(input: KeyCheckInput): KeyCheckResult {
@@ -118,7 +189,13 @@ export function checkKeyMaterial(input: KeyCheckInput): KeyCheckResult {
   if (certificate !== undefined) {
     certificateFindings(certificate, certSource, input.now, findings);
     if (key !== undefined && !keyMatchesCertificate(key.key, certificate)) {
-      findings.push({ id: 'cert-key-mismatch', severity: 'error', title: 'Key and certificate do not match', saw: `${input.key?.source ?? 'the key'} is not the private key of ${certSource} (${certificate.subject})`, fix: 'Salesforce will answer "invalid assertion". Upload the certificate made from this key (openssl req -new -x509 -key server.key), or sign with the key the uploaded certificate was made from.' });
+      findings.push({
+        id: 'cert-key-mismatch',
+        severity: 'error',
+        title: 'Key and certificate do not match',
+        saw: `${input.key?.source ?? 'the key'} is not the private key of ${certSource} (${certificate.subject})`,
+        fix: 'Salesforce will answer "invalid assertion". Upload the certificate made from this key (openssl req -new -x509 -key server.key), or sign with the key the uploaded certificate was made from.',
+      });
     }
   }
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -4,7 +4,7 @@
  * file by its structure (DER key or certificate, PKCS#12, JKS, JCEKS). Users hand over the wrong file
  * all the time; knowing what they gave is the first half of telling them what to give instead.
  */
-import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 
 export type MaterialKind =

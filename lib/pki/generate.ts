@@ -61,10 +61,7 @@ export function issueCertificate(keys: KeyPairPem, options: CertificateOptions):
   } else {
     extensions.push({ name: 'keyUsage', digitalSignature: true, keyEncipherment: true });
   }
-  const altNames = [
-    ...(options.dnsNames ?? []).map((value) => ({ type: 2, value })),
-    ...(options.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
-  ];
+  const altNames = [...(options.dnsNames ?? []).map((value) => ({ type: 2, value })), ...(options.ipAddresses ?? []).map((ip) => ({ type: 7, ip }))];
   if (altNames.length > 0) {
     extensions.push({ name: 'subjectAltName', altNames }, { name: 'extKeyUsage', serverAuth: true });
   }

@@ -5,14 +5,14 @@
  * starts a JVM per call (~1 s), so the interop tests share one keystore and make few calls.
  */
 import { spawnSync } from 'node:child_process';
-import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeyMaterialError } from '../errors.ts';
 import { generateRsaKeyPair, issueCertificate } from './generate.ts';
-import { readJks, writeJks, type JksEntry, type JksPrivateKeyEntry } from './jks.ts';
+import { type JksEntry, type JksPrivateKeyEntry, readJks, writeJks } from './jks.ts';
 
 const onPath = (tool: string): boolean => (process.env.PATH ?? '').split(delimiter).some((dir) => existsSync(join(dir, tool)));
 const hasKeytool = onPath('keytool');
@@ -26,7 +26,11 @@ function run(cmd: string, args: string[]) {
   const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
-const corrupt = (b: Buffer, i: number, change = (x: number) => x ^ 0xff): Buffer => { const c = Buffer.from(b); c[i] = change(c[i] ?? 0) & 0xff; return c; };
+const corrupt = (b: Buffer, i: number, change = (x: number) => x ^ 0xff): Buffer => {
+  const c = Buffer.from(b);
+  c[i] = change(c[i] ?? 0) & 0xff;
+  return c;
+};
 const spki = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
 
 function material(cn: string) {
@@ -43,10 +47,16 @@ const other = material('other');
 const date = new Date('2024-05-06T07:08:09.123Z');
 
 const ourStore = join(dir, 'our.jks');
-writeFileSync(ourStore, writeJks([
-  { kind: 'private-key', alias: 'salesforcetest', privateKeyDer: ours.privateKeyDer, certificateChainDer: [ours.certificateDer] },
-  { kind: 'trusted-cert', alias: 'Other-CA', certificateDer: other.certificateDer },
-], 'changeit'));
+writeFileSync(
+  ourStore,
+  writeJks(
+    [
+      { kind: 'private-key', alias: 'salesforcetest', privateKeyDer: ours.privateKeyDer, certificateChainDer: [ours.certificateDer] },
+      { kind: 'trusted-cert', alias: 'Other-CA', certificateDer: other.certificateDer },
+    ],
+    'changeit',
+  ),
+);
 
 describe('keytool reads what writeJks writes', () => {
   it.skipIf(!hasKeytool)('keytool -list shows the key entry with its chain, and refuses a wrong store password', () => {
@@ -64,8 +74,24 @@ describe('keytool reads what writeJks writes', () => {
 
   it.skipIf(!hasKeytool || !hasOpenssl)('keytool exports the private key to PKCS#12, and openssl finds our key in it', () => {
     const p12 = join(dir, 'out.p12');
-    const exported = run('keytool', ['-importkeystore', '-srckeystore', ourStore, '-srcstoretype', 'JKS', '-srcstorepass', 'changeit',
-      '-destkeystore', p12, '-deststoretype', 'PKCS12', '-deststorepass', 'changeit', '-srcalias', 'salesforcetest', '-noprompt']);
+    const exported = run('keytool', [
+      '-importkeystore',
+      '-srckeystore',
+      ourStore,
+      '-srcstoretype',
+      'JKS',
+      '-srcstorepass',
+      'changeit',
+      '-destkeystore',
+      p12,
+      '-deststoretype',
+      'PKCS12',
+      '-deststorepass',
+      'changeit',
+      '-srcalias',
+      'salesforcetest',
+      '-noprompt',
+    ]);
     expect(exported.code, exported.out).toBe(0);
     const pem = run('openssl', ['pkcs12', '-in', p12, '-nodes', '-passin', 'pass:changeit', '-nocerts']);
     expect(pem.code, pem.out).toBe(0);
@@ -78,8 +104,28 @@ describe('keytool reads what writeJks writes', () => {
 describe('readJks reads what keytool writes', () => {
   it.skipIf(!hasKeytool)('decrypts the key of keytool -genkeypair, and it matches the certificate', () => {
     const file = join(dir, 'kt.jks');
-    const made = run('keytool', ['-genkeypair', '-alias', 'mykey', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=test', '-validity', '365',
-      '-keystore', file, '-storetype', 'JKS', '-storepass', 'changeit', '-keypass', 'changeit', '-noprompt']);
+    const made = run('keytool', [
+      '-genkeypair',
+      '-alias',
+      'mykey',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-dname',
+      'CN=test',
+      '-validity',
+      '365',
+      '-keystore',
+      file,
+      '-storetype',
+      'JKS',
+      '-storepass',
+      'changeit',
+      '-keypass',
+      'changeit',
+      '-noprompt',
+    ]);
     expect(made.code, made.out).toBe(0);
     const entries = readJks(readFileSync(file), 'changeit');
     expect(entries).toHaveLength(1);
@@ -96,7 +142,12 @@ describe('readJks reads what keytool writes', () => {
 
 describe('writeJks and readJks', () => {
   const keyEntry: JksPrivateKeyEntry = {
-    kind: 'private-key', alias: 'SalesforceTest', privateKeyDer: ours.privateKeyDer, certificateChainDer: [ours.certificateDer, other.certificateDer], keyPassword: 'key pw', date,
+    kind: 'private-key',
+    alias: 'SalesforceTest',
+    privateKeyDer: ours.privateKeyDer,
+    certificateChainDer: [ours.certificateDer, other.certificateDer],
+    keyPassword: 'key pw',
+    date,
   };
   const entries: JksEntry[] = [
     keyEntry,
@@ -117,7 +168,11 @@ describe('writeJks and readJks', () => {
     { name: 'a wrong key password', data: () => store, store: 'store pw', key: 'store pw', message: /wrong key password for the private key "salesforcetest"/ },
     { name: 'an empty file', data: () => Buffer.alloc(0), store: 'store pw', key: 'key pw', message: /truncated or corrupt/ },
     ...[3, 10, 200, store.length - 21, store.length - 1].map((length) => ({
-      name: `the file cut to ${length} bytes`, data: () => store.subarray(0, length), store: 'store pw', key: 'key pw', message: /truncated or corrupt/,
+      name: `the file cut to ${length} bytes`,
+      data: () => store.subarray(0, length),
+      store: 'store pw',
+      key: 'key pw',
+      message: /truncated or corrupt/,
     })),
     { name: 'trailing bytes', data: () => Buffer.concat([store, Buffer.from([0])]), store: 'store pw', key: 'key pw', message: /1 bytes follow the integrity digest/ },
     // The start of every PFX: SEQUENCE, INTEGER version 3.
@@ -170,6 +225,14 @@ describe('writeJks and readJks', () => {
 
   it('writeJks refuses two aliases equal but for case', () => {
     const trusted = { kind: 'trusted-cert', certificateDer: other.certificateDer } as const;
-    expect(() => writeJks([{ ...trusted, alias: 'CA' }, { ...trusted, alias: 'ca' }], 'pw')).toThrow(/used twice/);
+    expect(() =>
+      writeJks(
+        [
+          { ...trusted, alias: 'CA' },
+          { ...trusted, alias: 'ca' },
+        ],
+        'pw',
+      ),
+    ).toThrow(/used twice/);
   });
 });

@@ -6,7 +6,7 @@
  * keyed by the store password and the string "Mighty Aphrodite". Everything is big-endian Java
  * DataOutputStream encoding; the few DER structures needed are encoded and decoded here by hand.
  */
-import { X509Certificate, createHash, createPrivateKey, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, timingSafeEqual, X509Certificate } from 'node:crypto';
 import { KeyMaterialError } from '../errors.ts';
 
 export interface JksPrivateKeyEntry {
@@ -20,7 +20,12 @@ export interface JksPrivateKeyEntry {
   keyPassword?: string;
   date?: Date;
 }
-export interface JksTrustedCertEntry { kind: 'trusted-cert'; alias: string; certificateDer: Buffer; date?: Date }
+export interface JksTrustedCertEntry {
+  kind: 'trusted-cert';
+  alias: string;
+  certificateDer: Buffer;
+  date?: Date;
+}
 export type JksEntry = JksPrivateKeyEntry | JksTrustedCertEntry;
 
 const MAGIC = 0xfeedfeed;
@@ -28,15 +33,18 @@ const JCEKS_MAGIC = 0xcececece;
 // DER of OID 1.3.6.1.4.1.42.2.17.1.1 (Sun's JKS KeyProtector), tag and length included.
 const KEY_PROTECTOR_OID = Buffer.from('060a2b060104012a02110101', 'hex');
 const fail = (message: string, actions: string[]): KeyMaterialError => new KeyMaterialError(message, { actions });
-const corrupt = (why: string): KeyMaterialError =>
-  fail(`the keystore is truncated or corrupt: ${why}`, ['Copy the .jks file again in binary mode, or make a new one.']);
+const corrupt = (why: string): KeyMaterialError => fail(`the keystore is truncated or corrupt: ${why}`, ['Copy the .jks file again in binary mode, or make a new one.']);
 
 /** Java passwords are char[]; JKS hashes the UTF-16 code units big-endian. */
 const passwordBytes = (password: string): Buffer => Buffer.from(password, 'utf16le').swap16();
 const sha1 = (...parts: Buffer[]): Buffer => parts.reduce((h, p) => h.update(p), createHash('sha1')).digest();
 /** The last 20 bytes: SHA-1 of the store password, the fixed string Sun chose, and every byte before. */
 const integrity = (storePassword: string, body: Buffer): Buffer => sha1(passwordBytes(storePassword), Buffer.from('Mighty Aphrodite', 'utf8'), body);
-const u32 = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+const u32 = (n: number): Buffer => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
 
 function derTlv(tag: number, content: Buffer): Buffer {
   const lengthBytes: number[] = [];
@@ -123,9 +131,7 @@ function recoverKey(encryptedInfo: Buffer, password: string, alias: string): Buf
   const body = sealed.subarray(20, sealed.length - 20);
   const plain = xor(body, keystream(pw, salt, body.length));
   if (!timingSafeEqual(sha1(pw, plain), sealed.subarray(sealed.length - 20))) {
-    throw fail(`wrong key password for the private key "${alias}": its check digest does not match`, [
-      'Give the key password (keytool -keypass); unless it was set apart, it is the store password.',
-    ]);
+    throw fail(`wrong key password for the private key "${alias}": its check digest does not match`, ['Give the key password (keytool -keypass); unless it was set apart, it is the store password.']);
   }
   return plain;
 }
@@ -138,7 +144,8 @@ function checkPrivateKeyEntry(e: JksPrivateKeyEntry): void {
     ok = new X509Certificate(leaf).checkPrivateKey(createPrivateKey({ key: e.privateKeyDer, format: 'der', type: 'pkcs8' }));
   } catch (cause) {
     throw new KeyMaterialError(`the private key or certificate of "${e.alias}" cannot be parsed`, {
-      actions: ['Give the key as PKCS#8 DER and the certificates as X.509 DER.'], cause,
+      actions: ['Give the key as PKCS#8 DER and the certificates as X.509 DER.'],
+      cause,
     });
   }
   if (!ok) throw fail(`the private key of "${e.alias}" does not match the first certificate of its chain`, ['Put the certificate of this key first in the chain.']);

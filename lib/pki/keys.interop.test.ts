@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyBundle } from './bundle.ts';
-import { checkKeyMaterial, KEY_FINDING_IDS } from './check.ts';
 import { loadCertificate } from './certificate.ts';
+import { checkKeyMaterial, KEY_FINDING_IDS } from './check.ts';
 import { keyMatchesCertificate, loadPrivateKey } from './load.ts';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -34,7 +34,16 @@ const openssl = (...args: string[]) => tool('openssl', args);
 // writes, and one 2048-bit key from `openssl genrsa` for the describes that read openssl's files.
 let bundleFiles: ReturnType<typeof generateKeyBundle>['files'] | undefined;
 const bundle = () =>
-  (bundleFiles ??= generateKeyBundle({ outDir: join(dir, 'bundle'), subject: [{ shortName: 'C', value: 'US' }, { shortName: 'O', value: 'Acme' }, { shortName: 'CN', value: 'integration' }], passphrase: 'pass:word', jks: { alias: 'salesforcetest', storePassword: 'changeit' } }).files);
+  (bundleFiles ??= generateKeyBundle({
+    outDir: join(dir, 'bundle'),
+    subject: [
+      { shortName: 'C', value: 'US' },
+      { shortName: 'O', value: 'Acme' },
+      { shortName: 'CN', value: 'integration' },
+    ],
+    passphrase: 'pass:word',
+    jks: { alias: 'salesforcetest', storePassword: 'changeit' },
+  }).files);
 /** Copies the file's `openssl genrsa 2048` key to `name`. */
 function opensslRsaKey(name: string): void {
   if (!existsSync(f('genrsa-2048.key'))) openssl('genrsa', '-out', 'genrsa-2048.key', '2048');
@@ -77,13 +86,20 @@ describe('keys generate, read by the real tools', () => {
 
   it('sfjwt reads back every form it wrote, all the same key', () => {
     const expected = spki(readFileSync(files.key ?? ''));
-    const forms: [string | undefined, string | undefined][] = [[files.key, undefined], [files.encryptedKey, 'pass:word'], [files.pkcs12, 'pass:word'], [files.jks, 'changeit']];
+    const forms: [string | undefined, string | undefined][] = [
+      [files.key, undefined],
+      [files.encryptedKey, 'pass:word'],
+      [files.pkcs12, 'pass:word'],
+      [files.jks, 'changeit'],
+    ];
     for (const [file, passphrase] of forms) expect(spki(loadPrivateKey(readFileSync(file ?? ''), { passphrase }).key)).toBe(expected);
   });
 
   it('refuses to overwrite what is there, and the alias "1"', () => {
     expect(() => generateKeyBundle({ outDir: join(dir, 'bundle'), subject: [{ shortName: 'CN', value: 'x' }], passphrase: 'p' })).toThrow(/not overwriting .*server\.pass\.key/);
-    expect(() => generateKeyBundle({ outDir: join(dir, 'other'), subject: [{ shortName: 'CN', value: 'x' }], passphrase: 'p', jks: { alias: '1' } })).toThrow('the JKS alias "1" is the one Salesforce refuses');
+    expect(() => generateKeyBundle({ outDir: join(dir, 'other'), subject: [{ shortName: 'CN', value: 'x' }], passphrase: 'p', jks: { alias: '1' } })).toThrow(
+      'the JKS alias "1" is the one Salesforce refuses',
+    );
   });
 });
 
@@ -115,15 +131,39 @@ describe.skipIf(!HAS_OPENSSL)('what openssl writes, read by sfjwt', () => {
     expect(keyMatchesCertificate(loaded.key, loadCertificate(readFileSync(f('o.crt'))))).toBe(true);
   });
 
-  it('reads the certificate as PEM and as DER, and the PKCS#12 bundle\'s certificate', () => {
+  it("reads the certificate as PEM and as DER, and the PKCS#12 bundle's certificate", () => {
     expect(loadCertificate(readFileSync(f('o-crt.der'))).sha256).toBe(loadCertificate(readFileSync(f('o.crt'))).sha256);
     expect(loadPrivateKey(readFileSync(f('o.p12')), { passphrase: 'x' }).certificates[0]?.subject).toBe('CN=openssl');
   });
 });
 
 describe.skipIf(!HAS_KEYTOOL)('what keytool writes, read by sfjwt', () => {
-  it.each([['JKS', 'k.jks'], ['PKCS12', 'k.p12']])('%s keystore', (type, file) => {
-    tool('keytool', ['-genkeypair', '-alias', 'mykey', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=keytool', '-validity', '365', '-keystore', file, '-storetype', type, '-storepass', 'changeit', '-keypass', 'changeit', '-noprompt']);
+  it.each([
+    ['JKS', 'k.jks'],
+    ['PKCS12', 'k.p12'],
+  ])('%s keystore', (type, file) => {
+    tool('keytool', [
+      '-genkeypair',
+      '-alias',
+      'mykey',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-dname',
+      'CN=keytool',
+      '-validity',
+      '365',
+      '-keystore',
+      file,
+      '-storetype',
+      type,
+      '-storepass',
+      'changeit',
+      '-keypass',
+      'changeit',
+      '-noprompt',
+    ]);
     const loaded = loadPrivateKey(readFileSync(f(file)), { passphrase: 'changeit' });
     expect(loaded.alias).toBe('mykey');
     expect(loaded.certificates[0]?.subject).toBe('CN=keytool');

@@ -7,8 +7,8 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { KeyMaterialError } from '../errors.ts';
-import { readCertificate, type CertificateInfo } from './certificate.ts';
-import { MATERIAL_NAMES, detectMaterial, type MaterialKind } from './detect.ts';
+import { type CertificateInfo, readCertificate } from './certificate.ts';
+import { detectMaterial, MATERIAL_NAMES, type MaterialKind } from './detect.ts';
 import { readJks } from './jks.ts';
 
 export type KeyLoadReason = 'needs-passphrase' | 'wrong-passphrase' | 'not-a-private-key' | 'unreadable';
@@ -50,9 +50,13 @@ function needsPassphrase(kind: MaterialKind, source: string): KeyLoadError {
 }
 
 function wrongPassphrase(kind: MaterialKind, source: string, cause?: unknown): KeyLoadError {
-  return new KeyLoadError('wrong-passphrase', kind, `the passphrase does not open ${source} (${MATERIAL_NAMES[kind]})`, [
-    'Check the passphrase (it is case-sensitive); for a JKS, the key password may differ from the store password.',
-  ], cause);
+  return new KeyLoadError(
+    'wrong-passphrase',
+    kind,
+    `the passphrase does not open ${source} (${MATERIAL_NAMES[kind]})`,
+    ['Check the passphrase (it is case-sensitive); for a JKS, the key password may differ from the store password.'],
+    cause,
+  );
 }
 
 function fromPkcs12(data: Buffer, options: LoadOptions, source: string): LoadedKey {
@@ -70,7 +74,9 @@ function fromPkcs12(data: Buffer, options: LoadOptions, source: string): LoadedK
   ];
   const bag = options.alias === undefined ? bags[0] : bags.find((b) => b.attributes['friendlyName']?.[0] === options.alias);
   if (bag?.key === undefined || bag.key === null) {
-    throw new KeyLoadError('not-a-private-key', 'pkcs12', `${source} holds no RSA private key${options.alias === undefined ? '' : ` named "${options.alias}"`}`, ['Export the bundle with its private key (openssl pkcs12 -export -inkey server.key -in server.crt).']);
+    throw new KeyLoadError('not-a-private-key', 'pkcs12', `${source} holds no RSA private key${options.alias === undefined ? '' : ` named "${options.alias}"`}`, [
+      'Export the bundle with its private key (openssl pkcs12 -export -inkey server.key -in server.crt).',
+    ]);
   }
   const key = createPrivateKey(forge.pki.privateKeyToPem(bag.key));
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag ?? ''] ?? [];
@@ -91,7 +97,12 @@ function fromJks(data: Buffer, options: LoadOptions, source: string): LoadedKey 
   }
   const entry = entries.find((e) => e.kind === 'private-key' && (options.alias === undefined || e.alias === options.alias.toLowerCase()));
   if (entry === undefined || entry.kind !== 'private-key') {
-    throw new KeyLoadError('not-a-private-key', 'jks', `${source} has no private key entry${options.alias === undefined ? '' : ` with the alias "${options.alias}"`} (aliases: ${entries.map((e) => e.alias).join(', ') || 'none'})`, ['Pass --alias with the private key entry\'s alias (keytool -list shows them).']);
+    throw new KeyLoadError(
+      'not-a-private-key',
+      'jks',
+      `${source} has no private key entry${options.alias === undefined ? '' : ` with the alias "${options.alias}"`} (aliases: ${entries.map((e) => e.alias).join(', ') || 'none'})`,
+      ["Pass --alias with the private key entry's alias (keytool -list shows them)."],
+    );
   }
   const key = createPrivateKey({ key: entry.privateKeyDer, format: 'der', type: 'pkcs8' });
   const certificates = entry.certificateChainDer.map((der) => readCertificate(`-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`, source));
@@ -130,7 +141,9 @@ export function loadPrivateKey(data: Buffer, options: LoadOptions = {}): LoadedK
       }
     }
     case 'jceks':
-      throw new KeyLoadError('unreadable', kind, `${source} is a JCEKS keystore, which sfjwt does not read`, ['Convert it: keytool -importkeystore -srcstoretype JCEKS -deststoretype PKCS12 -destkeystore server.p12.']);
+      throw new KeyLoadError('unreadable', kind, `${source} is a JCEKS keystore, which sfjwt does not read`, [
+        'Convert it: keytool -importkeystore -srcstoretype JCEKS -deststoretype PKCS12 -destkeystore server.p12.',
+      ]);
     default:
       break;
   }

@@ -13,12 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { StartedTestContainer } from 'testcontainers';
-import type { ServeDescription } from './serve-description.ts';
 import { ResourceError, UsageError } from '../../lib/errors.ts';
 import type { KnobChanges } from '../core/knobs.ts';
 import { DEFAULT_SEED, defaultWorld } from '../world/default-world.ts';
 import type { World, WorldInput } from '../world/schema.ts';
 import { loadWorldFile, validateWorld } from '../world/validate-world.ts';
+import type { ServeDescription } from './serve-description.ts';
 
 export const DEFAULT_MOCK_IMAGE = 'sfjwt/mock:local';
 
@@ -130,7 +130,9 @@ export class SalesforceMockContainer {
     const imageName = ImageName.fromString(this.image);
     // A locally built image is never pulled: say how to build it instead of asking a registry.
     if (imageName.tag === 'local' && !(await client.image.exists(imageName))) {
-      throw new ResourceError(`the Docker engine has no image ${this.image}`, { actions: ['Build it: container/build.sh (or npm run container:build); offline, container/build-base-image.sh first, then container/build.sh --base sfjwt/node-base:local.'] });
+      throw new ResourceError(`the Docker engine has no image ${this.image}`, {
+        actions: ['Build it: container/build.sh (or npm run container:build); offline, container/build-base-image.sh first, then container/build.sh --base sfjwt/node-base:local.'],
+      });
     }
     const output = new OutputLines();
     let container = new GenericContainer(this.image)
@@ -264,7 +266,9 @@ function assertSameWorld(world: World, description: ServeDescription, image: str
   const local = world.apps.map((a) => `${a.name}=${a.consumerKey}`).concat(world.users.map((u) => u.username));
   const served = description.apps.map((a) => `${a.name}=${a.consumerKey}`).concat(description.users.map((u) => u.username));
   if (local.join('\n') !== served.join('\n')) {
-    throw new ResourceError(`the default world of ${image} is not the one this sfjwt computes (a different version of sfjwt in the image?)`, { actions: ['Rebuild the image from this checkout: container/build.sh'] });
+    throw new ResourceError(`the default world of ${image} is not the one this sfjwt computes (a different version of sfjwt in the image?)`, {
+      actions: ['Rebuild the image from this checkout: container/build.sh'],
+    });
   }
 }
 
@@ -279,7 +283,14 @@ class OutputLines {
 
   follow(stream: Readable): void {
     this.streams.push(stream);
-    this.ended.push(new Promise((resolve) => stream.once('end', resolve).once('close', resolve).once('error', () => resolve())));
+    this.ended.push(
+      new Promise((resolve) =>
+        stream
+          .once('end', resolve)
+          .once('close', resolve)
+          .once('error', () => resolve()),
+      ),
+    );
     stream.on('data', (chunk: Buffer | string) => {
       const text = this.partial + chunk.toString();
       const parts = text.split('\n');

@@ -59,7 +59,11 @@ describe('serverTls', () => {
   it.each([
     ['a directory in place of the CA key', (tls: string) => mkdirSync(join(tls, 'ca.key')), 'cannot use the state folder file {tls}/ca.key: it is a directory'],
     ['a damaged CA key', (tls: string) => writeFileSync(join(tls, 'ca.key'), 'garbage'), 'cannot use the key pair {tls}/ca.key and {tls}/ca.crt: they are not a PEM private key and certificate ('],
-    ['a CA key that is not the certificate\'s', (tls: string) => writeFileSync(join(tls, 'ca.key'), readFileSync(join(tls, 'server.key'))), "cannot use the key pair {tls}/ca.key and {tls}/ca.crt: the certificate is not the key's"],
+    [
+      "a CA key that is not the certificate's",
+      (tls: string) => writeFileSync(join(tls, 'ca.key'), readFileSync(join(tls, 'server.key'))),
+      "cannot use the key pair {tls}/ca.key and {tls}/ca.crt: the certificate is not the key's",
+    ],
   ])('%s is a ResourceError naming the path and what to do, not a stack', (_name, damage, message) => {
     const dir = stateDir();
     serverTls(dir);
@@ -96,7 +100,7 @@ describe('serverTls', () => {
 
     rmSync(keyFile);
     const elsewhere = join(stateDir(), 'precious.key');
-    writeFileSync(elsewhere, 'not sfjwt\'s', { mode: 0o644 });
+    writeFileSync(elsewhere, "not sfjwt's", { mode: 0o644 });
     symlinkSync(elsewhere, keyFile);
     expect(() => serverTls(dir)).toThrow(`cannot use the mock's TLS file ${keyFile}: it is a symbolic link, which sfjwt does not follow here`);
     expect(readFileSync(elsewhere, 'utf8')).toBe("not sfjwt's");

@@ -96,7 +96,10 @@ export function serverTls(stateDir: string): ServerTls {
   // Making an RSA key takes from 50 ms to half a second: done once, then kept next to the CA.
   const leafKeys = generateRsaKeyPair(2048);
   const cert = issueCertificate(leafKeys, {
-    subject: [{ shortName: 'O', value: 'sfjwt' }, { shortName: 'CN', value: 'sfjwt mock org' }],
+    subject: [
+      { shortName: 'O', value: 'sfjwt' },
+      { shortName: 'CN', value: 'sfjwt mock org' },
+    ],
     issuer: { subject: CA_SUBJECT, privateKeyPem: ca.privateKeyPem },
     days: 30,
     notBefore: new Date(Date.now() - DAY),

@@ -4,8 +4,8 @@
  * does not have pass through to the next handler.
  */
 import { http } from 'msw';
-import { realHostUrls } from '../world/hosts.ts';
 import type { MockOrg } from '../core/mock-org.ts';
+import { realHostUrls } from '../world/hosts.ts';
 
 export interface MswOptions {
   /** The caller IP the mock sees (default 127.0.0.1): to rehearse login IP ranges. */

@@ -7,14 +7,14 @@
  */
 import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceError } from '../../lib/errors.ts';
 import { frozenClock } from '../core/clock.ts';
-import { JWT_GRANT, NOW, goodClaims, signAssertion, testWorld } from '../testing/fixtures.ts';
-import { startMockOrg, type StartedMockOrg } from './node-server.ts';
+import { goodClaims, JWT_GRANT, NOW, signAssertion, testWorld } from '../testing/fixtures.ts';
+import { type StartedMockOrg, startMockOrg } from './node-server.ts';
 
 const TOKEN = '/services/oauth2/token';
 const FORM = 'Content-Type: application/x-www-form-urlencoded';
@@ -28,7 +28,15 @@ const portOf = (base: string) => Number(new URL(base).port);
 
 beforeAll(async () => {
   // No admin token: the raw admin requests below test the adapter; admin/protection.test.ts tests the token.
-  mock = await startMockOrg({ world: testWorld(), tls: false, clock: frozenClock(NOW), seed: 7, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-node-')), knobs: { loginRatePerHour: null }, adminToken: false });
+  mock = await startMockOrg({
+    world: testWorld(),
+    tls: false,
+    clock: frozenClock(NOW),
+    seed: 7,
+    stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-node-')),
+    knobs: { loginRatePerHour: null },
+    adminToken: false,
+  });
   grant = new URLSearchParams({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(mock.org.index.world) }) }).toString();
 });
 afterAll(async () => mock.close());
@@ -55,7 +63,8 @@ function exchange(data: string | Buffer, port = portOf(mock.login), open: (port:
 }
 
 const get = (target: string, host = 'H', method = 'GET') => `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
-const post = (target: string, body: string, host = 'H', method = 'POST') => `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n${FORM}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+const post = (target: string, body: string, host = 'H', method = 'POST') =>
+  `${method} ${target} HTTP/1.1\r\nHost: ${host}\r\n${FORM}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 const status = (answer: string) => answer.split('\r\n')[0];
 const body = (answer: string) => answer.slice(answer.indexOf('\r\n\r\n') + 4);
 
@@ -177,7 +186,11 @@ describe('the admin API', () => {
 
   it.each([
     ['a JSON body', `PATCH /__sfjwt/knobs HTTP/1.1\r\nHost: H\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`, 'HTTP/1.1 200 OK'],
-    ['a chunked body', `PATCH /__sfjwt/knobs HTTP/1.1\r\nHost: H\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n1\r\n{\r\n1\r\n}\r\n0\r\n\r\n`, 'HTTP/1.1 200 OK'],
+    [
+      'a chunked body',
+      `PATCH /__sfjwt/knobs HTTP/1.1\r\nHost: H\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n1\r\n{\r\n1\r\n}\r\n0\r\n\r\n`,
+      'HTTP/1.1 200 OK',
+    ],
     ['a body that is not JSON', `PATCH /__sfjwt/knobs HTTP/1.1\r\nHost: H\r\nContent-Type: application/json\r\nContent-Length: 5\r\nConnection: close\r\n\r\n{nope`, 'HTTP/1.1 400 Bad Request'],
     ['an absolute-form target with credentials', get('http://u:p@login.salesforce.com/__sfjwt/health'), 'HTTP/1.1 200 OK'],
     ['TRACE', get('/__sfjwt/health', 'H', 'TRACE'), 'HTTP/1.1 404 Not Found'],
@@ -214,7 +227,11 @@ describe('the server', () => {
     expect(await answered).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     await other.close();
     await closed;
-    const refused = await new Promise<string>((r) => connect(port, '127.0.0.1').on('error', (e: NodeJS.ErrnoException) => r(e.code ?? '')).on('connect', () => r('connected')));
+    const refused = await new Promise<string>((r) =>
+      connect(port, '127.0.0.1')
+        .on('error', (e: NodeJS.ErrnoException) => r(e.code ?? ''))
+        .on('connect', () => r('connected')),
+    );
     expect(refused).toBe('ECONNREFUSED');
   });
 });

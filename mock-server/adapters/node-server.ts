@@ -11,14 +11,14 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ResourceError } from '../../lib/errors.ts';
-import { defaultStateDir } from '../../lib/state-folder.ts';
-import { LOGIN_HOST, TEST_HOST, myDomainHost, siteHost, type HostUrls } from '../world/hosts.ts';
 import type { StoredKeyPair } from '../../lib/state-folder.ts';
-import { prepareWorld } from '../world/prepare.ts';
-import type { World } from '../world/schema.ts';
+import { defaultStateDir } from '../../lib/state-folder.ts';
 import { ADMIN_PREFIX } from '../admin/prefix.ts';
 import { newAdminToken, setAdminToken } from '../admin/protection.ts';
 import { MockOrg, type MockOrgOptions } from '../core/mock-org.ts';
+import { type HostUrls, LOGIN_HOST, myDomainHost, siteHost, TEST_HOST } from '../world/hosts.ts';
+import { prepareWorld } from '../world/prepare.ts';
+import type { World } from '../world/schema.ts';
 import { serverTls } from './local-ca.ts';
 import { nodeListener } from './node/listener.ts';
 
@@ -128,7 +128,13 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
       const listener = nodeListener({ org, ownHost: name, secure: useTls, urls });
       // Node checks the two timeouts on an interval; a short limit needs a short interval to bite.
       const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4)));
-      const serverOptions = { maxHeaderSize: limits.maxHeaderBytes, requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.keepAliveTimeoutMs, connectionsCheckingInterval };
+      const serverOptions = {
+        maxHeaderSize: limits.maxHeaderBytes,
+        requestTimeout: limits.requestTimeoutMs,
+        headersTimeout: limits.headersTimeoutMs,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval,
+      };
       const server = tls === undefined ? createHttpServer(serverOptions, listener) : createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert }, listener);
       server.maxConnections = limits.maxConnections;
       server.on('connection', (socket) => {

@@ -5,8 +5,8 @@
  * writeWire and once as toResponse(answer) through @hono/node-server, and the raw bytes are compared.
  */
 import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonResponse, notFoundPage, oauthResponse, payloadTooLarge, redirect, setHeader, textResponse, toResponse, type WireResponse } from '../core/responses.ts';
@@ -18,9 +18,39 @@ const withTrace = (w: WireResponse) => {
   return w;
 };
 const ANSWERS: Record<string, () => WireResponse> = {
-  success: () => withTrace(oauthResponse(200, [['access_token', '00D!AQabc'], ['scope', 'api'], ['instance_url', 'https://acme.my.salesforce.com'], ['token_type', 'Bearer']], options)),
-  error: () => withTrace(oauthResponse(400, [['error', 'invalid_grant'], ['error_description', 'invalid assertion']], options)),
-  xml: () => oauthResponse(400, [['error', 'invalid_grant'], ['error_description', 'a <b> & "c"']], { ...options, format: 'xml' }),
+  success: () =>
+    withTrace(
+      oauthResponse(
+        200,
+        [
+          ['access_token', '00D!AQabc'],
+          ['scope', 'api'],
+          ['instance_url', 'https://acme.my.salesforce.com'],
+          ['token_type', 'Bearer'],
+        ],
+        options,
+      ),
+    ),
+  error: () =>
+    withTrace(
+      oauthResponse(
+        400,
+        [
+          ['error', 'invalid_grant'],
+          ['error_description', 'invalid assertion'],
+        ],
+        options,
+      ),
+    ),
+  xml: () =>
+    oauthResponse(
+      400,
+      [
+        ['error', 'invalid_grant'],
+        ['error_description', 'a <b> & "c"'],
+      ],
+      { ...options, format: 'xml' },
+    ),
   urlencoded: () => oauthResponse(200, [['access_token', 'x!y z']], { ...options, format: 'urlencoded' }),
   json: () => jsonResponse(200, { limits: { a: 1 }, text: 'é ü 日本' }, options),
   text: () => textResponse(403, 'Bad_OAuth_Token', options),

@@ -10,11 +10,11 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMockOrg, type StartedMockOrg } from '../adapters/node-server.ts';
-import { DEFAULT_APPS } from '../world/default-world.ts';
-import { JWT_GRANT, NOW, NOW_S, consumerKeyOf, formBody, goodClaims, otherPrivateKey, signAssertion, testKeys, testWorld } from '../testing/fixtures.ts';
+import { type StartedMockOrg, startMockOrg } from '../adapters/node-server.ts';
 import { frozenClock } from '../core/clock.ts';
 import { DEFAULT_KNOBS } from '../core/knobs.ts';
+import { consumerKeyOf, formBody, goodClaims, JWT_GRANT, NOW, NOW_S, otherPrivateKey, signAssertion, testKeys, testWorld } from '../testing/fixtures.ts';
+import { DEFAULT_APPS } from '../world/default-world.ts';
 
 const TOKEN_PATH = '/services/oauth2/token';
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -26,7 +26,24 @@ const EXPIRED = err('invalid_grant', 'expired authorization code');
 const UNKNOWN_ERROR = err('unknown_error', 'retry your request');
 const UNSUPPORTED = err('unsupported_grant_type', 'grant type not supported');
 const ACCESS_TOKEN = /^00D[A-Za-z0-9]{12}!AQ[A-Za-z0-9._]{94}$/;
-const CHECK_ORDER = ['host', 'path', 'method', 'tls', 'grant-type', 'assertion', 'alg', 'issuer', 'signature', 'audience', 'expiry', 'user', 'user-state', 'ip-restriction', 'rate-limit', 'app-access'];
+const CHECK_ORDER = [
+  'host',
+  'path',
+  'method',
+  'tls',
+  'grant-type',
+  'assertion',
+  'alg',
+  'issuer',
+  'signature',
+  'audience',
+  'expiry',
+  'user',
+  'user-state',
+  'ip-restriction',
+  'rate-limit',
+  'app-access',
+];
 /** The admin API's JSON: pretty-printed with two spaces. */
 const adminJson = (value: unknown) => JSON.stringify(value, null, 2);
 
@@ -130,7 +147,13 @@ describe('health, index and journal', () => {
   it('GET /journal lists the traces newest first; ?limit= keeps the newest', async () => {
     const ids = [
       traceId(await call(`${started.login}${TOKEN_PATH}`, { method: 'POST', headers: FORM, body: 'garbage' })),
-      traceId(await call(`${started.login}${TOKEN_PATH}`, { method: 'POST', headers: FORM, body: formBody({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(world), key: otherPrivateKey() }) }) })),
+      traceId(
+        await call(`${started.login}${TOKEN_PATH}`, {
+          method: 'POST',
+          headers: FORM,
+          body: formBody({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(world), key: otherPrivateKey() }) }),
+        }),
+      ),
       traceId(await token()),
     ];
     const journal = (await adminOk('GET', '/journal')) as { total: number; kept: number; entries: { id: string; outcome: string }[] };
@@ -155,12 +178,17 @@ describe('health, index and journal', () => {
     // A REST call with the token in the query string.
     await call(`${started.myDomain['acme'] ?? ''}/services/data/v67.0/limits?oauth_token=${encodeURIComponent(accessToken)}`);
 
-    const secrets = [assertion, signature, badAssertion, badAssertion.split('.')[2] ?? '', queryAssertion, queryAssertion.split('.')[2] ?? '', accessToken, accessToken.slice(accessToken.indexOf('!') + 1)];
-    const texts = [
-      (await admin('GET', '/journal')).body,
-      (await admin('GET', `/traces/${traceId(ok)}`)).body,
-      (await admin('GET', '/login-history?username=integration@acme.com')).body,
+    const secrets = [
+      assertion,
+      signature,
+      badAssertion,
+      badAssertion.split('.')[2] ?? '',
+      queryAssertion,
+      queryAssertion.split('.')[2] ?? '',
+      accessToken,
+      accessToken.slice(accessToken.indexOf('!') + 1),
     ];
+    const texts = [(await admin('GET', '/journal')).body, (await admin('GET', `/traces/${traceId(ok)}`)).body, (await admin('GET', '/login-history?username=integration@acme.com')).body];
     for (const text of texts) {
       for (const secret of secrets) expect(text.includes(secret), `a secret of ${secret.length} characters is in ${text.slice(0, 60)}`).toBe(false);
     }
@@ -171,7 +199,11 @@ describe('health, index and journal', () => {
   });
 
   it('GET /traces/:id returns the trace with decidedBy and every check in order', async () => {
-    const failed = await call(`${started.login}${TOKEN_PATH}`, { method: 'POST', headers: FORM, body: formBody({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(world), key: otherPrivateKey() }) }) });
+    const failed = await call(`${started.login}${TOKEN_PATH}`, {
+      method: 'POST',
+      headers: FORM,
+      body: formBody({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(world), key: otherPrivateKey() }) }),
+    });
     const trace = (await adminOk('GET', `/traces/${traceId(failed)}`)) as Record<string, unknown> & { checks: { check: string; verdict: string }[] };
     expect(trace).toMatchObject({
       id: traceId(failed),
@@ -199,12 +231,23 @@ describe('health, index and journal', () => {
   });
 
   it('GET /login-history lists a failed then a successful login, newest first', async () => {
-    const failed = await call(`${started.login}${TOKEN_PATH}`, { method: 'POST', headers: FORM, body: formBody({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(world), key: otherPrivateKey() }) }) });
+    const failed = await call(`${started.login}${TOKEN_PATH}`, {
+      method: 'POST',
+      headers: FORM,
+      body: formBody({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(world), key: otherPrivateKey() }) }),
+    });
     const ok = await token();
     const history = (await adminOk('GET', '/login-history?username=integration@acme.com')) as { username: string; entries: Record<string, unknown>[] };
     expect(history.username).toBe('integration@acme.com');
     expect(history.entries).toHaveLength(2);
-    const common = { loginTime: '2026-03-01T12:00:00.000Z', username: 'integration@acme.com', application: DEFAULT_APPS.selfAuthorized, loginType: 'Remote Access 2.0', sourceIp: '127.0.0.1', loginUrl: 'login.salesforce.com' };
+    const common = {
+      loginTime: '2026-03-01T12:00:00.000Z',
+      username: 'integration@acme.com',
+      application: DEFAULT_APPS.selfAuthorized,
+      loginType: 'Remote Access 2.0',
+      sourceIp: '127.0.0.1',
+      loginUrl: 'login.salesforce.com',
+    };
     expect(history.entries[0]).toEqual({ ...common, status: 'Success', traceId: traceId(ok) });
     expect(history.entries[1]).toEqual({ ...common, status: 'Failed: Signature Invalid', traceId: traceId(failed) });
   });
@@ -295,7 +338,10 @@ describe('clock', () => {
     expectError(await token({ exp: NOW_S + 180 }), EXPIRED);
   });
 
-  it.each([['a string', { offsetSeconds: 'soon' }], ['beyond 1e9 s', { offsetSeconds: 2e9 }]])('PUT /clock with %s: 400', async (_n, body) => {
+  it.each([
+    ['a string', { offsetSeconds: 'soon' }],
+    ['beyond 1e9 s', { offsetSeconds: 2e9 }],
+  ])('PUT /clock with %s: 400', async (_n, body) => {
     expect((await admin('PUT', '/clock', body)).status).toBe(400);
     expect(await adminOk('GET', '/clock')).toEqual({ offsetSeconds: 0, now: '2026-03-01T12:00:00.000Z' });
   });
@@ -411,7 +457,10 @@ describe('setup actions', () => {
     const res = await admin('POST', '/setup/nope', { username: 'integration@acme.com' });
     expect(res.status).toBe(404);
     expect(res.body).toBe(
-      adminJson({ error: 'no setup action "nope"', fix: 'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state, record-logins.' }),
+      adminJson({
+        error: 'no setup action "nope"',
+        fix: 'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state, record-logins.',
+      }),
     );
   });
 
@@ -520,14 +569,36 @@ describe('token endpoint around the admin API', () => {
   });
 
   it.each([
-    ['format=urlencoded', { format: 'urlencoded' }, {}, 'application/x-www-form-urlencoded;charset=UTF-8', "error=invalid_grant&error_description=user+hasn%27t+approved+this+consumer"],
-    ['format=xml', { format: 'xml' }, {}, 'application/xml;charset=UTF-8', '<?xml version="1.0" encoding="UTF-8"?><OAuth><error>invalid_grant</error><error_description>user hasn&apos;t approved this consumer</error_description></OAuth>'],
-    ['format=XML (any case)', { format: 'XML' }, {}, 'application/xml;charset=UTF-8', '<?xml version="1.0" encoding="UTF-8"?><OAuth><error>invalid_grant</error><error_description>user hasn&apos;t approved this consumer</error_description></OAuth>'],
-    ['Accept: application/xml', {}, { Accept: 'application/xml' }, 'application/xml;charset=UTF-8', '<?xml version="1.0" encoding="UTF-8"?><OAuth><error>invalid_grant</error><error_description>user hasn&apos;t approved this consumer</error_description></OAuth>'],
+    ['format=urlencoded', { format: 'urlencoded' }, {}, 'application/x-www-form-urlencoded;charset=UTF-8', 'error=invalid_grant&error_description=user+hasn%27t+approved+this+consumer'],
+    [
+      'format=xml',
+      { format: 'xml' },
+      {},
+      'application/xml;charset=UTF-8',
+      '<?xml version="1.0" encoding="UTF-8"?><OAuth><error>invalid_grant</error><error_description>user hasn&apos;t approved this consumer</error_description></OAuth>',
+    ],
+    [
+      'format=XML (any case)',
+      { format: 'XML' },
+      {},
+      'application/xml;charset=UTF-8',
+      '<?xml version="1.0" encoding="UTF-8"?><OAuth><error>invalid_grant</error><error_description>user hasn&apos;t approved this consumer</error_description></OAuth>',
+    ],
+    [
+      'Accept: application/xml',
+      {},
+      { Accept: 'application/xml' },
+      'application/xml;charset=UTF-8',
+      '<?xml version="1.0" encoding="UTF-8"?><OAuth><error>invalid_grant</error><error_description>user hasn&apos;t approved this consumer</error_description></OAuth>',
+    ],
     ['format=json over Accept: application/xml', { format: 'json' }, { Accept: 'application/xml' }, 'application/json;charset=UTF-8', NOT_APPROVED],
     ['format=yaml (unknown: JSON)', { format: 'yaml' }, {}, 'application/json;charset=UTF-8', NOT_APPROVED],
   ] as const)('%s gives the exact bytes', async (_n, extra, headers, contentType, body) => {
-    const res = await call(`${started.login}${TOKEN_PATH}`, { method: 'POST', headers: { ...FORM, ...headers }, body: formBody({ grant_type: JWT_GRANT, assertion: await sign({ sub: 'unapproved@acme.com' }), ...extra }) });
+    const res = await call(`${started.login}${TOKEN_PATH}`, {
+      method: 'POST',
+      headers: { ...FORM, ...headers },
+      body: formBody({ grant_type: JWT_GRANT, assertion: await sign({ sub: 'unapproved@acme.com' }), ...extra }),
+    });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toBe(contentType);
     expect(res.body).toBe(body);

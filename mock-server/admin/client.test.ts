@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ResourceError } from '../../lib/errors.ts';
-import { startMockOrg, type StartedMockOrg } from '../adapters/node-server.ts';
+import { type StartedMockOrg, startMockOrg } from '../adapters/node-server.ts';
 import { frozenClock } from '../core/clock.ts';
 import { DEFAULT_KNOBS } from '../core/knobs.ts';
 import { NOW, testKeys, testWorld } from '../testing/fixtures.ts';
 import { DEFAULT_APPS } from '../world/default-world.ts';
-import { adminClient, type AdminClient } from './client.ts';
+import { type AdminClient, adminClient } from './client.ts';
 
 const APP = DEFAULT_APPS.selfAuthorized;
 let started: StartedMockOrg;
@@ -83,13 +83,29 @@ describe('done', () => {
 
 describe('refused', () => {
   it.each<[string, () => Promise<unknown>, object]>([
-    ['an unknown user', () => client.approveApp({ username: 'nobody@acme.com', app: APP }), { route: 'POST /setup/approve', status: 404, message: 'no user "nobody@acme.com"', fix: 'GET /__sfjwt/world lists the users.' }],
+    [
+      'an unknown user',
+      () => client.approveApp({ username: 'nobody@acme.com', app: APP }),
+      { route: 'POST /setup/approve', status: 404, message: 'no user "nobody@acme.com"', fix: 'GET /__sfjwt/world lists the users.' },
+    ],
     ['an unknown org', () => client.setOrgState({ org: 'nope', status: 'locked' }), { route: 'POST /setup/org-state', status: 404, message: 'no org "nope"' }],
-    ['a count of 0', () => client.recordLogins({ username: 'integration@acme.com', count: 0 }), { route: 'POST /setup/record-logins', status: 400, message: 'count: Too small: expected number to be >=1' }],
+    [
+      'a count of 0',
+      () => client.recordLogins({ username: 'integration@acme.com', count: 0 }),
+      { route: 'POST /setup/record-logins', status: 400, message: 'count: Too small: expected number to be >=1' },
+    ],
     ['a bad knob', () => client.setKnobs({ expLeewaySeconds: -1 }), { route: 'PATCH /knobs', status: 400, message: 'expLeewaySeconds: Too small: expected number to be >=0' }],
     ['a trace the journal does not hold', () => client.trace('trace-1'), { route: 'GET /traces/trace-1', status: 404, message: 'no trace with that id (the journal keeps only the newest requests)' }],
-    ['login history of an unknown user', () => client.loginHistory('nobody'), { route: 'GET /login-history?username=nobody', status: 404, message: 'no user "nobody"', fix: 'Pass ?username= with a username of the world.' }],
-    ['clearing the certificates of an unknown app', () => client.clearCertificates({ app: 'Nope' }), { route: 'GET /world', status: 404, message: 'no app "Nope"', fix: 'GET /__sfjwt/world lists the apps.' }],
+    [
+      'login history of an unknown user',
+      () => client.loginHistory('nobody'),
+      { route: 'GET /login-history?username=nobody', status: 404, message: 'no user "nobody"', fix: 'Pass ?username= with a username of the world.' },
+    ],
+    [
+      'clearing the certificates of an unknown app',
+      () => client.clearCertificates({ app: 'Nope' }),
+      { route: 'GET /world', status: 404, message: 'no app "Nope"', fix: 'GET /__sfjwt/world lists the apps.' },
+    ],
   ])('%s', async (_name, call, refusal) => {
     expect(await call()).toEqual({ ok: false, ...refusal });
   });
@@ -127,9 +143,15 @@ describe('not the admin API', () => {
       const { port } = other.address() as AddressInfo;
       const error = await adminClient(`http://127.0.0.1:${port}/`)
         .health()
-        .then(() => expect.fail('answered'), (e: unknown) => e);
+        .then(
+          () => expect.fail('answered'),
+          (e: unknown) => e,
+        );
       expect(error).toBeInstanceOf(ResourceError);
-      expect(error).toMatchObject({ message: `the mock's admin API at http://127.0.0.1:${port} answered GET /health with 200 and a body that is not JSON: hello`, actions: ["Give the admin API's base URL, which ends with /__sfjwt (serve --json prints it as admin)."] });
+      expect(error).toMatchObject({
+        message: `the mock's admin API at http://127.0.0.1:${port} answered GET /health with 200 and a body that is not JSON: hello`,
+        actions: ["Give the admin API's base URL, which ends with /__sfjwt (serve --json prints it as admin)."],
+      });
     } finally {
       await new Promise<void>((resolve) => other.close(() => resolve()));
     }

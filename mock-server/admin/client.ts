@@ -11,8 +11,19 @@ import type { KnobChanges, Knobs } from '../core/knobs.ts';
 import type { LoginHistoryEntry } from '../core/login-history.ts';
 import type { MockOrg } from '../core/mock-org.ts';
 import type { Trace } from '../core/trace.ts';
-import type { AppInput, OrgStateInput, PermissionSetInput, ProfileInput, RecordLoginsInput, RemoveCertificateInput, SetupActionName, UploadCertificateInput, UserAndAppInput, UserStateInput } from '../setup/actions.ts';
-import type { ClockInput, ClockState, ForceInput, ForcedState } from '../setup/harness.ts';
+import type {
+  AppInput,
+  OrgStateInput,
+  PermissionSetInput,
+  ProfileInput,
+  RecordLoginsInput,
+  RemoveCertificateInput,
+  SetupActionName,
+  UploadCertificateInput,
+  UserAndAppInput,
+  UserStateInput,
+} from '../setup/actions.ts';
+import type { ClockInput, ClockState, ForcedState, ForceInput } from '../setup/harness.ts';
 import type { Nothing } from '../setup/result.ts';
 import { ADMIN_PREFIX } from './prefix.ts';
 

@@ -9,11 +9,11 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/errors.ts';
-import { startMockOrg, type StartedMockOrg } from '../adapters/node-server.ts';
+import { type StartedMockOrg, startMockOrg } from '../adapters/node-server.ts';
 import { frozenClock } from '../core/clock.ts';
 import { DEFAULT_KNOBS } from '../core/knobs.ts';
 import { NOW, testStateDir, testWorld } from '../testing/fixtures.ts';
-import { sendOverNode, type RawResponse } from '../testing/transports.ts';
+import { type RawResponse, sendOverNode } from '../testing/transports.ts';
 
 const TOKEN = 'admin-token-of-the-tests-0123456789';
 const BEARER = { Authorization: `Bearer ${TOKEN}` };
@@ -70,7 +70,9 @@ describe('a state change needs a JSON body (no CORS-simple request gets through)
     const res = await force({ ...BEARER, ...(type === undefined ? {} : { 'Content-Type': type }) });
     expect(res.status).toBe(415);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(res.body).toBe(adminJson({ error: `a state change takes a JSON body, and this request has ${said}`, fix: 'Send Content-Type: application/json and a JSON object ({} when there is nothing to say).' }));
+    expect(res.body).toBe(
+      adminJson({ error: `a state change takes a JSON body, and this request has ${said}`, fix: 'Send Content-Type: application/json and a JSON object ({} when there is nothing to say).' }),
+    );
     expect(pending()).toEqual([]);
   });
 
@@ -94,14 +96,22 @@ describe('a state change from another origin is refused', () => {
   it.each(['https://attacker.example', 'null', 'http://127.0.0.1:1', 'http://localhost:3000', 'not a url'])('Origin: %s: 403, nothing forced', async (origin) => {
     const res = await force({ ...BEARER, ...JSON_TYPE, Origin: origin });
     expect(res.status).toBe(403);
-    expect(res.body).toBe(adminJson({ error: `the admin API takes no state change from a web page of another origin (Origin: ${origin})`, fix: "Change the mock from a test, a script or the command line (sfjwt's admin client), not from a web page." }));
+    expect(res.body).toBe(
+      adminJson({
+        error: `the admin API takes no state change from a web page of another origin (Origin: ${origin})`,
+        fix: "Change the mock from a test, a script or the command line (sfjwt's admin client), not from a web page.",
+      }),
+    );
     expect(pending()).toEqual([]);
   });
 
   it('Sec-Fetch-Site: cross-site without an Origin: 403', async () => {
     const res = await force({ ...BEARER, ...JSON_TYPE, 'Sec-Fetch-Site': 'cross-site' });
     expect(res.status).toBe(403);
-    expect(JSON.parse(res.body)).toEqual({ error: 'the admin API takes no state change from a web page of another origin (Sec-Fetch-Site: cross-site)', fix: "Change the mock from a test, a script or the command line (sfjwt's admin client), not from a web page." });
+    expect(JSON.parse(res.body)).toEqual({
+      error: 'the admin API takes no state change from a web page of another origin (Sec-Fetch-Site: cross-site)',
+      fix: "Change the mock from a test, a script or the command line (sfjwt's admin client), not from a web page.",
+    });
     expect(pending()).toEqual([]);
   });
 
@@ -116,12 +126,17 @@ describe('a state change from another origin is refused', () => {
   });
 });
 
-describe('only the mock\'s own host names are answered (DNS rebinding reads nothing)', () => {
+describe("only the mock's own host names are answered (DNS rebinding reads nothing)", () => {
   it.each(['/world', '/journal', '/knobs', '/login-history?username=integration@acme.com', '/traces/trace-1', '/'])('GET %s with Host: attacker.example: 403', async (sub) => {
     const res = await send('GET', sub, { Host: `attacker.example:${port()}` });
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(res.body).toBe(adminJson({ error: 'the admin API answers only under the mock\'s own host names, not "attacker.example"', fix: `Use the admin URL the mock prints (${started.admin}), or send the admin token.` }));
+    expect(res.body).toBe(
+      adminJson({
+        error: 'the admin API answers only under the mock\'s own host names, not "attacker.example"',
+        fix: `Use the admin URL the mock prints (${started.admin}), or send the admin token.`,
+      }),
+    );
   });
 
   it('over a raw socket too, state changes included', async () => {
@@ -129,16 +144,12 @@ describe('only the mock\'s own host names are answered (DNS rebinding reads noth
     expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 403 Forbidden');
   });
 
-  it.each([
-    () => `127.0.0.1:${port()}`,
-    () => `localhost:${port()}`,
-    () => `LOCALHOST:${port()}`,
-    () => `[::1]:${port()}`,
-    () => 'login.salesforce.com',
-    () => 'ACME.my.salesforce.com:443',
-  ])('Host %s is the mock\'s own', async (host) => {
-    expect((await send('GET', '/world', { Host: host() })).status).toBe(200);
-  });
+  it.each([() => `127.0.0.1:${port()}`, () => `localhost:${port()}`, () => `LOCALHOST:${port()}`, () => `[::1]:${port()}`, () => 'login.salesforce.com', () => 'ACME.my.salesforce.com:443'])(
+    "Host %s is the mock's own",
+    async (host) => {
+      expect((await send('GET', '/world', { Host: host() })).status).toBe(200);
+    },
+  );
 
   it('GET /health answers any Host (a liveness probe; it tells nothing)', async () => {
     expect(JSON.parse((await send('GET', '/health', { Host: 'attacker.example' })).body)).toEqual({ status: 'ok', requests: 0 });
@@ -151,7 +162,10 @@ describe('only the mock\'s own host names are answered (DNS rebinding reads noth
 });
 
 describe('the admin token', () => {
-  const UNAUTHORIZED = { error: 'a state change needs the admin token', fix: 'Send Authorization: Bearer <token> or x-sfjwt-admin-token: <token>; serve prints the token (--json: adminToken), startMockOrg() returns it as adminToken.' };
+  const UNAUTHORIZED = {
+    error: 'a state change needs the admin token',
+    fix: 'Send Authorization: Bearer <token> or x-sfjwt-admin-token: <token>; serve prints the token (--json: adminToken), startMockOrg() returns it as adminToken.',
+  };
 
   it.each([
     ['none', {}],
@@ -211,7 +225,9 @@ describe('admin bodies are capped at 1 MiB', () => {
   const TOO_LARGE = adminJson({ error: 'the body is over 1048576 bytes', fix: 'Admin requests are small JSON objects (a certificate upload is a few KB).' });
 
   it('a declared Content-Length over the cap: 413 at once, before a byte of the body', async () => {
-    const answer = await raw(`POST /__sfjwt/setup/upload-certificate HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 300000000\r\n\r\n`);
+    const answer = await raw(
+      `POST /__sfjwt/setup/upload-certificate HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 300000000\r\n\r\n`,
+    );
     expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
     expect(answer).toMatch(/\r\n[Cc]onnection: close\r\n/);
     expect(answer.slice(answer.indexOf('\r\n\r\n') + 4)).toBe(TOO_LARGE);

@@ -33,7 +33,9 @@ export function newAdminToken(): string {
 /** The token as given, or a UsageError: it travels in a header, and a short one could be guessed by a local process. */
 export function checkAdminToken(token: string, source = 'the admin token'): string {
   if (!/^[\x21-\x7e]{16,256}$/.test(token)) {
-    throw new UsageError(`${source} must be 16 to 256 visible ASCII characters without spaces, got ${token.length} character${token.length === 1 ? '' : 's'}`, { actions: ['Leave it out for a random one, printed once the mock listens.'] });
+    throw new UsageError(`${source} must be 16 to 256 visible ASCII characters without spaces, got ${token.length} character${token.length === 1 ? '' : 's'}`, {
+      actions: ['Leave it out for a random one, printed once the mock listens.'],
+    });
   }
   return token;
 }
@@ -119,7 +121,11 @@ export function foreignHostRefusal(org: MockOrg, request: IncomingRequest, sc: S
   if (foreign === undefined) return undefined;
   // A wildcard bind address cannot be connected to: name localhost, as serve prints it.
   const admin = `${sc.urls.baseUrl(LOGIN_HOST).replace(/\/\/(?:0\.0\.0\.0|\[::\])(?=:\d+$)/, '//localhost')}${ADMIN_PREFIX}`;
-  return problem(403, `the admin API answers only under the mock's own host names, not "${foreign}"`, `Use the admin URL the mock prints (${admin})${token === undefined ? '.' : ', or send the admin token.'}`);
+  return problem(
+    403,
+    `the admin API answers only under the mock's own host names, not "${foreign}"`,
+    `Use the admin URL the mock prints (${admin})${token === undefined ? '.' : ', or send the admin token.'}`,
+  );
 }
 
 /** The 403, 401 or 415 for a state change that a web page or a process without the token sent, or undefined. */
@@ -127,10 +133,19 @@ export function stateChangeRefusal(org: MockOrg, request: IncomingRequest, sc: S
   const origin = request.header('origin');
   const site = request.header('sec-fetch-site');
   const from = origin !== null && !ownOrigin(org, sc, origin) ? `Origin: ${origin}` : site?.trim().toLowerCase() === 'cross-site' ? 'Sec-Fetch-Site: cross-site' : undefined;
-  if (from !== undefined) return problem(403, `the admin API takes no state change from a web page of another origin (${from})`, "Change the mock from a test, a script or the command line (sfjwt's admin client), not from a web page.");
+  if (from !== undefined)
+    return problem(
+      403,
+      `the admin API takes no state change from a web page of another origin (${from})`,
+      "Change the mock from a test, a script or the command line (sfjwt's admin client), not from a web page.",
+    );
   const token = TOKENS.get(org);
   if (token !== undefined && !carriesToken(token, request)) {
-    const answer = problem(401, 'a state change needs the admin token', 'Send Authorization: Bearer <token> or x-sfjwt-admin-token: <token>; serve prints the token (--json: adminToken), startMockOrg() returns it as adminToken.');
+    const answer = problem(
+      401,
+      'a state change needs the admin token',
+      'Send Authorization: Bearer <token> or x-sfjwt-admin-token: <token>; serve prints the token (--json: adminToken), startMockOrg() returns it as adminToken.',
+    );
     answer.headers.set('WWW-Authenticate', 'Bearer realm="sfjwt admin API"');
     return answer;
   }
@@ -138,7 +153,11 @@ export function stateChangeRefusal(org: MockOrg, request: IncomingRequest, sc: S
   // preflight; a declared JSON body cannot come from a page of another origin.
   const type = request.header('content-type');
   if (type === null || type.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
-    return problem(415, `a state change takes a JSON body, and this request has ${type === null ? 'no Content-Type' : `Content-Type "${type}"`}`, 'Send Content-Type: application/json and a JSON object ({} when there is nothing to say).');
+    return problem(
+      415,
+      `a state change takes a JSON body, and this request has ${type === null ? 'no Content-Type' : `Content-Type "${type}"`}`,
+      'Send Content-Type: application/json and a JSON object ({} when there is nothing to say).',
+    );
   }
   return undefined;
 }

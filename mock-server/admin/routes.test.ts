@@ -9,10 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import { fromFetchRequest } from '../core/incoming.ts';
 import type { ServeContext } from '../core/mock-org.ts';
+import { SETUP_ACTIONS, type SetupActionName } from '../setup/actions.ts';
 import { testKeys, testOrg } from '../testing/fixtures.ts';
 import { DEFAULT_APPS } from '../world/default-world.ts';
 import { LOGIN_HOST, realHostUrls } from '../world/hosts.ts';
-import { SETUP_ACTIONS, type SetupActionName } from '../setup/actions.ts';
 import { ADMIN_PREFIX, handleAdmin } from './routes.ts';
 
 const ACTIONS_FIX = 'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state, record-logins.';
@@ -51,7 +51,11 @@ describe('no route or action through the prototype chain', () => {
 
   it.each(['__proto__', 'constructor', 'toString'])('GET /traces/%s: 404, no trace', async (id) => {
     const { org } = testOrg();
-    expect(await send(org, 'GET', `/traces/${id}`)).toEqual({ status: 404, type: 'application/json; charset=utf-8', body: { error: 'no trace with that id (the journal keeps only the newest requests)' } });
+    expect(await send(org, 'GET', `/traces/${id}`)).toEqual({
+      status: 404,
+      type: 'application/json; charset=utf-8',
+      body: { error: 'no trace with that id (the journal keeps only the newest requests)' },
+    });
   });
 });
 
@@ -91,7 +95,11 @@ describe('each /setup route answers what its Setup function returns', () => {
 
   it('an empty body counts as {}: the fields are named as missing', async () => {
     const { org } = testOrg();
-    expect(await send(org, 'POST', '/setup/touch-app', '  ')).toEqual({ status: 400, type: 'application/json; charset=utf-8', body: { error: 'app: Invalid input: expected string, received undefined' } });
+    expect(await send(org, 'POST', '/setup/touch-app', '  ')).toEqual({
+      status: 400,
+      type: 'application/json; charset=utf-8',
+      body: { error: 'app: Invalid input: expected string, received undefined' },
+    });
   });
 
   it('a trailing slash is the same route', async () => {
@@ -102,7 +110,7 @@ describe('each /setup route answers what its Setup function returns', () => {
 });
 
 describe('the controls', () => {
-  it('PUT and POST /clock, PATCH and PUT /knobs, POST and DELETE /force answer the control\'s value', async () => {
+  it("PUT and POST /clock, PATCH and PUT /knobs, POST and DELETE /force answer the control's value", async () => {
     const { org } = testOrg();
     expect((await send(org, 'POST', '/clock', '{"offsetSeconds":30}')).body).toEqual({ offsetSeconds: 30, now: '2026-03-01T12:00:30.000Z' });
     expect((await send(org, 'PUT', '/clock', '{"offsetSeconds":-30}')).body).toEqual({ offsetSeconds: -30, now: '2026-03-01T11:59:30.000Z' });
@@ -127,7 +135,12 @@ describe('bodies and knobs', () => {
         controller.enqueue(chunk);
       },
     });
-    const request = new Request(`https://login.salesforce.com${ADMIN_PREFIX}/knobs`, { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: endless, duplex: 'half' } as RequestInit);
+    const request = new Request(`https://login.salesforce.com${ADMIN_PREFIX}/knobs`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: endless,
+      duplex: 'half',
+    } as RequestInit);
     const res = await handleAdmin(org, fromFetchRequest(request), MSW);
     expect(res.status).toBe(413);
     expect(res.headers.get('connection')).toBe('close');
@@ -139,7 +152,8 @@ describe('bodies and knobs', () => {
 
   it('in this process (no admin token) a JSON state change is done; a text/plain one is still refused', async () => {
     const { org } = testOrg();
-    const post = (type: string) => handleAdmin(org, fromFetchRequest(new Request(`https://acme.my.salesforce.com${ADMIN_PREFIX}/force`, { method: 'POST', headers: { 'Content-Type': type }, body: '{"outcome":"drop"}' })), MSW);
+    const post = (type: string) =>
+      handleAdmin(org, fromFetchRequest(new Request(`https://acme.my.salesforce.com${ADMIN_PREFIX}/force`, { method: 'POST', headers: { 'Content-Type': type }, body: '{"outcome":"drop"}' })), MSW);
     expect((await post('text/plain')).status).toBe(415);
     expect(org.forced.pending()).toEqual([]);
     expect((await post('application/json')).status).toBe(200);

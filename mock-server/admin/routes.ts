@@ -9,8 +9,8 @@
  */
 import type { IncomingRequest } from '../core/incoming.ts';
 import type { MockOrg, ServeContext } from '../core/mock-org.ts';
-import { SETUP_ACTIONS, SETUP_ACTION_NAMES, isSetupAction } from '../setup/actions.ts';
-import { HARNESS_CONTROLS, clearForcedOutcomes, resetMock } from '../setup/harness.ts';
+import { isSetupAction, SETUP_ACTION_NAMES, SETUP_ACTIONS } from '../setup/actions.ts';
+import { clearForcedOutcomes, HARNESS_CONTROLS, resetMock } from '../setup/harness.ts';
 import type { SetupResult } from '../setup/result.ts';
 import { answer, json, problem } from './answers.ts';
 import { ADMIN_PREFIX } from './prefix.ts';
@@ -33,8 +33,15 @@ const withBody =
     answer(control(org, body), (value) => value);
 
 const ENDPOINTS = [
-  'GET /health', 'GET /world', 'GET /journal?limit=N', 'GET /traces/:id', 'GET /login-history?username=U', 'POST /reset',
-  'GET|PUT /clock {offsetSeconds}', 'GET|POST|DELETE /force {outcome, count, delayMs}', 'GET|PATCH /knobs',
+  'GET /health',
+  'GET /world',
+  'GET /journal?limit=N',
+  'GET /traces/:id',
+  'GET /login-history?username=U',
+  'POST /reset',
+  'GET|PUT /clock {offsetSeconds}',
+  'GET|POST|DELETE /force {outcome, count, delayMs}',
+  'GET|PATCH /knobs',
   ...SETUP_ACTION_NAMES.map((name) => `POST /setup/${name}`),
 ];
 

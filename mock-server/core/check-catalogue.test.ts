@@ -4,8 +4,8 @@
  * new check or outcome cannot be half-added.
  */
 import { describe, expect, it } from 'vitest';
-import { CHECKS, DECIDED_OUTSIDE_CHECKS } from './check-catalogue.ts';
 import { CHECK_IDS } from './check.ts';
+import { CHECKS, DECIDED_OUTSIDE_CHECKS } from './check-catalogue.ts';
 import { KNOBS } from './knobs.ts';
 import { OUTCOMES, type OutcomeName } from './outcomes.ts';
 

@@ -5,7 +5,6 @@
  * is the mock's documented choice. A new check is its own file plus one line here.
  */
 import { CHECK_IDS, type Check, type CheckId } from './check.ts';
-import type { OutcomeName } from './outcomes.ts';
 import {
   algCheck,
   appAccessCheck,
@@ -24,6 +23,7 @@ import {
   userCheck,
   userStateCheck,
 } from './checks/index.ts';
+import type { OutcomeName } from './outcomes.ts';
 
 /** Checks that decide before the body is read. */
 export const TRANSPORT_CHECKS: readonly Check[] = [hostCheck, pathCheck, methodCheck, tlsCheck];

@@ -7,8 +7,9 @@
  * confirm it and the knobs that change it, so those tables are derived and never kept twice. Check
  * ids are stable: traces, reports, the doctor and the scenario catalogue all name checks by them.
  */
-import type { App, Org, User } from '../world/schema.ts';
+
 import type { HostUrls, LogicalHost } from '../world/hosts.ts';
+import type { App, Org, User } from '../world/schema.ts';
 import type { WorldIndex } from '../world/world-index.ts';
 import type { Confidence, Knobs } from './knobs.ts';
 import type { OAuthErrorOutcome, OutcomeName } from './outcomes.ts';

@@ -7,10 +7,7 @@
 import { z } from 'zod';
 
 export const ForcedSchema = z.strictObject({
-  outcome: z.union([
-    z.enum(['unknown_error', 'drop', 'delay']),
-    z.strictObject({ status: z.int().min(200).max(599).default(400), error: z.string().min(1), error_description: z.string() }),
-  ]),
+  outcome: z.union([z.enum(['unknown_error', 'drop', 'delay']), z.strictObject({ status: z.int().min(200).max(599).default(400), error: z.string().min(1), error_description: z.string() })]),
   /** How many of the next token requests get it. */
   count: z.int().min(1).max(1_000_000).default(1),
   /** With `delay`: milliseconds before the normal answer. */
@@ -54,8 +51,8 @@ export const FORCED_CAUSE = {
   id: 'forced',
   /** The step's title in a trace. */
   traceTitle: 'Outcome forced by the admin API',
-  title: 'A failure on Salesforce\'s side',
+  title: "A failure on Salesforce's side",
   description: 'Now and then Salesforce fails on its side and answers an otherwise correct request with an error; the mock gives this answer only when its admin API forces it (POST /__sfjwt/force).',
-  rootCause: { title: 'A transient failure on Salesforce\'s side', fix: 'Retry with backoff; it passes on a later attempt.' },
+  rootCause: { title: "A transient failure on Salesforce's side", fix: 'Retry with backoff; it passes on a later attempt.' },
   confirm: 'the same request succeeds when retried a little later.',
 } as const;

@@ -4,7 +4,7 @@
  * over what node already parsed without building a web Request per call; msw's fetch Requests are
  * wrapped by `fromFetchRequest`. Only the admin API needs a fetch Request, built when asked for.
  */
-import { readBodyLimited, type BodySource } from './body.ts';
+import { type BodySource, readBodyLimited } from './body.ts';
 
 export interface IncomingRequest {
   /** Upper case, as sent. */

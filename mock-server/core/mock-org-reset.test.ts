@@ -9,11 +9,11 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
 import { SETUP_ACTIONS, type SetupActionName } from '../setup/actions.ts';
-import { JWT_GRANT, NOW, formBody, goodClaims, signAssertion, testKeys, testOrg, testWorld, tokenRequest } from '../testing/fixtures.ts';
+import { formBody, goodClaims, JWT_GRANT, NOW, signAssertion, testKeys, testOrg, testWorld, tokenRequest } from '../testing/fixtures.ts';
 import { DEFAULT_APPS } from '../world/default-world.ts';
 import { generateWorld } from '../world/generate.ts';
-import { MockOrg } from './mock-org.ts';
 import { frozenClock } from './clock.ts';
+import { MockOrg } from './mock-org.ts';
 
 const APP = DEFAULT_APPS.selfAuthorized;
 const secondPem = (() => {
@@ -47,7 +47,10 @@ function snapshot(org: MockOrg) {
 
 const LOGIN = { host: 'login.salesforce.com', secure: true, clientIp: '127.0.0.1', urls: { baseUrl: (h: string) => `https://${h}`, origins: (h: string) => [`https://${h}`] } };
 const grant = async (org: MockOrg, sub: string) => {
-  const response = await org.handle(tokenRequest('https://login.salesforce.com/services/oauth2/token', formBody({ grant_type: JWT_GRANT, assertion: signAssertion({ claims: goodClaims(org.index.world, { sub }) }) })), LOGIN);
+  const response = await org.handle(
+    tokenRequest('https://login.salesforce.com/services/oauth2/token', formBody({ grant_type: JWT_GRANT, assertion: signAssertion({ claims: goodClaims(org.index.world, { sub }) }) })),
+    LOGIN,
+  );
   return { status: response.status, body: await response.text() };
 };
 

@@ -4,15 +4,16 @@
  * History, the journal of what it saw. Adapters tell it which logical host a request landed on,
  * whether it came over TLS, the caller's IP and how base URLs look to the client.
  */
-import { myDomainHost, lightningHost, siteHost, type HostUrls } from '../world/hosts.ts';
+
+import { ADMIN_PREFIX, handleAdmin } from '../admin/routes.ts';
+import { type HostUrls, lightningHost, myDomainHost, siteHost } from '../world/hosts.ts';
 import type { World } from '../world/schema.ts';
 import { WorldIndex } from '../world/world-index.ts';
-import { ADMIN_PREFIX, handleAdmin } from '../admin/routes.ts';
-import { cryptoRandom, seededRandom, sleep, systemClock, type Clock, type Random } from './clock.ts';
-import { fromFetchRequest, type IncomingRequest } from './incoming.ts';
+import { type Clock, cryptoRandom, type Random, seededRandom, sleep, systemClock } from './clock.ts';
 import { ForcedQueue } from './forced.ts';
+import { fromFetchRequest, type IncomingRequest } from './incoming.ts';
 import { Journal } from './journal.ts';
-import { resolveKnobs, type KnobChanges, type Knobs } from './knobs.ts';
+import { type KnobChanges, type Knobs, resolveKnobs } from './knobs.ts';
 import { LoginHistory } from './login-history.ts';
 import { setHeader, toResponse, type WireResponse } from './responses.ts';
 import { handleRest, isRestPath } from './rest.ts';

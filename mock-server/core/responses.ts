@@ -126,7 +126,11 @@ export function notFoundPage(options: WireOptions): WireResponse {
 
 /** 413 for a body over the limit; the connection is closed as the rest is not read. */
 export function payloadTooLarge(options: WireOptions): WireResponse {
-  const response: WireResponse = { status: 413, headers: baseHeaders('text/html;charset=UTF-8', options), body: '<html><head><title>413 Request Entity Too Large</title></head><body><h1>Request Entity Too Large</h1></body></html>' };
+  const response: WireResponse = {
+    status: 413,
+    headers: baseHeaders('text/html;charset=UTF-8', options),
+    body: '<html><head><title>413 Request Entity Too Large</title></head><body><h1>Request Entity Too Large</h1></body></html>',
+  };
   setHeader(response, 'Connection', 'close');
   return response;
 }

@@ -6,10 +6,10 @@
  */
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMockOrg, type StartedMockOrg } from '../adapters/node-server.ts';
-import { JWT_GRANT, NOW, formBody, goodClaims, signAssertion, testStateDir, testWorld } from '../testing/fixtures.ts';
+import { type StartedMockOrg, startMockOrg } from '../adapters/node-server.ts';
+import { formBody, goodClaims, JWT_GRANT, NOW, signAssertion, testStateDir, testWorld } from '../testing/fixtures.ts';
 import { frozenClock } from './clock.ts';
-import { LATEST_API_VERSION, apiVersions, releaseLabel } from './rest.ts';
+import { apiVersions, LATEST_API_VERSION, releaseLabel } from './rest.ts';
 
 const INVALID_SESSION = '[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]';
 const NOT_FOUND = '[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]';
@@ -38,15 +38,12 @@ function call(url: string, init: { method?: string; headers?: Record<string, str
     const u = new URL(url);
     const headers = { ...init.headers };
     if (init.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(init.body));
-    const r = httpsRequest(
-      { host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method: init.method ?? 'GET', headers, ca: started.caPem ?? '', agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
+    const r = httpsRequest({ host: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, method: init.method ?? 'GET', headers, ca: started.caPem ?? '', agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
     r.on('error', reject);
     if (init.body !== undefined) r.write(init.body);
     r.end();
@@ -166,7 +163,6 @@ describe('happy path over HTTPS', () => {
     const res = await call(`${started.myDomain['acme']}/services/data/`);
     expect(res.body.endsWith(`{"label":"Winter '27","url":"/services/data/v68.0","version":"68.0"}]`)).toBe(true);
   });
-
 });
 
 describe('bad, expired and misplaced tokens', () => {
@@ -230,8 +226,8 @@ describe('bad, expired and misplaced tokens', () => {
   });
 
   it.each([
-    ['another org\'s My Domain', () => `${started.myDomain['initech'] ?? ''}`],
-    ['the sandbox\'s My Domain', () => `${started.myDomain['acme-uat'] ?? ''}`],
+    ["another org's My Domain", () => `${started.myDomain['initech'] ?? ''}`],
+    ["the sandbox's My Domain", () => `${started.myDomain['acme-uat'] ?? ''}`],
     ['the login host', () => started.login],
   ])('the token on %s: 401 INVALID_SESSION_ID', async (_n, base) => {
     const token = await login();

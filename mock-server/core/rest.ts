@@ -139,23 +139,27 @@ export function handleRest(org: MockOrg, request: IncomingRequest, sc: ServeCont
       if (orgId.slice(0, 15) !== userOrg.id.slice(0, 15) || userId.slice(0, 15) !== user.id.slice(0, 15)) return textResponse(403, 'Bad_Id', wire);
       return jsonResponse(200, identity(user, userOrg, base, idUrl, LATEST_API_VERSION), wire);
     }
-    return jsonResponse(200, {
-      sub: idUrl,
-      user_id: user.id,
-      organization_id: userOrg.id,
-      preferred_username: user.username,
-      nickname: user.username.split('@')[0],
-      name: `${user.firstName} ${user.lastName}`.trim(),
-      email: user.email,
-      email_verified: true,
-      given_name: user.firstName,
-      family_name: user.lastName,
-      zoneinfo: 'America/Los_Angeles',
-      locale: 'en_US',
-      user_type: 'STANDARD',
-      active: user.active,
-      updated_at: '2024-01-01T00:00:00Z',
-    }, wire);
+    return jsonResponse(
+      200,
+      {
+        sub: idUrl,
+        user_id: user.id,
+        organization_id: userOrg.id,
+        preferred_username: user.username,
+        nickname: user.username.split('@')[0],
+        name: `${user.firstName} ${user.lastName}`.trim(),
+        email: user.email,
+        email_verified: true,
+        given_name: user.firstName,
+        family_name: user.lastName,
+        zoneinfo: 'America/Los_Angeles',
+        locale: 'en_US',
+        user_type: 'STANDARD',
+        active: user.active,
+        updated_at: '2024-01-01T00:00:00Z',
+      },
+      wire,
+    );
   }
 
   const m = /^\/services\/data\/v(\d+)\.0(\/.*)?$/.exec(path);
@@ -180,11 +184,26 @@ export function handleRest(org: MockOrg, request: IncomingRequest, sc: ServeCont
     const q = url.searchParams.get('q') ?? '';
     const from = /\bfrom\s+(\w+)/i.exec(q)?.[1];
     if (from?.toLowerCase() === 'organization') {
-      return jsonResponse(200, {
-        totalSize: 1,
-        done: true,
-        records: [{ attributes: { type: 'Organization', url: `/services/data/${v}/sobjects/Organization/${userOrg.id}` }, Id: userOrg.id, Name: userOrg.companyName ?? userOrg.name, IsSandbox: userOrg.kind === 'sandbox', OrganizationType: 'Enterprise Edition', InstanceName: 'NA1', NamespacePrefix: null, TrialExpirationDate: null }],
-      }, wire);
+      return jsonResponse(
+        200,
+        {
+          totalSize: 1,
+          done: true,
+          records: [
+            {
+              attributes: { type: 'Organization', url: `/services/data/${v}/sobjects/Organization/${userOrg.id}` },
+              Id: userOrg.id,
+              Name: userOrg.companyName ?? userOrg.name,
+              IsSandbox: userOrg.kind === 'sandbox',
+              OrganizationType: 'Enterprise Edition',
+              InstanceName: 'NA1',
+              NamespacePrefix: null,
+              TrialExpirationDate: null,
+            },
+          ],
+        },
+        wire,
+      );
     }
     return jsonResponse(400, [{ message: `sObject type '${from ?? ''}' is not supported.`, errorCode: 'INVALID_TYPE' }], wire);
   }

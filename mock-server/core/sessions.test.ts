@@ -3,7 +3,7 @@
  * as with a Map that drops its first key, including tokens added twice (which keep their place).
  */
 import { describe, expect, it } from 'vitest';
-import { Sessions, type Session } from './sessions.ts';
+import { type Session, Sessions } from './sessions.ts';
 
 const session = (n: number): Session => ({ userId: `005${n}`, orgId: '00D', app: 'App', issuedAt: n, expiresAt: Number.MAX_SAFE_INTEGER });
 

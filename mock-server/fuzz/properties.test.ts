@@ -6,9 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { JWT_GRANT, goodClaims, signAssertion, testWorld } from '../testing/fixtures.ts';
+import { goodClaims, JWT_GRANT, signAssertion, testWorld } from '../testing/fixtures.ts';
 
 const WORLD = testWorld();
+
 import type { MockOrg } from '../core/mock-org.ts';
 import { SALESFORCE } from '../testing/salesforce-answers.ts';
 import { fuzzOrg, handleWithin, oracleGrants, tokenEndpointProperty } from './properties.ts';
@@ -27,19 +28,31 @@ describe('token endpoint properties', () => {
   it('grants a token for a correct request with any harmless extra claims', async () => {
     const org = fuzzOrg();
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.string({ minLength: 4, maxLength: 8 }).filter((k) => !['iss', 'sub', 'aud', 'exp', 'prn'].includes(k)), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), async (extra) => {
-        const assertion = signAssertion({ claims: { ...goodClaims(WORLD), ...extra } });
-        const req = { method: 'POST', url: 'https://login.salesforce.com/services/oauth2/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new TextEncoder().encode(new URLSearchParams({ grant_type: JWT_GRANT, assertion }).toString()) };
-        expect(oracleGrants(req)).toBe(true);
-        expect((await handleWithin(org, req)).status).toBe(200);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(
+          fc.string({ minLength: 4, maxLength: 8 }).filter((k) => !['iss', 'sub', 'aud', 'exp', 'prn'].includes(k)),
+          fc.jsonValue({ maxDepth: 2 }),
+          { maxKeys: 4 },
+        ),
+        async (extra) => {
+          const assertion = signAssertion({ claims: { ...goodClaims(WORLD), ...extra } });
+          const req = {
+            method: 'POST',
+            url: 'https://login.salesforce.com/services/oauth2/token',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: new TextEncoder().encode(new URLSearchParams({ grant_type: JWT_GRANT, assertion }).toString()),
+          };
+          expect(oracleGrants(req)).toBe(true);
+          expect((await handleWithin(org, req)).status).toBe(200);
+        },
+      ),
       { seed: 7, numRuns: 60 },
     );
   });
 
   // A planted bug proves the oracle bites: a mock that answers a wrong grant_type with another of
   // Salesforce's bodies would pass a check that only asks for "one of Salesforce's bodies".
-  it('fails against a mock that gives the wrong one of Salesforce\'s answers', async () => {
+  it("fails against a mock that gives the wrong one of Salesforce's answers", async () => {
     const org = fuzzOrg();
     const swapped = Object.create(org, {
       handle: {
@@ -50,7 +63,10 @@ describe('token endpoint properties', () => {
         },
       },
     }) as MockOrg;
-    const failure = await fc.assert(tokenEndpointProperty(swapped), { seed: 20261128, numRuns: 400, endOnFailure: true }).then(() => undefined, (error: unknown) => error);
+    const failure = await fc.assert(tokenEndpointProperty(swapped), { seed: 20261128, numRuns: 400, endOnFailure: true }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     // fast-check reports the counterexample; the property's own error is the cause.
     expect((failure as Error | undefined)?.cause).toEqual(new Error(`Salesforce answers 400 ${SALESFORCE.unsupportedGrantType}, the mock 400 ${SALESFORCE.invalidAssertion}`));
   });

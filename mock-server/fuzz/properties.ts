@@ -11,11 +11,11 @@
 import { createPublicKey, verify } from 'node:crypto';
 import fc from 'fast-check';
 import { base64url, signatureOf, signingInput } from '../../lib/jws.ts';
-import { MockOrg } from '../core/mock-org.ts';
 import { frozenClock } from '../core/clock.ts';
-import { realHostUrls } from '../world/hosts.ts';
-import { JWT_GRANT, NOW, NOW_S, goodClaims, otherPrivateKey, testKeys, testWorld } from '../testing/fixtures.ts';
+import { MockOrg } from '../core/mock-org.ts';
+import { goodClaims, JWT_GRANT, NOW, NOW_S, otherPrivateKey, testKeys, testWorld } from '../testing/fixtures.ts';
 import { SALESFORCE, SALESFORCE_ERROR_BODIES } from '../testing/salesforce-answers.ts';
+import { realHostUrls } from '../world/hosts.ts';
 
 /** The test world, made once: the generators below read its good claims for every case. */
 const WORLD = testWorld();
@@ -53,7 +53,10 @@ const mutatedClaims = usually<(base: Record<string, unknown>) => Record<string, 
 
 const header = fc.oneof(
   { arbitrary: fc.constant({ alg: 'RS256' } as unknown), weight: 12 },
-  fc.record({ alg: fc.oneof(fc.constantFrom('RS256', 'HS256', 'none', 'ES256', 'RS512', 'rs256', ''), fc.string({ maxLength: 10 })), typ: fc.option(fc.constantFrom('JWT', 'jwt'), { nil: undefined }) }, { requiredKeys: ['alg'] }),
+  fc.record(
+    { alg: fc.oneof(fc.constantFrom('RS256', 'HS256', 'none', 'ES256', 'RS512', 'rs256', ''), fc.string({ maxLength: 10 })), typ: fc.option(fc.constantFrom('JWT', 'jwt'), { nil: undefined }) },
+    { requiredKeys: ['alg'] },
+  ),
   fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<unknown>,
 );
 
@@ -63,7 +66,10 @@ const assertion = fc
     header,
     claims: mutatedClaims,
     signer: usually('right', fc.constantFrom('other', 'none')),
-    mangle: fc.option(fc.oneof(fc.record({ at: fc.nat(600), ch: fc.string({ minLength: 1, maxLength: 3 }) }), fc.constantFrom('drop-part', 'extra-part', 'spaces', 'standard-base64')), { nil: undefined, freq: 6 }),
+    mangle: fc.option(fc.oneof(fc.record({ at: fc.nat(600), ch: fc.string({ minLength: 1, maxLength: 3 }) }), fc.constantFrom('drop-part', 'extra-part', 'spaces', 'standard-base64')), {
+      nil: undefined,
+      freq: 6,
+    }),
   })
   .map(({ header: h, claims, signer, mangle }) => {
     // The header may be any JSON value (a string too), so both parts go in as exact JSON text.
@@ -83,7 +89,13 @@ const form = fc
     grantType: usually(JWT_GRANT, fc.oneof(fc.constantFrom('urn:ietf:params:oauth:grant-type', 'password', ''), fc.string({ maxLength: 20 }))),
     grantKey: usually('grant_type', fc.constantFrom('grand_type', 'Grant_Type')),
     assertion,
-    extra: fc.array(fc.tuple(fc.string({ maxLength: 10 }).filter((k) => k !== 'grant_type' && k !== 'assertion'), fc.string({ maxLength: 20 })), { maxLength: 3 }),
+    extra: fc.array(
+      fc.tuple(
+        fc.string({ maxLength: 10 }).filter((k) => k !== 'grant_type' && k !== 'assertion'),
+        fc.string({ maxLength: 20 }),
+      ),
+      { maxLength: 3 },
+    ),
     encode: usually('form', fc.constantFrom('json', 'raw-percent')),
   })
   .map(({ grantType, grantKey, assertion: a, extra, encode }) => {
@@ -96,9 +108,19 @@ export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
   .record({
     method: usually('POST', fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD')),
     path: usually('/services/oauth2/token', fc.oneof(fc.constantFrom('/services/oauth2/token/', '/SERVICES/oauth2/token', '/id/x/y', '/services/data/v60.0/limits', '/'), fc.webPath())),
-    contentType: usually<string | undefined>('application/x-www-form-urlencoded', fc.constantFrom(undefined, 'application/x-www-form-urlencoded; charset=ISO-8859-1', 'application/json', 'text/plain', 'multipart/form-data; boundary=x')),
+    contentType: usually<string | undefined>(
+      'application/x-www-form-urlencoded',
+      fc.constantFrom(undefined, 'application/x-www-form-urlencoded; charset=ISO-8859-1', 'application/json', 'text/plain', 'multipart/form-data; boundary=x'),
+    ),
     body: fc.oneof({ arbitrary: form, weight: 12 }, { arbitrary: fc.uint8Array({ maxLength: 512 }), weight: 1 }, { arbitrary: fc.string({ unit: 'binary', maxLength: 300 }), weight: 1 }),
-    extraHeaders: usually<Record<string, string>>({}, fc.dictionary(fc.constantFrom('accept', 'grant_type', 'assertion', 'x-forwarded-for', 'authorization'), fc.string({ maxLength: 30 }).filter((s) => /^[\x20-\x7e]*$/.test(s)), { maxKeys: 2 })),
+    extraHeaders: usually<Record<string, string>>(
+      {},
+      fc.dictionary(
+        fc.constantFrom('accept', 'grant_type', 'assertion', 'x-forwarded-for', 'authorization'),
+        fc.string({ maxLength: 30 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+        { maxKeys: 2 },
+      ),
+    ),
     query: fc.option(form, { nil: undefined, freq: 6 }),
   })
   .map(({ method, path, contentType, body, extraHeaders, query }) => {
@@ -160,7 +182,9 @@ export async function handleWithin(org: MockOrg, req: FuzzRequest, ms = 2_000): 
   const init: RequestInit = { method: req.method, headers: req.headers };
   if (req.body !== undefined) init.body = new Uint8Array(req.body);
   let timer: NodeJS.Timeout | undefined;
-  const answer = org.handle(new Request(req.url, init), { host: 'login.salesforce.com', secure: true, clientIp: '127.0.0.1', urls: realHostUrls() }).then(async (r) => ({ status: r.status, body: await r.text() }));
+  const answer = org
+    .handle(new Request(req.url, init), { host: 'login.salesforce.com', secure: true, clientIp: '127.0.0.1', urls: realHostUrls() })
+    .then(async (r) => ({ status: r.status, body: await r.text() }));
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });

@@ -161,4 +161,3 @@ export const clearCertificates: (org: SetupOrg, input: AppInput) => SetupResult<
   }
   return done({ removed });
 });
-

@@ -6,8 +6,8 @@
  * change the mock in two ways.
  */
 import { z } from 'zod';
-import { ForcedSchema, type ForcedQueue } from '../core/forced.ts';
-import { KnobsSchema, type KnobChanges, type Knobs } from '../core/knobs.ts';
+import { type ForcedQueue, ForcedSchema } from '../core/forced.ts';
+import { type KnobChanges, type Knobs, KnobsSchema } from '../core/knobs.ts';
 import type { MockOrg } from '../core/mock-org.ts';
 import { defineSetup, done, type SetupResult } from './result.ts';
 

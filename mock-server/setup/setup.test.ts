@@ -15,8 +15,6 @@ import { DEFAULT_APPS } from '../world/default-world.ts';
 import type { App, Org, User, World } from '../world/schema.ts';
 import { WorldIndex } from '../world/world-index.ts';
 import {
-  SETUP_ACTIONS,
-  SETUP_ACTION_NAMES,
   approveApp,
   assignPermissionSet,
   assignProfile,
@@ -25,13 +23,15 @@ import {
   recordLogins,
   removeCertificate,
   revokeApp,
+  SETUP_ACTION_NAMES,
+  SETUP_ACTIONS,
+  type SetupOrg,
   setOrgState,
   setUserState,
   touchApp,
   uploadCertificate,
-  type SetupOrg,
 } from './actions.ts';
-import { HARNESS_CONTROLS, clearForcedOutcomes, forceOutcome, resetMock, setClockOffset, setKnobs } from './harness.ts';
+import { clearForcedOutcomes, forceOutcome, HARNESS_CONTROLS, resetMock, setClockOffset, setKnobs } from './harness.ts';
 import type { SetupResult } from './result.ts';
 
 const APP = DEFAULT_APPS.selfAuthorized;
@@ -55,7 +55,12 @@ const anotherCertificate = () => (another ??= issueCertificate(generateRsaKeyPai
 describe('Setup actions: what each changes', () => {
   it.each<[string, () => SetupResult<unknown>, unknown, (w: World) => void]>([
     ['approve an app the user never approved', () => approveApp(org, { username: 'unapproved@acme.com', app: APP }), {}, (w) => void user(w, 'unapproved@acme.com').approvedApps.push(APP)],
-    ['approve again: no second entry', () => (approveApp(org, { username: 'unapproved@acme.com', app: APP }), approveApp(org, { username: 'unapproved@acme.com', app: APP })), {}, (w) => void user(w, 'unapproved@acme.com').approvedApps.push(APP)],
+    [
+      'approve again: no second entry',
+      () => (approveApp(org, { username: 'unapproved@acme.com', app: APP }), approveApp(org, { username: 'unapproved@acme.com', app: APP })),
+      {},
+      (w) => void user(w, 'unapproved@acme.com').approvedApps.push(APP),
+    ],
     ['approve with the username in another case', () => approveApp(org, { username: 'UNAPPROVED@acme.com', app: APP }), {}, (w) => void user(w, 'unapproved@acme.com').approvedApps.push(APP)],
     [
       'revoke',
@@ -69,17 +74,29 @@ describe('Setup actions: what each changes', () => {
     ['assign a profile', () => assignProfile(org, { username: 'analyst@acme.com', profile: 'Integration User' }), {}, (w) => void (user(w, 'analyst@acme.com').profile = 'Integration User')],
     [
       'assign a permission set twice: once',
-      () => (assignPermissionSet(org, { username: 'analyst@acme.com', permissionSet: 'JWT Integration' }), assignPermissionSet(org, { username: 'analyst@acme.com', permissionSet: 'JWT Integration' })),
+      () => (
+        assignPermissionSet(org, { username: 'analyst@acme.com', permissionSet: 'JWT Integration' }), assignPermissionSet(org, { username: 'analyst@acme.com', permissionSet: 'JWT Integration' })
+      ),
       {},
       (w) => void user(w, 'analyst@acme.com').permissionSets.push('JWT Integration'),
     ],
     ['touch an app: edited now', () => touchApp(org, { app: APP }), {}, (w) => void (app(w, APP).lastModified = '2026-03-01T12:00:00.000Z')],
     ['unfreeze a user', () => setUserState(org, { username: 'frozen@acme.com', frozen: false }), {}, (w) => void (user(w, 'frozen@acme.com').frozen = false)],
-    ['deactivate and freeze a user at once', () => setUserState(org, { username: 'integration@acme.com', active: false, frozen: true }), {}, (w) => void Object.assign(user(w, 'integration@acme.com'), { active: false, frozen: true })],
+    [
+      'deactivate and freeze a user at once',
+      () => setUserState(org, { username: 'integration@acme.com', active: false, frozen: true }),
+      {},
+      (w) => void Object.assign(user(w, 'integration@acme.com'), { active: false, frozen: true }),
+    ],
     ['user-state with neither field: nothing', () => setUserState(org, { username: 'frozen@acme.com' }), {}, () => undefined],
     ['lock an org', () => setOrgState(org, { org: 'acme', status: 'locked' }), {}, (w) => void (orgOf(w, 'acme').status = 'locked')],
     ['unlock an org', () => setOrgState(org, { org: 'initech', status: 'active' }), {}, (w) => void (orgOf(w, 'initech').status = 'active')],
-    ['remove a certificate (fingerprint in lower case, no colons)', () => removeCertificate(org, { app: APP, sha256: fingerprint().replace(/:/g, '').toLowerCase() }), {}, (w) => void (app(w, APP).certificates = [])],
+    [
+      'remove a certificate (fingerprint in lower case, no colons)',
+      () => removeCertificate(org, { app: APP, sha256: fingerprint().replace(/:/g, '').toLowerCase() }),
+      {},
+      (w) => void (app(w, APP).certificates = []),
+    ],
     ['clear the certificates', () => clearCertificates(org, { app: APP }), () => ({ removed: [fingerprint()] }), (w) => void (app(w, APP).certificates = [])],
     ['record logins: the world is not changed', () => recordLogins(org, { username: 'integration@acme.com', count: 2 }), { username: 'integration@acme.com', recentSuccesses: 2 }, () => undefined],
   ])('%s', (_name, run, value, change) => {
@@ -133,9 +150,21 @@ describe('Setup actions: refusals', () => {
     ['record-logins of an unknown user', () => recordLogins(org, { username: 'nobody', count: 1 }), 'no-user', 'no user "nobody"', LIST_USERS],
     ['an unknown org', () => setOrgState(org, { org: 'nope', status: 'locked' }), 'no-org', 'no org "nope"', undefined],
     ['a certificate that is not on the app', () => removeCertificate(org, { app: APP, sha256: '00'.repeat(32) }), 'no-certificate', `no certificate with that fingerprint on "${APP}"`, undefined],
-    ['a certificate of another app', () => removeCertificate(org, { app: DEFAULT_APPS.externalClientApp, sha256: 'AB:CD' }), 'no-certificate', `no certificate with that fingerprint on "${DEFAULT_APPS.externalClientApp}"`, undefined],
+    [
+      'a certificate of another app',
+      () => removeCertificate(org, { app: DEFAULT_APPS.externalClientApp, sha256: 'AB:CD' }),
+      'no-certificate',
+      `no certificate with that fingerprint on "${DEFAULT_APPS.externalClientApp}"`,
+      undefined,
+    ],
     ['a PEM that is not a certificate', () => uploadCertificate(org, { app: APP, pem: 'nope' }), 'bad-certificate', 'the uploaded certificate is not an X.509 certificate', undefined],
-    ['a private key uploaded as a certificate', () => uploadCertificate(org, { app: APP, pem: testKeys().privateKeyPem }), 'bad-certificate', 'the uploaded certificate is not an X.509 certificate (it is a PEM "PRIVATE KEY" block)', undefined],
+    [
+      'a private key uploaded as a certificate',
+      () => uploadCertificate(org, { app: APP, pem: testKeys().privateKeyPem }),
+      'bad-certificate',
+      'the uploaded certificate is not an X.509 certificate (it is a PEM "PRIVATE KEY" block)',
+      undefined,
+    ],
     ['a certificate for an unknown app', () => uploadCertificate(org, { app: 'Nope', pem: 'nope' }), 'no-app', 'no app "Nope"', LIST_APPS],
     ['clear the certificates of an unknown app', () => clearCertificates(org, { app: 'Nope' }), 'no-app', 'no app "Nope"', LIST_APPS],
   ])('%s', (_name, run, code, message, fix) => {
@@ -178,7 +207,18 @@ describe('Setup actions: refusals', () => {
   });
 
   it('the actions, in the order the admin API lists them', () => {
-    expect(SETUP_ACTION_NAMES).toEqual(['approve', 'revoke', 'assign-profile', 'assign-permission-set', 'upload-certificate', 'remove-certificate', 'touch-app', 'user-state', 'org-state', 'record-logins']);
+    expect(SETUP_ACTION_NAMES).toEqual([
+      'approve',
+      'revoke',
+      'assign-profile',
+      'assign-permission-set',
+      'upload-certificate',
+      'remove-certificate',
+      'touch-app',
+      'user-state',
+      'org-state',
+      'record-logins',
+    ]);
   });
 });
 
@@ -196,7 +236,12 @@ describe("the mock's own controls", () => {
     expect(forceOutcome(mock, { outcome: 'unknown_error', count: 2 })).toEqual({ ok: true, value: { pending: [{ outcome: 'unknown_error', left: 2 }] } });
     expect(forceOutcome(mock, { outcome: { error: 'invalid_grant', error_description: 'authentication failure' } })).toEqual({
       ok: true,
-      value: { pending: [{ outcome: 'unknown_error', left: 2 }, { outcome: { status: 400, error: 'invalid_grant', error_description: 'authentication failure' }, left: 1 }] },
+      value: {
+        pending: [
+          { outcome: 'unknown_error', left: 2 },
+          { outcome: { status: 400, error: 'invalid_grant', error_description: 'authentication failure' }, left: 1 },
+        ],
+      },
     });
     // Input the types forbid, as JSON from elsewhere may carry it: through the untyped entry the admin route uses.
     expect(HARNESS_CONTROLS.force(mock, { outcome: 'drop', count: 0 })).toEqual({ ok: false, code: 'invalid-input', message: 'count: Too small: expected number to be >=1' });

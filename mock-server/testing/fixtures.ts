@@ -4,11 +4,12 @@
  * through lib/jws.ts exactly as a careful client does, with every part overridable so tests can make
  * each mistake on purpose.
  */
+
+import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { isJwsAlg, signCompact, type JwsAlg, type JwsKey } from '../../lib/jws.ts';
+import { isJwsAlg, type JwsAlg, type JwsKey, signCompact } from '../../lib/jws.ts';
 import { rfc7515ExampleKey } from '../../lib/pki/example-key.ts';
 import { frozenClock } from '../core/clock.ts';
 import { MockOrg, type MockOrgOptions } from '../core/mock-org.ts';

@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { setupServer } from 'msw/node';
 import { salesforceHandlers } from '../adapters/msw.ts';
-import { startMockOrg, type StartedMockOrg, type StartMockOrgOptions } from '../adapters/node-server.ts';
+import { type StartedMockOrg, type StartMockOrgOptions, startMockOrg } from '../adapters/node-server.ts';
 import type { MockOrg } from '../core/mock-org.ts';
 
 export interface WireRequest {

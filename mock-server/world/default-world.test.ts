@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testKeys } from '../testing/fixtures.ts';
 import { DEFAULT_APPS, DEFAULT_SEED, defaultWorld } from './default-world.ts';
-import { generateWorld, type GenerateOptions } from './generate.ts';
+import { type GenerateOptions, generateWorld } from './generate.ts';
 import { isValidId18 } from './salesforce-id.ts';
 import type { User, World } from './schema.ts';
 import { validateWorld } from './validate-world.ts';
@@ -115,35 +115,75 @@ describe('defaultWorld', () => {
   });
 
   const situations: [situation: string, username: string, org: string, check: (u: User, w: World) => void][] = [
-    ['logs in', 'integration@acme.com', 'acme', (u) => {
-      expect(u).toMatchObject({ active: true, frozen: false, profile: 'Integration User', approvedApps: ALL_APPS, loginIpRanges: [] });
-      expect(u.loginHours).toBeUndefined();
-    }],
-    ['never approved the app', 'unapproved@acme.com', 'acme', (u) => {
-      expect(u).toMatchObject({ active: true, frozen: false, approvedApps: [], profile: 'Standard User' });
-    }],
-    ['profile not admitted by an admin-approved app', 'analyst@acme.com', 'acme', (u, w) => {
-      expect(u).toMatchObject({ active: true, frozen: false, profile: 'Standard User', approvedApps: ALL_APPS, permissionSets: [] });
-      for (const app of w.apps.filter((a) => a.policy === 'admin-approved')) expect(app.profiles).not.toContain(u.profile);
-    }],
-    ['inactive', 'former.employee@acme.com', 'acme', (u) => {
-      expect(u).toMatchObject({ active: false, frozen: false, approvedApps: ALL_APPS });
-    }],
-    ['frozen', 'frozen@acme.com', 'acme', (u) => {
-      expect(u).toMatchObject({ active: true, frozen: true, approvedApps: ALL_APPS });
-    }],
-    ['IP restricted', 'remote@acme.com', 'acme', (u) => {
-      expect(u).toMatchObject({ active: true, frozen: false, loginIpRanges: [{ start: '203.0.113.0', end: '203.0.113.255' }] });
-    }],
-    ['sandbox user', 'integration@acme.com.uat', 'acme-uat', (u, w) => {
-      expect(u.username.endsWith('.uat')).toBe(true);
-      expect(w.orgs.find((o) => o.name === u.org)?.kind).toBe('sandbox');
-      expect(u).toMatchObject({ active: true, frozen: false, approvedApps: ALL_APPS });
-    }],
-    ['org locked', 'admin@initech.com', 'initech', (u, w) => {
-      expect(w.orgs.find((o) => o.name === u.org)?.status).toBe('locked');
-      expect(u).toMatchObject({ active: true, frozen: false });
-    }],
+    [
+      'logs in',
+      'integration@acme.com',
+      'acme',
+      (u) => {
+        expect(u).toMatchObject({ active: true, frozen: false, profile: 'Integration User', approvedApps: ALL_APPS, loginIpRanges: [] });
+        expect(u.loginHours).toBeUndefined();
+      },
+    ],
+    [
+      'never approved the app',
+      'unapproved@acme.com',
+      'acme',
+      (u) => {
+        expect(u).toMatchObject({ active: true, frozen: false, approvedApps: [], profile: 'Standard User' });
+      },
+    ],
+    [
+      'profile not admitted by an admin-approved app',
+      'analyst@acme.com',
+      'acme',
+      (u, w) => {
+        expect(u).toMatchObject({ active: true, frozen: false, profile: 'Standard User', approvedApps: ALL_APPS, permissionSets: [] });
+        for (const app of w.apps.filter((a) => a.policy === 'admin-approved')) expect(app.profiles).not.toContain(u.profile);
+      },
+    ],
+    [
+      'inactive',
+      'former.employee@acme.com',
+      'acme',
+      (u) => {
+        expect(u).toMatchObject({ active: false, frozen: false, approvedApps: ALL_APPS });
+      },
+    ],
+    [
+      'frozen',
+      'frozen@acme.com',
+      'acme',
+      (u) => {
+        expect(u).toMatchObject({ active: true, frozen: true, approvedApps: ALL_APPS });
+      },
+    ],
+    [
+      'IP restricted',
+      'remote@acme.com',
+      'acme',
+      (u) => {
+        expect(u).toMatchObject({ active: true, frozen: false, loginIpRanges: [{ start: '203.0.113.0', end: '203.0.113.255' }] });
+      },
+    ],
+    [
+      'sandbox user',
+      'integration@acme.com.uat',
+      'acme-uat',
+      (u, w) => {
+        expect(u.username.endsWith('.uat')).toBe(true);
+        expect(w.orgs.find((o) => o.name === u.org)?.kind).toBe('sandbox');
+        expect(u).toMatchObject({ active: true, frozen: false, approvedApps: ALL_APPS });
+      },
+    ],
+    [
+      'org locked',
+      'admin@initech.com',
+      'initech',
+      (u, w) => {
+        expect(w.orgs.find((o) => o.name === u.org)?.status).toBe('locked');
+        expect(u).toMatchObject({ active: true, frozen: false });
+      },
+    ],
   ];
 
   it('has exactly one user per documented situation, and no other users', () => {

@@ -58,7 +58,12 @@ export function generateWorld(options: GenerateOptions): World {
   const instance = instanceCode(faker);
   const orgs: Org[] = [];
   for (let i = 0; i < orgCount; i += 1) {
-    const base = faker.company.name().toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 20) || 'org';
+    const base =
+      faker.company
+        .name()
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '')
+        .slice(0, 20) || 'org';
     const myDomain = `${base}${i}`;
     orgs.push({
       name: myDomain,

@@ -3,7 +3,7 @@
  * My Domain, its Experience Cloud site domain and its `*.lightning.force.com` domain (which only
  * redirects). Which users a host can log in, and which `aud` values it accepts, depend on its kind.
  */
-import { LOGIN_HOST, TEST_HOST, lightningHostName, myDomainHostName, siteHostName } from '../../lib/salesforce-hosts.ts';
+import { LOGIN_HOST, lightningHostName, myDomainHostName, siteHostName, TEST_HOST } from '../../lib/salesforce-hosts.ts';
 import type { Org } from './schema.ts';
 
 export { LOGIN_HOST, TEST_HOST };
@@ -17,7 +17,6 @@ export interface LogicalHost {
   /** The org behind a My Domain, site or lightning host. */
   org?: string;
 }
-
 
 export function myDomainHost(org: Org): string {
   return myDomainHostName(org.myDomain, org.kind === 'sandbox');

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { ensureKeyPair, type StoredKeyPair } from '../../lib/state-folder.ts';
-import { defaultWorld, DEFAULT_SEED } from './default-world.ts';
+import { DEFAULT_SEED, defaultWorld } from './default-world.ts';
 import type { World } from './schema.ts';
 import { loadWorldFile } from './validate-world.ts';
 

@@ -9,15 +9,16 @@ import { USER_ROLES } from '../../lib/roles.ts';
 import { KnobsSchema } from '../core/knobs.ts';
 import { isValidId18 } from './salesforce-id.ts';
 
-const id18 = (prefix: string, what: string) => // `what` carries its article: "an organization"
+const id18 = (
+  prefix: string,
+  what: string, // `what` carries its article: "an organization"
+) =>
   z
     .string()
     .refine((v) => isValidId18(v), { message: `expected an 18-character Salesforce Id with a valid case-checksum suffix` })
     .refine((v) => v.startsWith(prefix), { message: `expected ${what} Id, which starts with "${prefix}"` });
 
-const handle = z
-  .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { message: 'expected a short name of letters, digits, ".", "_" or "-"' });
+const handle = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { message: 'expected a short name of letters, digits, ".", "_" or "-"' });
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const ipv4 = z.string().regex(new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`), { message: 'expected an IPv4 address such as 203.0.113.10' });
@@ -59,7 +60,11 @@ export const AppSchema = z.strictObject({
   /** Certificates uploaded with "Use digital signatures": PEM text, or a path relative to the world file. */
   certificates: z.array(z.string().min(1)).default([]),
   /** Selected OAuth scopes: api, web, id, openid, refresh_token (refresh_token, offline_access), full, … */
-  scopes: z.array(z.enum(['api', 'web', 'id', 'openid', 'profile', 'email', 'address', 'phone', 'refresh_token', 'full', 'chatter_api', 'custom_permissions', 'visualforce', 'wave_api', 'cdp_api', 'sfap_api'])).default(['api', 'refresh_token']),
+  scopes: z
+    .array(
+      z.enum(['api', 'web', 'id', 'openid', 'profile', 'email', 'address', 'phone', 'refresh_token', 'full', 'chatter_api', 'custom_permissions', 'visualforce', 'wave_api', 'cdp_api', 'sfap_api']),
+    )
+    .default(['api', 'refresh_token']),
   /** Permitted Users: "All users may self-authorize" or "Admin approved users are pre-authorized". */
   policy: z.enum(['self-authorize', 'admin-approved']).default('self-authorize'),
   /** Profiles admitted when the policy is admin-approved. */

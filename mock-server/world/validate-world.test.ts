@@ -147,169 +147,378 @@ const APPS = '"Acme Integration", "Acme Admin-Approved Integration", "Acme Exter
 
 const brokenWorlds: Row[] = [
   // --- shape (zod) ---
-  ['an app policy outside the enum', (w) => { w.apps[0].policy = 'all'; }, [
-    { path: 'apps[0].policy', contains: ['expected one of "self-authorize"|"admin-approved"', 'got "all"'] },
-  ]],
-  ['an app kind outside the enum', (w) => { w.apps[1].kind = 'ConnectedApp'; }, [
-    { path: 'apps[1].kind', contains: ['expected one of "connected-app"|"external-client-app"', 'got "ConnectedApp"'] },
-  ]],
-  ['an unknown scope', (w) => { w.apps[0].scopes = ['api', 'everything']; }, [
-    { path: 'apps[0].scopes[1]', contains: ['Invalid option', 'got "everything"'] },
-  ]],
-  ['a user Id with a wrong case-checksum', (w) => { w.users[0].id = `${w.users[0].id.slice(0, 15)}AAB`; }, [
-    { path: 'users[0].id', contains: ['expected an 18-character Salesforce Id with a valid case-checksum suffix', 'got "0055g0000000001AAB"'] },
-  ]],
-  ['a 15-character user Id', (w) => { w.users[3].id = w.users[3].id.slice(0, 15); }, [
-    { path: 'users[3].id', contains: ['expected an 18-character Salesforce Id', 'got "0055g0000000004"'] },
-  ]],
-  ['a user Id with an account prefix', (w) => { w.users[0].id = makeId('001', '5g', 1); }, [
-    { path: 'users[0].id', contains: ['expected a user Id, which starts with "005"', `got "${makeId('001', '5g', 1)}"`] },
-  ]],
-  ['an org Id with a user prefix', (w) => { w.orgs[1].id = makeId('005', '5g', 99); }, [
-    { path: 'orgs[1].id', contains: ['Id, which starts with "00D"', `got "${makeId('005', '5g', 99)}"`] },
-  ]],
-  ['a site Id with a bad checksum and a wrong prefix', (w) => { w.orgs[0].sites[0].id = '001000000000000ZZZ'; }, [
-    { path: 'orgs[0].sites[0].id', contains: ['valid case-checksum suffix'] },
-    { path: 'orgs[0].sites[0].id', contains: ['expected a site Id, which starts with "0DB"'] },
-  ]],
-  ['a field written with the wrong case ("Username")', (w) => { w.users[2].Username = w.users[2].username; delete w.users[2].username; }, [
-    { path: 'users[2].username', contains: ['expected string, received undefined', 'got nothing'] },
-    { path: 'users[2]', contains: ['unknown field "Username"', 'field names are case-sensitive'] },
-  ]],
-  ['two unknown fields in one object', (w) => { w.apps[0].secret = 'x'; w.apps[0].Policy = 'x'; }, [
-    { path: 'apps[0]', contains: ['unknown fields "secret", "Policy"'] },
-  ]],
-  ['an unknown top-level field', (w) => { w.Orgs = w.orgs; }, [
-    { path: '(the world)', contains: ['unknown field "Orgs"'] },
-  ]],
-  ['a missing last name', (w) => { delete w.users[0].lastName; }, [
-    { path: 'users[0].lastName', contains: ['expected string, received undefined', 'got nothing'] },
-  ]],
-  ['a missing consumer key', (w) => { delete w.apps[1].consumerKey; }, [
-    { path: 'apps[1].consumerKey', contains: ['expected string, received undefined'] },
-  ]],
-  ['a missing org kind', (w) => { delete w.orgs[2].kind; }, [
-    { path: 'orgs[2].kind', contains: ['expected one of "production"|"sandbox"', 'got nothing'] },
-  ]],
-  ['a username that is not e-mail shaped', (w) => { w.users[1].username = 'unapproved'; }, [
-    { path: 'users[1].username', contains: ['expected a username shaped like an e-mail address', 'got "unapproved"'] },
-  ]],
-  ['a consumer key that is too short', (w) => { w.apps[0].consumerKey = '3MVG9'; }, [
-    { path: 'apps[0].consumerKey', contains: ['8 to 255 printable ASCII characters', 'got "3MVG9"'] },
-  ]],
-  ['a session timeout below a minute', (w) => { w.orgs[0].sessionTimeoutSeconds = 30; }, [
-    { path: 'orgs[0].sessionTimeoutSeconds', contains: ['got 30'] },
-  ]],
-  ['an upper-case My Domain', (w) => { w.orgs[0].myDomain = 'Acme'; }, [
-    { path: 'orgs[0].myDomain', contains: ['expected a My Domain name of lower-case letters', 'got "Acme"'] },
-  ]],
-  ['a site prefix with a slash', (w) => { w.orgs[0].sites[0].urlPathPrefix = '/customers'; }, [
-    { path: 'orgs[0].sites[0].urlPathPrefix', contains: ['(no slashes)', 'got "/customers"'] },
-  ]],
-  ['a lastModified that is not ISO 8601', (w) => { w.apps[0].lastModified = '01/01/2024'; }, [
-    { path: 'apps[0].lastModified', contains: ['got "01/01/2024"'] },
-  ]],
-  ['a login IP range whose start is after its end', (w) => { w.users[5].loginIpRanges[0] = { start: '203.0.113.200', end: '203.0.113.10' }; }, [
-    { path: 'users[5].loginIpRanges[0]', contains: ['start 203.0.113.200 is after end 203.0.113.10'] },
-  ]],
-  ['a bad IPv4 address in loginIpRanges', (w) => { w.users[5].loginIpRanges[0].start = '203.0.113'; }, [
-    { path: 'users[5].loginIpRanges[0].start', contains: ['expected an IPv4 address such as 203.0.113.10', 'got "203.0.113"'] },
-  ]],
-  ['an IPv6 address in loginIpRanges', (w) => { w.users[5].loginIpRanges[0].end = '::1'; }, [
-    { path: 'users[5].loginIpRanges[0].end', contains: ['expected an IPv4 address', 'got "::1"'] },
-  ]],
-  ['an unknown field in a login IP range', (w) => { w.users[5].loginIpRanges[0].mask = 24; }, [
-    { path: 'users[5].loginIpRanges[0]', contains: ['unknown field "mask"'] },
-  ]],
-  ['login hours without a leading zero and past midnight', (w) => { w.users[0].loginHours = { start: '9:00', end: '24:00' }; }, [
-    { path: 'users[0].loginHours.start', contains: ['expected a time of day as HH:MM (24-hour, UTC)', 'got "9:00"'] },
-    { path: 'users[0].loginHours.end', contains: ['expected a time of day as HH:MM', 'got "24:00"'] },
-  ]],
-  ['login hours with a missing end', (w) => { w.users[0].loginHours = { start: '09:00' }; }, [
-    { path: 'users[0].loginHours.end', contains: ['expected string, received undefined'] },
-  ]],
-  ['knobs with an unknown knob and a wrong type', (w) => { w.knobs = { expLeewaySeconds: '180', leeway: 60 }; }, [
-    { path: 'knobs.expLeewaySeconds', contains: ['expected number, received string', 'got "180"'] },
-    { path: 'knobs', contains: ['unknown field "leeway"'] },
-  ]],
-  ['a knob out of range', (w) => { w.knobs = { maxBodyBytes: 10 }; }, [
-    { path: 'knobs.maxBodyBytes', contains: ['got 10'] },
-  ]],
-  ['a knob outside its enum', (w) => { w.knobs = { myDomainAudience: 'reject' }; }, [
-    { path: 'knobs.myDomainAudience', contains: ['expected one of "audience-invalid"|"not-approved"|"accept"', 'got "reject"'] },
-  ]],
-  ['an empty orgs array', (w) => { w.orgs = []; w.apps = []; w.users = []; }, [
-    { path: 'orgs', contains: ['a world needs at least one org', 'got []'] },
-  ]],
-  ['no orgs at all', (w) => { delete w.orgs; }, [
-    { path: 'orgs', contains: ['expected array, received undefined', 'got nothing'] },
-  ]],
-  ['users that is not an array', (w) => { w.users = 'ana@acme.com'; }, [
-    { path: 'users', contains: ['expected array, received string', 'got "ana@acme.com"'] },
-  ]],
-  ['version 2', (w) => { w.version = 2; }, [
-    { path: 'version', contains: ['expected 1', 'got 2'] },
-  ]],
-  ['a fractional seed', (w) => { w.seed = 4.2; }, [
-    { path: 'seed', contains: ['got 4.2'] },
-  ]],
+  [
+    'an app policy outside the enum',
+    (w) => {
+      w.apps[0].policy = 'all';
+    },
+    [{ path: 'apps[0].policy', contains: ['expected one of "self-authorize"|"admin-approved"', 'got "all"'] }],
+  ],
+  [
+    'an app kind outside the enum',
+    (w) => {
+      w.apps[1].kind = 'ConnectedApp';
+    },
+    [{ path: 'apps[1].kind', contains: ['expected one of "connected-app"|"external-client-app"', 'got "ConnectedApp"'] }],
+  ],
+  [
+    'an unknown scope',
+    (w) => {
+      w.apps[0].scopes = ['api', 'everything'];
+    },
+    [{ path: 'apps[0].scopes[1]', contains: ['Invalid option', 'got "everything"'] }],
+  ],
+  [
+    'a user Id with a wrong case-checksum',
+    (w) => {
+      w.users[0].id = `${w.users[0].id.slice(0, 15)}AAB`;
+    },
+    [{ path: 'users[0].id', contains: ['expected an 18-character Salesforce Id with a valid case-checksum suffix', 'got "0055g0000000001AAB"'] }],
+  ],
+  [
+    'a 15-character user Id',
+    (w) => {
+      w.users[3].id = w.users[3].id.slice(0, 15);
+    },
+    [{ path: 'users[3].id', contains: ['expected an 18-character Salesforce Id', 'got "0055g0000000004"'] }],
+  ],
+  [
+    'a user Id with an account prefix',
+    (w) => {
+      w.users[0].id = makeId('001', '5g', 1);
+    },
+    [{ path: 'users[0].id', contains: ['expected a user Id, which starts with "005"', `got "${makeId('001', '5g', 1)}"`] }],
+  ],
+  [
+    'an org Id with a user prefix',
+    (w) => {
+      w.orgs[1].id = makeId('005', '5g', 99);
+    },
+    [{ path: 'orgs[1].id', contains: ['Id, which starts with "00D"', `got "${makeId('005', '5g', 99)}"`] }],
+  ],
+  [
+    'a site Id with a bad checksum and a wrong prefix',
+    (w) => {
+      w.orgs[0].sites[0].id = '001000000000000ZZZ';
+    },
+    [
+      { path: 'orgs[0].sites[0].id', contains: ['valid case-checksum suffix'] },
+      { path: 'orgs[0].sites[0].id', contains: ['expected a site Id, which starts with "0DB"'] },
+    ],
+  ],
+  [
+    'a field written with the wrong case ("Username")',
+    (w) => {
+      w.users[2].Username = w.users[2].username;
+      delete w.users[2].username;
+    },
+    [
+      { path: 'users[2].username', contains: ['expected string, received undefined', 'got nothing'] },
+      { path: 'users[2]', contains: ['unknown field "Username"', 'field names are case-sensitive'] },
+    ],
+  ],
+  [
+    'two unknown fields in one object',
+    (w) => {
+      w.apps[0].secret = 'x';
+      w.apps[0].Policy = 'x';
+    },
+    [{ path: 'apps[0]', contains: ['unknown fields "secret", "Policy"'] }],
+  ],
+  [
+    'an unknown top-level field',
+    (w) => {
+      w.Orgs = w.orgs;
+    },
+    [{ path: '(the world)', contains: ['unknown field "Orgs"'] }],
+  ],
+  [
+    'a missing last name',
+    (w) => {
+      delete w.users[0].lastName;
+    },
+    [{ path: 'users[0].lastName', contains: ['expected string, received undefined', 'got nothing'] }],
+  ],
+  [
+    'a missing consumer key',
+    (w) => {
+      delete w.apps[1].consumerKey;
+    },
+    [{ path: 'apps[1].consumerKey', contains: ['expected string, received undefined'] }],
+  ],
+  [
+    'a missing org kind',
+    (w) => {
+      delete w.orgs[2].kind;
+    },
+    [{ path: 'orgs[2].kind', contains: ['expected one of "production"|"sandbox"', 'got nothing'] }],
+  ],
+  [
+    'a username that is not e-mail shaped',
+    (w) => {
+      w.users[1].username = 'unapproved';
+    },
+    [{ path: 'users[1].username', contains: ['expected a username shaped like an e-mail address', 'got "unapproved"'] }],
+  ],
+  [
+    'a consumer key that is too short',
+    (w) => {
+      w.apps[0].consumerKey = '3MVG9';
+    },
+    [{ path: 'apps[0].consumerKey', contains: ['8 to 255 printable ASCII characters', 'got "3MVG9"'] }],
+  ],
+  [
+    'a session timeout below a minute',
+    (w) => {
+      w.orgs[0].sessionTimeoutSeconds = 30;
+    },
+    [{ path: 'orgs[0].sessionTimeoutSeconds', contains: ['got 30'] }],
+  ],
+  [
+    'an upper-case My Domain',
+    (w) => {
+      w.orgs[0].myDomain = 'Acme';
+    },
+    [{ path: 'orgs[0].myDomain', contains: ['expected a My Domain name of lower-case letters', 'got "Acme"'] }],
+  ],
+  [
+    'a site prefix with a slash',
+    (w) => {
+      w.orgs[0].sites[0].urlPathPrefix = '/customers';
+    },
+    [{ path: 'orgs[0].sites[0].urlPathPrefix', contains: ['(no slashes)', 'got "/customers"'] }],
+  ],
+  [
+    'a lastModified that is not ISO 8601',
+    (w) => {
+      w.apps[0].lastModified = '01/01/2024';
+    },
+    [{ path: 'apps[0].lastModified', contains: ['got "01/01/2024"'] }],
+  ],
+  [
+    'a login IP range whose start is after its end',
+    (w) => {
+      w.users[5].loginIpRanges[0] = { start: '203.0.113.200', end: '203.0.113.10' };
+    },
+    [{ path: 'users[5].loginIpRanges[0]', contains: ['start 203.0.113.200 is after end 203.0.113.10'] }],
+  ],
+  [
+    'a bad IPv4 address in loginIpRanges',
+    (w) => {
+      w.users[5].loginIpRanges[0].start = '203.0.113';
+    },
+    [{ path: 'users[5].loginIpRanges[0].start', contains: ['expected an IPv4 address such as 203.0.113.10', 'got "203.0.113"'] }],
+  ],
+  [
+    'an IPv6 address in loginIpRanges',
+    (w) => {
+      w.users[5].loginIpRanges[0].end = '::1';
+    },
+    [{ path: 'users[5].loginIpRanges[0].end', contains: ['expected an IPv4 address', 'got "::1"'] }],
+  ],
+  [
+    'an unknown field in a login IP range',
+    (w) => {
+      w.users[5].loginIpRanges[0].mask = 24;
+    },
+    [{ path: 'users[5].loginIpRanges[0]', contains: ['unknown field "mask"'] }],
+  ],
+  [
+    'login hours without a leading zero and past midnight',
+    (w) => {
+      w.users[0].loginHours = { start: '9:00', end: '24:00' };
+    },
+    [
+      { path: 'users[0].loginHours.start', contains: ['expected a time of day as HH:MM (24-hour, UTC)', 'got "9:00"'] },
+      { path: 'users[0].loginHours.end', contains: ['expected a time of day as HH:MM', 'got "24:00"'] },
+    ],
+  ],
+  [
+    'login hours with a missing end',
+    (w) => {
+      w.users[0].loginHours = { start: '09:00' };
+    },
+    [{ path: 'users[0].loginHours.end', contains: ['expected string, received undefined'] }],
+  ],
+  [
+    'knobs with an unknown knob and a wrong type',
+    (w) => {
+      w.knobs = { expLeewaySeconds: '180', leeway: 60 };
+    },
+    [
+      { path: 'knobs.expLeewaySeconds', contains: ['expected number, received string', 'got "180"'] },
+      { path: 'knobs', contains: ['unknown field "leeway"'] },
+    ],
+  ],
+  [
+    'a knob out of range',
+    (w) => {
+      w.knobs = { maxBodyBytes: 10 };
+    },
+    [{ path: 'knobs.maxBodyBytes', contains: ['got 10'] }],
+  ],
+  [
+    'a knob outside its enum',
+    (w) => {
+      w.knobs = { myDomainAudience: 'reject' };
+    },
+    [{ path: 'knobs.myDomainAudience', contains: ['expected one of "audience-invalid"|"not-approved"|"accept"', 'got "reject"'] }],
+  ],
+  [
+    'an empty orgs array',
+    (w) => {
+      w.orgs = [];
+      w.apps = [];
+      w.users = [];
+    },
+    [{ path: 'orgs', contains: ['a world needs at least one org', 'got []'] }],
+  ],
+  [
+    'no orgs at all',
+    (w) => {
+      delete w.orgs;
+    },
+    [{ path: 'orgs', contains: ['expected array, received undefined', 'got nothing'] }],
+  ],
+  [
+    'users that is not an array',
+    (w) => {
+      w.users = 'ana@acme.com';
+    },
+    [{ path: 'users', contains: ['expected array, received string', 'got "ana@acme.com"'] }],
+  ],
+  [
+    'version 2',
+    (w) => {
+      w.version = 2;
+    },
+    [{ path: 'version', contains: ['expected 1', 'got 2'] }],
+  ],
+  [
+    'a fractional seed',
+    (w) => {
+      w.seed = 4.2;
+    },
+    [{ path: 'seed', contains: ['got 4.2'] }],
+  ],
 
   // --- cross-references ---
-  ['a user in an unknown org', (w) => { w.users[0].org = 'globex'; }, [
-    { path: 'users[0].org', contains: [`no org is named "globex"; expected one of ${ORGS}`] },
-  ]],
-  ['an org name that differs only in case', (w) => { w.users[0].org = 'Acme'; }, [
-    { path: 'users[0].org', contains: ['no org is named "Acme"'] },
-  ]],
-  ['an approved app that does not exist', (w) => { w.users[4].approvedApps.push('Acme Mobile'); }, [
-    { path: 'users[4].approvedApps[3]', contains: [`no app is named "Acme Mobile"; expected one of ${APPS}`] },
-  ]],
-  ['an approved app in a world without apps', (w) => {
-    w.apps = [];
-    for (const u of w.users) u.approvedApps = [];
-    w.users[1].approvedApps = ['Acme Integration'];
-  }, [
-    { path: 'users[1].approvedApps[0]', contains: ['no app is named "Acme Integration"; expected one of (no apps)'] },
-  ]],
-  ['an app in an unknown org', (w) => { w.apps[1].org = 'globex'; }, [
-    { path: 'apps[1].org', contains: [`no org is named "globex"; expected one of ${ORGS}`] },
-  ]],
-  ['usernames that differ only in case', (w) => { w.users[3].username = 'INTEGRATION@Acme.com'; }, [
-    { path: 'users[3].username', contains: ['username "INTEGRATION@Acme.com" is already used by users[0].username: each must be unique'] },
-  ]],
-  ['duplicate consumer keys', (w) => { w.apps[2].consumerKey = w.apps[0].consumerKey; }, [
-    { path: 'apps[2].consumerKey', contains: ['consumer key', 'is already used by apps[0].consumerKey'] },
-  ]],
-  ['duplicate app names', (w) => {
-    w.apps[1].name = 'acme integration';
-    for (const u of w.users) u.approvedApps = u.approvedApps.filter((a: string) => a !== 'Acme Admin-Approved Integration');
-  }, [
-    { path: 'apps[1].name', contains: ['app name "acme integration" is already used by apps[0].name'] },
-  ]],
-  ['duplicate org names', (w) => { w.orgs[2].name = 'acme'; w.users[7].org = 'acme'; }, [
-    { path: 'orgs[2].name', contains: ['org name "acme" is already used by orgs[0].name'] },
-  ]],
-  ['duplicate org Ids', (w) => { w.orgs[2].id = w.orgs[0].id; }, [
-    { path: 'orgs[2].id', contains: ['org Id', 'is already used by orgs[0].id'] },
-  ]],
-  ['duplicate My Domains', (w) => { w.orgs[2].myDomain = 'acme'; }, [
-    { path: 'orgs[2].myDomain', contains: ['My Domain "acme" is already used by orgs[0].myDomain'] },
-  ]],
-  ['duplicate user Ids', (w) => { w.users[7].id = w.users[1].id; }, [
-    { path: 'users[7].id', contains: [`user Id "${makeId('005', '5g', 2)}" is already used by users[1].id`] },
-  ]],
-  ['a sandbox whose My Domain lacks "--"', (w) => { w.orgs[1].myDomain = 'acmeuat'; }, [
-    { path: 'orgs[1].myDomain', contains: ['a sandbox\'s My Domain is "<domain>--<sandbox name>"', 'got "acmeuat"'] },
-  ]],
-  ['a production org whose My Domain has "--"', (w) => { w.orgs[0].myDomain = 'acme--prod'; }, [
-    { path: 'orgs[0].myDomain', contains: ['"--" marks a sandbox\'s My Domain', 'got "acme--prod"'] },
-  ]],
-  ['installedIn on a connected app', (w) => { w.apps[0].installedIn = ['acme']; }, [
-    { path: 'apps[0].installedIn', contains: ['only External Client Apps are installed per org'] },
-  ]],
-  ['an External Client App installed in an unknown org', (w) => { w.apps[2].installedIn = ['acme', 'globex']; }, [
-    { path: 'apps[2].installedIn[1]', contains: [`no org is named "globex"; expected one of ${ORGS}`] },
-  ]],
+  [
+    'a user in an unknown org',
+    (w) => {
+      w.users[0].org = 'globex';
+    },
+    [{ path: 'users[0].org', contains: [`no org is named "globex"; expected one of ${ORGS}`] }],
+  ],
+  [
+    'an org name that differs only in case',
+    (w) => {
+      w.users[0].org = 'Acme';
+    },
+    [{ path: 'users[0].org', contains: ['no org is named "Acme"'] }],
+  ],
+  [
+    'an approved app that does not exist',
+    (w) => {
+      w.users[4].approvedApps.push('Acme Mobile');
+    },
+    [{ path: 'users[4].approvedApps[3]', contains: [`no app is named "Acme Mobile"; expected one of ${APPS}`] }],
+  ],
+  [
+    'an approved app in a world without apps',
+    (w) => {
+      w.apps = [];
+      for (const u of w.users) u.approvedApps = [];
+      w.users[1].approvedApps = ['Acme Integration'];
+    },
+    [{ path: 'users[1].approvedApps[0]', contains: ['no app is named "Acme Integration"; expected one of (no apps)'] }],
+  ],
+  [
+    'an app in an unknown org',
+    (w) => {
+      w.apps[1].org = 'globex';
+    },
+    [{ path: 'apps[1].org', contains: [`no org is named "globex"; expected one of ${ORGS}`] }],
+  ],
+  [
+    'usernames that differ only in case',
+    (w) => {
+      w.users[3].username = 'INTEGRATION@Acme.com';
+    },
+    [{ path: 'users[3].username', contains: ['username "INTEGRATION@Acme.com" is already used by users[0].username: each must be unique'] }],
+  ],
+  [
+    'duplicate consumer keys',
+    (w) => {
+      w.apps[2].consumerKey = w.apps[0].consumerKey;
+    },
+    [{ path: 'apps[2].consumerKey', contains: ['consumer key', 'is already used by apps[0].consumerKey'] }],
+  ],
+  [
+    'duplicate app names',
+    (w) => {
+      w.apps[1].name = 'acme integration';
+      for (const u of w.users) u.approvedApps = u.approvedApps.filter((a: string) => a !== 'Acme Admin-Approved Integration');
+    },
+    [{ path: 'apps[1].name', contains: ['app name "acme integration" is already used by apps[0].name'] }],
+  ],
+  [
+    'duplicate org names',
+    (w) => {
+      w.orgs[2].name = 'acme';
+      w.users[7].org = 'acme';
+    },
+    [{ path: 'orgs[2].name', contains: ['org name "acme" is already used by orgs[0].name'] }],
+  ],
+  [
+    'duplicate org Ids',
+    (w) => {
+      w.orgs[2].id = w.orgs[0].id;
+    },
+    [{ path: 'orgs[2].id', contains: ['org Id', 'is already used by orgs[0].id'] }],
+  ],
+  [
+    'duplicate My Domains',
+    (w) => {
+      w.orgs[2].myDomain = 'acme';
+    },
+    [{ path: 'orgs[2].myDomain', contains: ['My Domain "acme" is already used by orgs[0].myDomain'] }],
+  ],
+  [
+    'duplicate user Ids',
+    (w) => {
+      w.users[7].id = w.users[1].id;
+    },
+    [{ path: 'users[7].id', contains: [`user Id "${makeId('005', '5g', 2)}" is already used by users[1].id`] }],
+  ],
+  [
+    'a sandbox whose My Domain lacks "--"',
+    (w) => {
+      w.orgs[1].myDomain = 'acmeuat';
+    },
+    [{ path: 'orgs[1].myDomain', contains: ['a sandbox\'s My Domain is "<domain>--<sandbox name>"', 'got "acmeuat"'] }],
+  ],
+  [
+    'a production org whose My Domain has "--"',
+    (w) => {
+      w.orgs[0].myDomain = 'acme--prod';
+    },
+    [{ path: 'orgs[0].myDomain', contains: ['"--" marks a sandbox\'s My Domain', 'got "acme--prod"'] }],
+  ],
+  [
+    'installedIn on a connected app',
+    (w) => {
+      w.apps[0].installedIn = ['acme'];
+    },
+    [{ path: 'apps[0].installedIn', contains: ['only External Client Apps are installed per org'] }],
+  ],
+  [
+    'an External Client App installed in an unknown org',
+    (w) => {
+      w.apps[2].installedIn = ['acme', 'globex'];
+    },
+    [{ path: 'apps[2].installedIn[1]', contains: [`no org is named "globex"; expected one of ${ORGS}`] }],
+  ],
 ];
 
 describe('validateWorld: values nested too deep', () => {
@@ -473,7 +682,14 @@ describe('loadWorldFile', () => {
   it('throws a ResourceError for a directory given as the world file', () => {
     const path = join(dir, 'a-directory');
     mkdirSync(path, { recursive: true });
-    expect(() => loadWorldFile(path)).toThrow(new ResourceError(`cannot read the world file ${path}: it is a directory, not a regular file`, { actions: ['Give the path of the world file itself: sfjwt reads only regular files (not pipes, devices, directories or sockets).', 'Check the world file path (serve --world, or SFJWT_WORLD in a container).'] }));
+    expect(() => loadWorldFile(path)).toThrow(
+      new ResourceError(`cannot read the world file ${path}: it is a directory, not a regular file`, {
+        actions: [
+          'Give the path of the world file itself: sfjwt reads only regular files (not pipes, devices, directories or sockets).',
+          'Check the world file path (serve --world, or SFJWT_WORLD in a container).',
+        ],
+      }),
+    );
   });
 
   it.skipIf(!HAS_FIFOS)('refuses a FIFO or a device given as the world file at once (no hang, no endless read)', () => {

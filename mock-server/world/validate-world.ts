@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { WorldError } from '../../lib/errors.ts';
 import { MAX_JSON_DEPTH, tooDeepAt } from '../../lib/json-depth.ts';
 import { INPUT_LIMITS, readInputText, tryReadInputFile } from '../../lib/read-input-file.ts';
-import { WorldSchema, type World } from './schema.ts';
+import { type World, WorldSchema } from './schema.ts';
 
 export interface WorldIssue {
   path: string;
@@ -74,13 +74,41 @@ function crossReferenceIssues(world: World): WorldIssue[] {
       else seen.set(key, i);
     });
   };
-  unique(world.orgs.map((o) => o.name), (i) => `orgs[${i}].name`, 'org name');
-  unique(world.orgs.map((o) => o.id), (i) => `orgs[${i}].id`, 'org Id');
-  unique(world.orgs.map((o) => o.myDomain), (i) => `orgs[${i}].myDomain`, 'My Domain');
-  unique(world.apps.map((a) => a.name), (i) => `apps[${i}].name`, 'app name');
-  unique(world.apps.map((a) => a.consumerKey), (i) => `apps[${i}].consumerKey`, 'consumer key');
-  unique(world.users.map((u) => u.username), (i) => `users[${i}].username`, 'username');
-  unique(world.users.map((u) => u.id), (i) => `users[${i}].id`, 'user Id');
+  unique(
+    world.orgs.map((o) => o.name),
+    (i) => `orgs[${i}].name`,
+    'org name',
+  );
+  unique(
+    world.orgs.map((o) => o.id),
+    (i) => `orgs[${i}].id`,
+    'org Id',
+  );
+  unique(
+    world.orgs.map((o) => o.myDomain),
+    (i) => `orgs[${i}].myDomain`,
+    'My Domain',
+  );
+  unique(
+    world.apps.map((a) => a.name),
+    (i) => `apps[${i}].name`,
+    'app name',
+  );
+  unique(
+    world.apps.map((a) => a.consumerKey),
+    (i) => `apps[${i}].consumerKey`,
+    'consumer key',
+  );
+  unique(
+    world.users.map((u) => u.username),
+    (i) => `users[${i}].username`,
+    'username',
+  );
+  unique(
+    world.users.map((u) => u.id),
+    (i) => `users[${i}].id`,
+    'user Id',
+  );
 
   world.orgs.forEach((org, i) => {
     const isSandboxName = org.myDomain.includes('--');
@@ -107,7 +135,8 @@ function crossReferenceIssues(world: World): WorldIssue[] {
     });
     if (!orgNames.has(user.org)) issues.push({ path: `users[${i}].org`, message: `no org is named "${user.org}"; expected one of ${knownOrgs}` });
     user.approvedApps.forEach((app, j) => {
-      if (!appNames.has(app)) issues.push({ path: `users[${i}].approvedApps[${j}]`, message: `no app is named "${app}"; expected one of ${[...appNames].map((n) => `"${n}"`).join(', ') || '(no apps)'}` });
+      if (!appNames.has(app))
+        issues.push({ path: `users[${i}].approvedApps[${j}]`, message: `no app is named "${app}"; expected one of ${[...appNames].map((n) => `"${n}"`).join(', ') || '(no apps)'}` });
     });
   });
   return issues;
@@ -173,10 +202,14 @@ export function loadWorldFile(path: string): World {
       if (cert.includes('-----BEGIN')) return cert;
       const read = tryReadInputFile(resolve(base, cert), { maxBytes: INPUT_LIMITS.keyMaterial });
       if ('data' in read) return read.data.toString('utf8');
-      throw new WorldError(`${path}: apps[${i}].certificates[${j}]: cannot read the certificate file ${cert}: ${read.reason}`, [{ path: `apps[${i}].certificates[${j}]`, message: `cannot read ${cert}: ${read.reason}` }], {
-        actions: ['Give PEM text, or a path relative to the world file.'],
-        cause: read.cause,
-      });
+      throw new WorldError(
+        `${path}: apps[${i}].certificates[${j}]: cannot read the certificate file ${cert}: ${read.reason}`,
+        [{ path: `apps[${i}].certificates[${j}]`, message: `cannot read ${cert}: ${read.reason}` }],
+        {
+          actions: ['Give PEM text, or a path relative to the world file.'],
+          cause: read.cause,
+        },
+      );
     });
   });
   return world;

@@ -67,12 +67,9 @@ describe('WorldIndex lookups', () => {
     expect(index.userByUsername('ANALYST@ACME.COM')).toBe(index.userByUsername('analyst@acme.com'));
   });
 
-  it.each([['nobody@acme.com'], [' integration@acme.com'], ['integration@acme.com '], ['integration@acme'], ['integration@acme.com.ua'], ['']])(
-    'finds no user for %j',
-    (query) => {
-      expect(indexOf().userByUsername(query)).toBeUndefined();
-    },
-  );
+  it.each([['nobody@acme.com'], [' integration@acme.com'], ['integration@acme.com '], ['integration@acme'], ['integration@acme.com.ua'], ['']])('finds no user for %j', (query) => {
+    expect(indexOf().userByUsername(query)).toBeUndefined();
+  });
 
   it('finds every user by its 18- and 15-character Id', () => {
     const index = indexOf();
@@ -159,7 +156,7 @@ describe('WorldIndex lookups', () => {
 });
 
 describe('WorldIndex hosts', () => {
-  it('lists login and test first, then each org\'s hosts in world order', () => {
+  it("lists login and test first, then each org's hosts in world order", () => {
     expect(indexOf().hosts).toEqual([
       { name: 'login.salesforce.com', kind: 'login' },
       { name: 'test.salesforce.com', kind: 'test' },
@@ -189,18 +186,15 @@ describe('WorldIndex hosts', () => {
     expect(host?.org).toBe(org);
   });
 
-  it.each([['acme--uat.my.salesforce.com'], ['acme--uat.sandbox.my.site.com'], ['acme.salesforce.com'], ['globex.my.salesforce.com'], ['initech.my.site.com'], ['']])(
-    'has no host %j',
-    (name) => {
-      expect(indexOf().host(name)).toBeUndefined();
-    },
-  );
+  it.each([['acme--uat.my.salesforce.com'], ['acme--uat.sandbox.my.site.com'], ['acme.salesforce.com'], ['globex.my.salesforce.com'], ['initech.my.site.com'], ['']])('has no host %j', (name) => {
+    expect(indexOf().host(name)).toBeUndefined();
+  });
 });
 
 describe('WorldIndex certificates', () => {
   const FINGERPRINT = /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/;
 
-  it('parses each app\'s certificates once', () => {
+  it("parses each app's certificates once", () => {
     const index = indexOf();
     for (const app of index.world.apps) {
       const certs = index.certificates(app);

@@ -9,8 +9,8 @@
  * million-user world costs a copy of the user list, not of the users.
  */
 import { WorldError } from '../../lib/errors.ts';
-import { readCertificate, type CertificateInfo } from '../../lib/pki/certificate.ts';
-import { logicalHosts, type LogicalHost } from './hosts.ts';
+import { type CertificateInfo, readCertificate } from '../../lib/pki/certificate.ts';
+import { type LogicalHost, logicalHosts } from './hosts.ts';
 import type { App, Org, User, World } from './schema.ts';
 
 /** What every index of one pristine world shares: built once, never changed. */

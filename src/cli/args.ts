@@ -3,7 +3,7 @@
  * into a UsageError that shows the command's usage, small readers for typed values, and colour and
  * progress decided by the stream and environment a command was given.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UsageError } from '../../lib/errors.ts';
 import type { Env, Output } from './context.ts';
 
@@ -19,7 +19,10 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(spec: C
   try {
     return parseArgs({ args: argv, options: { ...spec.options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: spec.allowPositionals ?? false });
   } catch (cause) {
-    throw new UsageError(`${(cause as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`, { actions: [`Usage: ${spec.usage}`, `npx sfjwt ${spec.name} --help shows every option.`], cause });
+    throw new UsageError(`${(cause as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`, {
+      actions: [`Usage: ${spec.usage}`, `npx sfjwt ${spec.name} --help shows every option.`],
+      cause,
+    });
   }
 }
 
@@ -49,6 +52,10 @@ export function colours(stream: Output, env: Env) {
 /** A plain text table with padded columns. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -82,7 +82,7 @@ describe('sfjwt CLI', () => {
     expect(again.stderr).toContain('sfjwt: not overwriting');
   });
 
-  it('keys generate and keys check read the context\'s clock', async () => {
+  it("keys generate and keys check read the context's clock", async () => {
     const out = join(home, 'dated');
     expect((await run(['keys', 'generate', '--out', out, '--json'])).code).toBe(0);
     const checkAt = async (at: number) => {
@@ -137,7 +137,7 @@ describe('sfjwt CLI', () => {
     }
   });
 
-  it('relative paths and the default state folder are in the context\'s folder', async () => {
+  it("relative paths and the default state folder are in the context's folder", async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'sfjwt-cli-cwd-'));
     const inCwd = async (argv: string[]) => {
       const stdout = collector();

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { NOW, testKeys } from '../../mock-server/testing/fixtures.ts';
-import { buildRequest, type RequestContext } from '../client/build-request.ts';
 import type { Mistake } from '../../scenarios/mistake-schema.ts';
+import { buildRequest, type RequestContext } from '../client/build-request.ts';
 import { main } from './main.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'sfjwt-diagnose-cli-'));
@@ -35,7 +35,17 @@ async function run(args: string[], input?: string, terminal: { env?: Record<stri
 const URL_OF = (role: string) => (role === 'test' ? 'https://test.salesforce.com' : 'https://login.salesforce.com');
 const jwt = (mistakes: Mistake[] = []) => {
   // Signed at the NOW the CLI is given, so exp is judged against the same frozen clock.
-  const ctx: RequestContext = { consumerKey: '3MVG9sfjwtCliTest', username: 'integration@acme.com', privateKey: testKeys().key, hostUrl: URL_OF, realUrl: URL_OF, usernameOf: () => undefined, host: 'login', audience: 'https://login.salesforce.com', now: NOW };
+  const ctx: RequestContext = {
+    consumerKey: '3MVG9sfjwtCliTest',
+    username: 'integration@acme.com',
+    privateKey: testKeys().key,
+    hostUrl: URL_OF,
+    realUrl: URL_OF,
+    usernameOf: () => undefined,
+    host: 'login',
+    audience: 'https://login.salesforce.com',
+    now: NOW,
+  };
   return buildRequest(ctx, mistakes).assertion ?? '';
 };
 const certFile = join(home, 'server.crt');
@@ -45,8 +55,8 @@ writeFileSync(keyFile, testKeys().privateKeyPem);
 
 describe('sfjwt explain', () => {
   it.each([
-    [["user hasn't approved this consumer"], 'invalid_grant: user hasn\'t approved this consumer  (HTTP 400)'],
-    [['user', "hasn't", 'approved'], 'invalid_grant: user hasn\'t approved this consumer  (HTTP 400)'],
+    [["user hasn't approved this consumer"], "invalid_grant: user hasn't approved this consumer  (HTTP 400)"],
+    [['user', "hasn't", 'approved'], "invalid_grant: user hasn't approved this consumer  (HTTP 400)"],
     [['{"error":"invalid_grant","error_description":"audience is invalid"}'], 'invalid_grant: audience is invalid  (HTTP 400)'],
     [['sub.typo'], 'sub.typo: Mistyped username in sub'],
     [['signature'], 'signature: Signature verifies with a certificate on the app'],
@@ -114,7 +124,15 @@ describe('sfjwt inspect', () => {
   });
 
   it('errors: exit 1, each with its check', async () => {
-    const r = await run(['inspect', jwt([{ at: 'claims', rename: { iss: 'Iss' } }, { at: 'claims', set: { aud: 'https://test.salesforce.com' } }]), '--host', 'https://login.salesforce.com']);
+    const r = await run([
+      'inspect',
+      jwt([
+        { at: 'claims', rename: { iss: 'Iss' } },
+        { at: 'claims', set: { aud: 'https://test.salesforce.com' } },
+      ]),
+      '--host',
+      'https://login.salesforce.com',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('  error   claim-name-case (check issuer): "Iss" instead of "iss"\n');
     expect(r.stdout).toContain('  error   aud-wrong-environment (check audience): Sandbox audience sent to a production host\n');

@@ -3,15 +3,16 @@
  * bounded probes, then the most likely root cause (the Salesforce check that explains it), evidence
  * and the fix. Exit code 0 when the setup works, 1 when it does not, 2 for usage errors.
  */
-import { fetchTrusting } from '../client/https-fetch.ts';
-import { runDoctor, type DoctorInput, type DoctorReport } from '../diagnose/doctor.ts';
-import type { CapturedRequest } from '../diagnose/lint-request.ts';
+
 import { UsageError } from '../../lib/errors.ts';
 import { MAX_JSON_DEPTH, tooDeepAt } from '../../lib/json-depth.ts';
 import { INPUT_LIMITS, readInputFile, readInputText } from '../../lib/read-input-file.ts';
+import { fetchTrusting } from '../client/https-fetch.ts';
+import { type DoctorInput, type DoctorReport, runDoctor } from '../diagnose/doctor.ts';
+import type { CapturedRequest } from '../diagnose/lint-request.ts';
 import { loadConfig, targetFromEnv } from '../runner/config.ts';
-import { colours, parse, type Colours, type CommandSpec } from './args.ts';
-import { inCwd, type CommandContext } from './context.ts';
+import { type Colours, type CommandSpec, colours, parse } from './args.ts';
+import { type CommandContext, inCwd } from './context.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const doctorSpec = {
@@ -77,7 +78,8 @@ function readRequest(path: string): CapturedRequest {
   if (deep !== undefined) {
     throw new UsageError(`${path}: ${deep.slice(0, 3).join('.') || 'the request'} is nested more than ${MAX_JSON_DEPTH} levels deep`, { actions: [REQUEST_SHAPE] });
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UsageError(`${path} holds ${Array.isArray(json) ? 'a list' : json === null ? 'null' : `a ${typeof json}`}, not a request object`, { actions: [REQUEST_SHAPE] });
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new UsageError(`${path} holds ${Array.isArray(json) ? 'a list' : json === null ? 'null' : `a ${typeof json}`}, not a request object`, { actions: [REQUEST_SHAPE] });
   const r = json as Record<string, unknown>;
   if (typeof r['url'] !== 'string' || typeof r['method'] !== 'string') throw new UsageError(`${path} needs "method" and "url" strings`, { actions: [REQUEST_SHAPE] });
   // A tool that captured no headers or no body may write null for them.

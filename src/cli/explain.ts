@@ -3,10 +3,11 @@
  * causes apart and fix them; or one scenario or one check in full. A query nobody knows is a usage
  * error (exit code 2) that lists what is close and the kinds of things explain knows.
  */
-import { explain as explainQuery, explainable, explainSuggestions } from '../diagnose/explain.ts';
-import { renderExplanation } from '../diagnose/explain-render.ts';
+
 import { UsageError } from '../../lib/errors.ts';
-import { colours, parse, type CommandSpec } from './args.ts';
+import { explainable, explain as explainQuery, explainSuggestions } from '../diagnose/explain.ts';
+import { renderExplanation } from '../diagnose/explain-render.ts';
+import { type CommandSpec, colours, parse } from './args.ts';
 import type { CommandContext } from './context.ts';
 import { SUMMARIES } from './summaries.ts';
 

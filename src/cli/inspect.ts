@@ -3,13 +3,14 @@
  * or inside a form body), optionally verifies its signature against the app's certificate, and
  * never prints the signature or the whole JWT back. Exit code 0: no errors; 1: errors; 2: usage.
  */
-import { extractAssertion, hostName, inspectAssertion } from '../diagnose/inspect.ts';
-import { countBySeverity, renderInspection } from '../diagnose/inspect-render.ts';
+
 import { UsageError } from '../../lib/errors.ts';
 import { loadCertificate } from '../../lib/pki/certificate.ts';
 import { INPUT_LIMITS, readInputFile } from '../../lib/read-input-file.ts';
-import { colours, parse, type CommandSpec } from './args.ts';
-import { inCwd, type CommandContext, type Input, type Output } from './context.ts';
+import { extractAssertion, hostName, inspectAssertion } from '../diagnose/inspect.ts';
+import { countBySeverity, renderInspection } from '../diagnose/inspect-render.ts';
+import { type CommandSpec, colours, parse } from './args.ts';
+import { type CommandContext, type Input, inCwd, type Output } from './context.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const inspectSpec = {
@@ -80,7 +81,8 @@ export async function inspect(ctx: CommandContext): Promise<number> {
   if (jwt === '') throw new UsageError(positionals[0] === '-' ? 'no JWT on standard input' : 'the JWT given is empty', { actions: [`Usage: ${inspectSpec.usage}`] });
   const hostOption = values.host as string | undefined;
   const host = hostOption === undefined ? undefined : hostName(hostOption);
-  if (hostOption !== undefined && host === undefined) throw new UsageError(`--host takes a host name or URL, got "${hostOption}"`, { actions: ['For example --host login.salesforce.com or --host https://acme.my.salesforce.com.'] });
+  if (hostOption !== undefined && host === undefined)
+    throw new UsageError(`--host takes a host name or URL, got "${hostOption}"`, { actions: ['For example --host login.salesforce.com or --host https://acme.my.salesforce.com.'] });
   const certificate = values.cert === undefined ? undefined : readCert(inCwd(ctx, values.cert as string));
   const result = inspectAssertion({ jwt, now: ctx.now(), host, certificate });
   if (values.json === true) {

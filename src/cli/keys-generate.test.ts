@@ -113,7 +113,12 @@ describe('keys generate: an output folder that cannot hold the files is an error
   });
 
   it.runIf(process.platform === 'linux')('--out /proc/x ends with exit 2 (it used to spin at 100% CPU forever)', () => {
-    const r = spawnSync(process.execPath, [BIN, 'keys', 'generate', '--bits', '1024', '--out', '/proc/sfjwt-no-such-folder'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 15_000, killSignal: 'SIGKILL' });
+    const r = spawnSync(process.execPath, [BIN, 'keys', 'generate', '--bits', '1024', '--out', '/proc/sfjwt-no-such-folder'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 15_000,
+      killSignal: 'SIGKILL',
+    });
     expect(r.signal).toBeNull();
     expect(r.status).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe('sfjwt: cannot create the output folder /proc/sfjwt-no-such-folder: ENOENT');

@@ -8,13 +8,14 @@ import { BUNDLE_FILES, generateKeyBundle } from '../../lib/pki/bundle.ts';
 import { checkKeyMaterial } from '../../lib/pki/check.ts';
 import { parseSubject } from '../../lib/pki/generate.ts';
 import { INPUT_LIMITS, readInputFile } from '../../lib/read-input-file.ts';
-import { colours, intOption, parse, type CommandSpec } from './args.ts';
-import { inCwd, type CommandContext } from './context.ts';
+import { type CommandSpec, colours, intOption, parse } from './args.ts';
+import { type CommandContext, inCwd } from './context.ts';
 
 const generateSpec = {
   name: 'keys generate',
   summary: 'Write the key pair, CSR, certificate, PKCS#12 (and JKS) a JWT Bearer setup needs',
-  usage: 'npx sfjwt keys generate --out DIR [--passphrase P] [--days 365] [--subject "/C=US/O=Acme/CN=name"] [--bits 2048] [--cipher aes256|des3] [--jks --alias NAME --storepass P] [--force] [--json]',
+  usage:
+    'npx sfjwt keys generate --out DIR [--passphrase P] [--days 365] [--subject "/C=US/O=Acme/CN=name"] [--bits 2048] [--cipher aes256|des3] [--jks --alias NAME --storepass P] [--force] [--json]',
   options: {
     out: { type: 'string' },
     passphrase: { type: 'string' },
@@ -63,7 +64,11 @@ function readInput(path: string, what: string): Buffer {
 function generate(ctx: CommandContext, argv: string[]): number {
   const { values } = parse(generateSpec, argv);
   if (values.help === true) {
-    ctx.stdout.write(`${generateSpec.usage}\n\n${generateSpec.summary}. Files:\n${Object.entries(BUNDLE_FILES).map(([k, f]) => `  ${f.padEnd(16)} ${PURPOSE[k as keyof typeof BUNDLE_FILES]}`).join('\n')}\n`);
+    ctx.stdout.write(
+      `${generateSpec.usage}\n\n${generateSpec.summary}. Files:\n${Object.entries(BUNDLE_FILES)
+        .map(([k, f]) => `  ${f.padEnd(16)} ${PURPOSE[k as keyof typeof BUNDLE_FILES]}`)
+        .join('\n')}\n`,
+    );
     return 0;
   }
   if (values.out === undefined) throw new UsageError('keys generate needs --out DIR', { actions: [`Usage: ${generateSpec.usage}`] });
@@ -92,7 +97,9 @@ function generate(ctx: CommandContext, argv: string[]): number {
     return 0;
   }
   const lines = Object.entries(result.files).map(([k, path]) => `  ${path}\n      ${PURPOSE[k as keyof typeof BUNDLE_FILES]}`);
-  ctx.stdout.write(`Wrote:\n${lines.join('\n')}\n\nCertificate SHA-256: ${result.sha256}\nNext: upload ${result.files.certificate ?? ''} to the connected app (Setup > App Manager > Edit > Use digital signatures).\n`);
+  ctx.stdout.write(
+    `Wrote:\n${lines.join('\n')}\n\nCertificate SHA-256: ${result.sha256}\nNext: upload ${result.files.certificate ?? ''} to the connected app (Setup > App Manager > Edit > Use digital signatures).\n`,
+  );
   return 0;
 }
 

@@ -23,8 +23,14 @@ function loadedBy(argv: string[]): { code: number | null; stdout: string; projec
   const hooks = `import { appendFileSync } from 'node:fs';
 export async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }`;
   const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
-  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, ...argv], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
-  const urls = readFileSync(log, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, BIN, ...argv], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const urls = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((u) => u.startsWith('file:'));
   const files = urls.map((u) => relative(ROOT, fileURLToPath(u)).replaceAll('\\', '/'));
   const packages = new Set(files.filter((f) => f.includes('node_modules/')).map((f) => (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f) ?? [])[1] ?? f));
   return { code: r.status, stdout: r.stdout, project: files.filter((f) => !f.includes('node_modules/')).sort(), packages: [...packages].sort() };

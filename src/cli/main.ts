@@ -5,8 +5,8 @@
  * message and exit code 2 (never a stack trace); only bugs of sfjwt print one.
  */
 import { formatError, SfjwtError, UsageError } from '../../lib/errors.ts';
-import { withProcess, type CommandIo } from './context.ts';
-import { closestCommand, COMMANDS, findCommand } from './registry.ts';
+import { type CommandIo, withProcess } from './context.ts';
+import { COMMANDS, closestCommand, findCommand } from './registry.ts';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -33,7 +33,9 @@ export async function main(argv: string[], io: Partial<CommandIo> = {}): Promise
     const command = findCommand(name);
     if (command === undefined) {
       const meant = closestCommand(name);
-      throw new UsageError(`unknown command "${name}"`, { actions: [...(meant === undefined ? [] : [`Did you mean npx sfjwt ${meant}?`]), `Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`, 'npx sfjwt --help lists them.'] });
+      throw new UsageError(`unknown command "${name}"`, {
+        actions: [...(meant === undefined ? [] : [`Did you mean npx sfjwt ${meant}?`]), `Commands: ${COMMANDS.map((c) => c.name).join(', ')}.`, 'npx sfjwt --help lists them.'],
+      });
     }
     const run = await command.load();
     return await run({ ...ctx, argv: rest });

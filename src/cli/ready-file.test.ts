@@ -5,7 +5,7 @@
  * it); a ready file left by a killed serve is replaced; and on exit the file is removed only if it is
  * still the one this serve wrote. Run in this process through `main(argv, io)`, stopped by its signal.
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NOW, testStateDir } from '../../mock-server/testing/fixtures.ts';
@@ -58,12 +58,16 @@ describe('serve --ready-file', () => {
   });
 
   it.each([
-    ['a file of the user\'s', (file: string) => writeFileSync(file, 'my notes\n'), 'is already there and is not a ready file of sfjwt\'s: sfjwt does not overwrite it'],
-    ['a JSON file that is no ready line', (file: string) => writeFileSync(file, '{"login":1}\n'), 'is already there and is not a ready file of sfjwt\'s: sfjwt does not overwrite it'],
-    ['a link to a file elsewhere', (file: string) => {
-      writeFileSync(`${file}.target`, '{"login":"x","admin":"y","hosts":{}}\n');
-      symlinkSync(`${file}.target`, file);
-    }, 'is already there and is a symbolic link: sfjwt writes its ready file only as a new file'],
+    ["a file of the user's", (file: string) => writeFileSync(file, 'my notes\n'), "is already there and is not a ready file of sfjwt's: sfjwt does not overwrite it"],
+    ['a JSON file that is no ready line', (file: string) => writeFileSync(file, '{"login":1}\n'), "is already there and is not a ready file of sfjwt's: sfjwt does not overwrite it"],
+    [
+      'a link to a file elsewhere',
+      (file: string) => {
+        writeFileSync(`${file}.target`, '{"login":"x","admin":"y","hosts":{}}\n');
+        symlinkSync(`${file}.target`, file);
+      },
+      'is already there and is a symbolic link: sfjwt writes its ready file only as a new file',
+    ],
     ['a folder', (file: string) => mkdirSync(file), 'is already there and is a directory: sfjwt writes its ready file only as a new file'],
   ])('refuses %s at the path before the mock starts: exit 2, left as it was', async (_name, put, message) => {
     const file = path();
@@ -86,7 +90,7 @@ describe('serve --ready-file', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('leaves on exit a file that took the ready file\'s place meanwhile', async () => {
+  it("leaves on exit a file that took the ready file's place meanwhile", async () => {
     const file = path();
     const r = await serveWith(file, () => {
       unlinkSync(file);

@@ -47,7 +47,9 @@ export class ReadyFile {
     if (kind !== undefined) throw new ResourceError(`the ready file ${path} is already there and is ${kind}: sfjwt writes its ready file only as a new file`, { actions: ACTIONS });
     const read = tryReadInputFile(path, { maxBytes: INPUT_LIMITS.world, noFollow: true });
     if (!('data' in read) || !isReadyLine(read.data.toString('utf8'))) {
-      throw new ResourceError(`the ready file ${path} is already there and is not a ready file of sfjwt's${'data' in read ? '' : ` (${read.reason})`}: sfjwt does not overwrite it`, { actions: ACTIONS });
+      throw new ResourceError(`the ready file ${path} is already there and is not a ready file of sfjwt's${'data' in read ? '' : ` (${read.reason})`}: sfjwt does not overwrite it`, {
+        actions: ACTIONS,
+      });
     }
     this.stale = { dev: stats.dev, ino: stats.ino };
   }

@@ -4,7 +4,7 @@
  * node-forge, zod or the mock); src/cli/lazy-help.test.ts watches the module graph to keep it so.
  */
 import type { Command } from './context.ts';
-import { SUMMARIES, type CommandName } from './summaries.ts';
+import { type CommandName, SUMMARIES } from './summaries.ts';
 
 export interface CommandEntry {
   name: CommandName;

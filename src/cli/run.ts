@@ -4,17 +4,17 @@
  * any did not (a failure on the mock, a divergence on a real org), 2 for usage or config errors.
  */
 import { existsSync } from 'node:fs';
+import { UsageError } from '../../lib/errors.ts';
 import { catalogue } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
-import { UsageError } from '../../lib/errors.ts';
+import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat, writeRunReport } from '../report/write.ts';
 import { loadConfig, targetFromEnv } from '../runner/config.ts';
 import { httpsTarget, mswTarget } from '../runner/mock-target.ts';
 import { realTarget } from '../runner/real-target.ts';
-import { runCatalogue, type RunReport, type ScenarioResult } from '../runner/run.ts';
+import { type RunReport, runCatalogue, type ScenarioResult } from '../runner/run.ts';
 import type { Target } from '../runner/target.ts';
-import { isReportFormat, REPORT_FORMATS, RENDERERS, writeRunReport, type ReportFormat } from '../report/write.ts';
-import { colours, interactive, intOption, parse, table, type Colours, type CommandSpec } from './args.ts';
-import { inCwd, stateDir, type CommandContext } from './context.ts';
+import { type Colours, type CommandSpec, colours, interactive, intOption, parse, table } from './args.ts';
+import { type CommandContext, inCwd, stateDir } from './context.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const runSpec = {
@@ -54,17 +54,22 @@ Exit code 0: every scenario got its expected answer; 1: some did not; 2: usage o
 /** `--report json,md` (repeatable, comma-separated) as formats; all of them when not given. */
 export function reportFormats(values: readonly string[] | undefined): ReportFormat[] {
   if (values === undefined) return [...REPORT_FORMATS];
-  const asked = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const asked = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   const unknown = asked.filter((v) => !isReportFormat(v));
   if (unknown.length > 0 || asked.length === 0) {
-    throw new UsageError(asked.length === 0 ? '--report needs at least one format' : `unknown report format ${unknown.map((u) => `"${u}"`).join(', ')}`, { actions: [`Formats: ${REPORT_FORMATS.join(', ')} (e.g. --report md,junit).`] });
+    throw new UsageError(asked.length === 0 ? '--report needs at least one format' : `unknown report format ${unknown.map((u) => `"${u}"`).join(', ')}`, {
+      actions: [`Formats: ${REPORT_FORMATS.join(', ')} (e.g. --report md,junit).`],
+    });
   }
   return REPORT_FORMATS.filter((f) => asked.includes(f));
 }
 
 /** Where a person should look first: the page when it was written, else the first file. */
 export function mainReportFile(runDir: string, formats: readonly ReportFormat[]): string {
-  const first = formats.includes('html') ? 'html' : formats[0] ?? 'json';
+  const first = formats.includes('html') ? 'html' : (formats[0] ?? 'json');
   return `${runDir}/${RENDERERS[first].file}`;
 }
 
@@ -93,7 +98,9 @@ export async function openTargets(ctx: RunContext, names: readonly string[], con
       const config = name === 'env' ? targetFromEnv(ctx.env) : configured.find((c) => c.name === name);
       if (config === undefined) {
         const known = ['mock', 'mock-msw', 'mock-https', ...configured.map((c) => c.name), 'env'];
-        throw new UsageError(`no target "${name}"${name === 'env' ? ' (SFJWT_LOGIN_URL is not set)' : configPath === undefined ? ' (no sfjwt.config.json here)' : ` in ${configPath}`}`, { actions: [`Targets: ${known.join(', ')}.`] });
+        throw new UsageError(`no target "${name}"${name === 'env' ? ' (SFJWT_LOGIN_URL is not set)' : configPath === undefined ? ' (no sfjwt.config.json here)' : ` in ${configPath}`}`, {
+          actions: [`Targets: ${known.join(', ')}.`],
+        });
       }
       targets.push(realTarget(config, { now: ctx.now }));
     }
@@ -109,7 +116,14 @@ export function summaryTable(report: RunReport, c: Colours): string {
   const order = { divergence: 0, fail: 1, pass: 2, skip: 3 };
   const rows = [...report.results]
     .sort((a, b) => order[a.verdict] - order[b.verdict])
-    .map((r: ScenarioResult) => [mark[r.verdict], r.target, r.scenario, r.actual === undefined ? '-' : `${r.actual.status} ${r.actual.error ?? ''}`.trim(), r.decidedBy === undefined ? '-' : String(r.decidedBy ?? 'all passed'), r.reason ?? '']);
+    .map((r: ScenarioResult) => [
+      mark[r.verdict],
+      r.target,
+      r.scenario,
+      r.actual === undefined ? '-' : `${r.actual.status} ${r.actual.error ?? ''}`.trim(),
+      r.decidedBy === undefined ? '-' : String(r.decidedBy ?? 'all passed'),
+      r.reason ?? '',
+    ]);
   const s = report.summary;
   return `${table(['', 'target', 'scenario', 'answer', 'decided by', 'note'], rows)}\n\n${s.pass} passed, ${s.fail + s.divergence} failed, ${s.skip} skipped (${s.divergence} divergences from real orgs)`;
 }
@@ -131,7 +145,14 @@ export async function run(ctx: CommandContext): Promise<number> {
   return report.summary.fail + report.summary.divergence > 0 ? 1 : 0;
 }
 
-export async function executeRun(ctx: RunContext, scenarios: readonly Scenario[], targetNames: readonly string[], configFile: string | undefined, seed: number | undefined, progress: boolean): Promise<RunReport> {
+export async function executeRun(
+  ctx: RunContext,
+  scenarios: readonly Scenario[],
+  targetNames: readonly string[],
+  configFile: string | undefined,
+  seed: number | undefined,
+  progress: boolean,
+): Promise<RunReport> {
   const targets = await openTargets(ctx, targetNames, configFile, seed);
   try {
     return await runCatalogue(scenarios, targets, {

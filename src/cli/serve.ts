@@ -7,13 +7,13 @@
  * aborted or, when it has none, until the process gets SIGINT or SIGTERM.
  */
 import { isIP } from 'node:net';
-import { describeStarted } from '../../mock-server/adapters/serve-description.ts';
-import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/node-server.ts';
-import { checkAdminToken } from '../../mock-server/admin/protection.ts';
-import { KNOBS, KnobsSchema, type KnobChanges } from '../../mock-server/core/knobs.ts';
 import { UsageError } from '../../lib/errors.ts';
-import { colours, intOption, parse, table, type Colours, type CommandSpec } from './args.ts';
-import { inCwd, stateDir, type CommandContext, type Env } from './context.ts';
+import { type StartedMockOrg, startMockOrg } from '../../mock-server/adapters/node-server.ts';
+import { describeStarted } from '../../mock-server/adapters/serve-description.ts';
+import { checkAdminToken } from '../../mock-server/admin/protection.ts';
+import { KNOBS, type KnobChanges, KnobsSchema } from '../../mock-server/core/knobs.ts';
+import { type Colours, type CommandSpec, colours, intOption, parse, table } from './args.ts';
+import { type CommandContext, type Env, inCwd, stateDir } from './context.ts';
 import { ReadyFile } from './ready-file.ts';
 import { SUMMARIES } from './summaries.ts';
 
@@ -101,7 +101,10 @@ function envInt(env: Env, name: string, range: { min: number; max: number }): nu
 
 /** The address to listen on: an IP address, because the printed base URLs are built from it. */
 function bindAddress(value: string, source: string): string {
-  if (isIP(value) === 0) throw new UsageError(`${source} takes an IP address such as 127.0.0.1 or 0.0.0.0, got "${value}"`, { actions: ['127.0.0.1 keeps the mock on loopback; 0.0.0.0 serves a container\'s published ports.'] });
+  if (isIP(value) === 0)
+    throw new UsageError(`${source} takes an IP address such as 127.0.0.1 or 0.0.0.0, got "${value}"`, {
+      actions: ["127.0.0.1 keeps the mock on loopback; 0.0.0.0 serves a container's published ports."],
+    });
   return value;
 }
 
@@ -166,7 +169,10 @@ export function describeAsText(started: StartedMockOrg, c: Colours): string {
   const lines = [
     c.bold('sfjwt mock org is listening'),
     '',
-    table(['host', 'base URL'], Object.entries(d.hosts).map(([h, u]) => [h, u])),
+    table(
+      ['host', 'base URL'],
+      Object.entries(d.hosts).map(([h, u]) => [h, u]),
+    ),
     ...Object.entries(d.sites).map(([s, u]) => `site ${s}: ${u}`),
     '',
     `admin API:        ${d.admin}`,
@@ -174,9 +180,15 @@ export function describeAsText(started: StartedMockOrg, c: Colours): string {
     `CA certificate:   ${d.ca ?? '(plain HTTP)'}${d.ca === null ? '' : c.dim(`  (export NODE_EXTRA_CA_CERTS=${d.ca})`)}`,
     `private key:      ${d.privateKeyFile ?? '(from the world file)'}`,
     '',
-    table(['app', 'policy', 'consumer key'], d.apps.map((a) => [a.name, a.policy, a.consumerKey])),
+    table(
+      ['app', 'policy', 'consumer key'],
+      d.apps.map((a) => [a.name, a.policy, a.consumerKey]),
+    ),
     '',
-    table(['username', 'org', 'situation'], d.users.map((u) => [u.username, u.org, u.situation ?? ''])),
+    table(
+      ['username', 'org', 'situation'],
+      d.users.map((u) => [u.username, u.org, u.situation ?? '']),
+    ),
   ];
   return lines.join('\n');
 }

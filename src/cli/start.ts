@@ -6,8 +6,8 @@
  */
 import { catalogue } from '../../scenarios/load.ts';
 import { REPORT_FORMATS, writeRunReport } from '../report/write.ts';
-import { colours, interactive, parse, type CommandSpec } from './args.ts';
-import { inCwd, type CommandContext } from './context.ts';
+import { type CommandSpec, colours, interactive, parse } from './args.ts';
+import { type CommandContext, inCwd } from './context.ts';
 import { executeRun, mainReportFile, summaryTable } from './run.ts';
 import { SUMMARIES } from './summaries.ts';
 

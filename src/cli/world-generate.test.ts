@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateWorld } from '../../mock-server/world/generate.ts';
 import { NOW } from '../../mock-server/testing/fixtures.ts';
+import { generateWorld } from '../../mock-server/world/generate.ts';
 import { main } from './main.ts';
 import { MAX_GENERATED_USERS } from './world.ts';
 
@@ -41,7 +41,10 @@ describe('world --generate', () => {
   });
 
   it.each([
-    [['--orgs', '2', '--users', String(MAX_GENERATED_USERS)], `sfjwt: --orgs 2 with --users ${MAX_GENERATED_USERS} each is ${2 * MAX_GENERATED_USERS} users, more than the ${MAX_GENERATED_USERS} a generated world may have`],
+    [
+      ['--orgs', '2', '--users', String(MAX_GENERATED_USERS)],
+      `sfjwt: --orgs 2 with --users ${MAX_GENERATED_USERS} each is ${2 * MAX_GENERATED_USERS} users, more than the ${MAX_GENERATED_USERS} a generated world may have`,
+    ],
     [['--users', String(MAX_GENERATED_USERS + 1)], `sfjwt: --users takes a whole number from 0 to ${MAX_GENERATED_USERS}, got "${MAX_GENERATED_USERS + 1}"`],
     [['--users', '100000', '--apps', '500'], 'sfjwt: 100000 users each approving 500 apps is more than serve --world reads (500 MiB)'],
   ])('%j: exit 2 before anything is made', async (args, message) => {

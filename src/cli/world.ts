@@ -14,8 +14,8 @@ import { prepareWorld } from '../../mock-server/world/prepare.ts';
 import type { World } from '../../mock-server/world/schema.ts';
 import { loadWorldFile } from '../../mock-server/world/validate-world.ts';
 import { WorldIndex } from '../../mock-server/world/world-index.ts';
-import { intOption, parse, type CommandSpec } from './args.ts';
-import { inCwd, stateDir as stateDirOf, type CommandContext, type Output } from './context.ts';
+import { type CommandSpec, intOption, parse } from './args.ts';
+import { type CommandContext, inCwd, type Output, stateDir as stateDirOf } from './context.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const worldSpec = {
@@ -56,7 +56,9 @@ function printGenerated(out: Output, w: World): void {
   const pieces = worldPieces(w);
   const bytes = pieces.reduce((n, p) => n + Buffer.byteLength(p), 1);
   if (bytes > INPUT_LIMITS.world) {
-    throw new UsageError(`the world would be ${Math.ceil(bytes / 1_048_576)} MiB, more than the ${INPUT_LIMITS.world / 1_048_576} MiB serve --world reads`, { actions: ['Generate fewer users or fewer apps (each user approves every app).'] });
+    throw new UsageError(`the world would be ${Math.ceil(bytes / 1_048_576)} MiB, more than the ${INPUT_LIMITS.world / 1_048_576} MiB serve --world reads`, {
+      actions: ['Generate fewer users or fewer apps (each user approves every app).'],
+    });
   }
   for (const piece of pieces) out.write(piece);
   out.write('\n');
@@ -65,7 +67,9 @@ function printGenerated(out: Output, w: World): void {
 export function world(ctx: CommandContext): number {
   const { values } = parse(worldSpec, ctx.argv);
   if (values.help === true) {
-    ctx.stdout.write(`${worldSpec.usage}\n\n${worldSpec.summary}.\n\n  --seed N       seed of the default or generated world (default 42)\n  --generate     a bulk world: --orgs N orgs, --users N users per org, --apps N apps\n  --check FILE   validate a world file; exit code 2 and every wrong field when it is not valid\n`);
+    ctx.stdout.write(
+      `${worldSpec.usage}\n\n${worldSpec.summary}.\n\n  --seed N       seed of the default or generated world (default 42)\n  --generate     a bulk world: --orgs N orgs, --users N users per org, --apps N apps\n  --check FILE   validate a world file; exit code 2 and every wrong field when it is not valid\n`,
+    );
     return 0;
   }
   if (values.check !== undefined) {
@@ -83,10 +87,14 @@ export function world(ctx: CommandContext): number {
     const apps = intOption(values.apps as string | undefined, 'apps', { min: 1, max: 1_000 }) ?? 1;
     // Checked before anything is made: 10,000 orgs of a million users each would exhaust memory.
     if (orgs * usersPerOrg > MAX_GENERATED_USERS) {
-      throw new UsageError(`--orgs ${orgs} with --users ${usersPerOrg} each is ${orgs * usersPerOrg} users, more than the ${MAX_GENERATED_USERS} a generated world may have`, { actions: ['Give fewer orgs or fewer users per org.'] });
+      throw new UsageError(`--orgs ${orgs} with --users ${usersPerOrg} each is ${orgs * usersPerOrg} users, more than the ${MAX_GENERATED_USERS} a generated world may have`, {
+        actions: ['Give fewer orgs or fewer users per org.'],
+      });
     }
     if (orgs * usersPerOrg * apps > MAX_APPROVALS) {
-      throw new UsageError(`${orgs * usersPerOrg} users each approving ${apps} apps is more than serve --world reads (${INPUT_LIMITS.world / 1_048_576} MiB)`, { actions: ['Generate fewer users or fewer apps (each user approves every app).'] });
+      throw new UsageError(`${orgs * usersPerOrg} users each approving ${apps} apps is more than serve --world reads (${INPUT_LIMITS.world / 1_048_576} MiB)`, {
+        actions: ['Generate fewer users or fewer apps (each user approves every app).'],
+      });
     }
     const key = ensureKeyPair(join(stateDir, 'keys'), 'default-app', [{ shortName: 'CN', value: 'sfjwt default app' }]);
     printGenerated(ctx.stdout, generateWorld({ seed: seed ?? 42, orgs, usersPerOrg, apps, certificatePem: key.certificatePem }));

@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Mistake } from '../../scenarios/mistake-schema.ts';
-import { buildRequest, resolveValue, type RequestContext } from './build-request.ts';
+import { buildRequest, type RequestContext, resolveValue } from './build-request.ts';
 
 const ctx: RequestContext = {
   consumerKey: 'key',

@@ -5,10 +5,10 @@
  * Signatures come from lib/jws.ts, the one signer of sfjwt.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { base64url, signatureOf, signingInput, type JwsAlg, type JwsKey } from '../../lib/jws.ts';
+import { base64url, type JwsAlg, type JwsKey, signatureOf, signingInput } from '../../lib/jws.ts';
 import { rfc7515ExampleKey } from '../../lib/pki/example-key.ts';
-import { buildClaims, JWT_BEARER_GRANT } from './assertion.ts';
 import type { Mistake, SymbolicValue } from '../../scenarios/mistake-schema.ts';
+import { buildClaims, JWT_BEARER_GRANT } from './assertion.ts';
 
 export const TOKEN_PATH = '/services/oauth2/token';
 
@@ -83,7 +83,11 @@ export function resolveValue(value: unknown, ctx: RequestContext): unknown {
   }
 }
 
-function applyObject(target: Record<string, unknown>, m: { rename?: Record<string, string> | undefined; set?: Record<string, unknown> | undefined; remove?: string[] | undefined }, ctx: RequestContext): Record<string, unknown> {
+function applyObject(
+  target: Record<string, unknown>,
+  m: { rename?: Record<string, string> | undefined; set?: Record<string, unknown> | undefined; remove?: string[] | undefined },
+  ctx: RequestContext,
+): Record<string, unknown> {
   let out = { ...target };
   for (const [from, to] of Object.entries(m.rename ?? {})) {
     // Keep the key's position: a renamed claim sits where the original was.

@@ -4,7 +4,7 @@
  * answer to report, not to chase). A network failure is a result too, never a throw.
  */
 import type { KeyObject } from 'node:crypto';
-import { buildRequest, type BuiltRequest, type RequestContext } from './build-request.ts';
+import { type BuiltRequest, buildRequest, type RequestContext } from './build-request.ts';
 import type { FetchLike } from './https-fetch.ts';
 
 export interface TokenAnswer {

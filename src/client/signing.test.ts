@@ -8,10 +8,10 @@ import { createHmac, createPublicKey, sign, verify } from 'node:crypto';
 import { CompactSign, compactVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { rfc7515ExampleKey } from '../../lib/pki/example-key.ts';
-import type { Mistake } from '../../scenarios/mistake-schema.ts';
 import { NOW, testKeys } from '../../mock-server/testing/fixtures.ts';
+import type { Mistake } from '../../scenarios/mistake-schema.ts';
 import { buildClaims, signAssertion } from './assertion.ts';
-import { buildRequest, signStep, type RequestContext } from './build-request.ts';
+import { buildRequest, type RequestContext, signStep } from './build-request.ts';
 
 const key = testKeys().key;
 const ctx: RequestContext = {
@@ -33,7 +33,13 @@ function previousSignStep(header: Record<string, unknown>, payloadText: string, 
   const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64url');
   const input = `${b64(JSON.stringify(header))}.${b64(payloadText)}`;
   const signature =
-    how === 'rs256' ? sign('sha256', Buffer.from(input), key) : how === 'none' ? Buffer.alloc(0) : createHmac('sha256', key.export({ type: 'pkcs8', format: 'pem' })).update(input).digest();
+    how === 'rs256'
+      ? sign('sha256', Buffer.from(input), key)
+      : how === 'none'
+        ? Buffer.alloc(0)
+        : createHmac('sha256', key.export({ type: 'pkcs8', format: 'pem' }))
+            .update(input)
+            .digest();
   switch (tamper) {
     case 'payload-after-signing':
       return `${b64(JSON.stringify(header))}.${b64(payloadText.replace(/}$/, ',"admin":true}'))}.${b64(signature)}`;
@@ -48,8 +54,8 @@ function previousSignStep(header: Record<string, unknown>, payloadText: string, 
   }
 }
 
-describe('the client\'s signatures, byte for byte as before', () => {
-  it('signAssertion is what jose\'s CompactSign made, for the default header and for one with typ', async () => {
+describe("the client's signatures, byte for byte as before", () => {
+  it("signAssertion is what jose's CompactSign made, for the default header and for one with typ", async () => {
     for (const header of [undefined, { alg: 'RS256', typ: 'JWT' }]) {
       const jose = await new CompactSign(new TextEncoder().encode(JSON.stringify(claims))).setProtectedHeader(header ?? { alg: 'RS256' }).sign(key);
       expect(await signAssertion(claims, key, header)).toBe(jose);
@@ -82,10 +88,10 @@ describe('the client\'s signatures, byte for byte as before', () => {
   });
 });
 
-describe('the client\'s signatures with keys of their own', () => {
+describe("the client's signatures with keys of their own", () => {
   const parts = (jws: string) => jws.split('.').map((p) => Buffer.from(p, 'base64url'));
 
-  it('other-key: RS256 by RFC 7515\'s example key, the same bytes every run, which the app\'s key does not verify', () => {
+  it("other-key: RS256 by RFC 7515's example key, the same bytes every run, which the app's key does not verify", () => {
     const jws = signStep({ alg: 'RS256' }, payload, ctx, [{ at: 'sign', with: 'other-key' }]);
     const [h = '', p = '', s = ''] = jws.split('.');
     expect(s).toBe(sign('sha256', Buffer.from(`${h}.${p}`), rfc7515ExampleKey()).toString('base64url'));

@@ -6,18 +6,19 @@
  * named by the Salesforce check that explains it, with evidence and the fix, then everything else.
  * It reads only what any client can see: it never relies on the mock's trace.
  */
-import { CHECKS, checkById, DECIDED_OUTSIDE_CHECKS } from '../../mock-server/core/check-catalogue.ts';
+
+import { checkKeyMaterial } from '../../lib/pki/check.ts';
+import { isSalesforceHost, isSandboxHost, loginUrlOf } from '../../lib/salesforce-hosts.ts';
 import { CHECK_IDS, type CheckId } from '../../mock-server/core/check.ts';
+import { CHECKS, checkById, DECIDED_OUTSIDE_CHECKS } from '../../mock-server/core/check-catalogue.ts';
 import { FORCED_CAUSE } from '../../mock-server/core/forced.ts';
 import { OUTCOMES, type OutcomeName } from '../../mock-server/core/outcomes.ts';
 import { buildRequest, type RequestContext } from '../client/build-request.ts';
 import type { FetchLike } from '../client/https-fetch.ts';
 import { sendRequest, type TokenAnswer } from '../client/send.ts';
-import { checkKeyMaterial } from '../../lib/pki/check.ts';
-import { isSalesforceHost, isSandboxHost, loginUrlOf } from '../../lib/salesforce-hosts.ts';
-import { SEVERITY_ORDER, type DiagnosticFinding } from './finding.ts';
+import { type DiagnosticFinding, SEVERITY_ORDER } from './finding.ts';
 import { lintAssertion } from './lint-assertion.ts';
-import { lintRequest, type CapturedRequest } from './lint-request.ts';
+import { type CapturedRequest, lintRequest } from './lint-request.ts';
 
 export interface DoctorInput {
   loginUrl: string;
@@ -61,7 +62,8 @@ export interface DoctorReport {
 }
 
 const ORDER = new Map<string, number>(CHECK_IDS.map((id, i) => [id, i]));
-const describe = (a: TokenAnswer) => (a.status === 0 ? `no answer (${a.networkError ?? 'network error'})` : a.ok ? '200 with an access token' : `${a.status}${a.error === undefined ? '' : ` ${a.error}: ${a.errorDescription ?? ''}`}`);
+const describe = (a: TokenAnswer) =>
+  a.status === 0 ? `no answer (${a.networkError ?? 'network error'})` : a.ok ? '200 with an access token' : `${a.status}${a.error === undefined ? '' : ` ${a.error}: ${a.errorDescription ?? ''}`}`;
 
 const OUTCOME_NAMES = Object.keys(OUTCOMES) as OutcomeName[];
 const checksGiving = (names: readonly OutcomeName[]): CheckId[] => CHECKS.filter((c) => c.outcomes.some((o) => names.includes(o))).map((c) => c.id);
@@ -95,9 +97,24 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   try {
     loginUrl = new URL(input.loginUrl);
   } catch {
-    findings.push({ id: 'login-url-invalid', check: 'host', severity: 'error', title: 'The login URL is not a URL', saw: input.loginUrl, fix: 'Use https://login.salesforce.com, https://test.salesforce.com or https://<domain>.my.salesforce.com.' });
+    findings.push({
+      id: 'login-url-invalid',
+      check: 'host',
+      severity: 'error',
+      title: 'The login URL is not a URL',
+      saw: input.loginUrl,
+      fix: 'Use https://login.salesforce.com, https://test.salesforce.com or https://<domain>.my.salesforce.com.',
+    });
   }
-  if (loginUrl !== undefined && /\/services\//.test(loginUrl.pathname)) findings.push({ id: 'login-url-has-path', check: 'path', severity: 'warning', title: 'The login URL has a path', saw: input.loginUrl, fix: 'Give the login URL without /services/oauth2/token; sfjwt adds the path.' });
+  if (loginUrl !== undefined && /\/services\//.test(loginUrl.pathname))
+    findings.push({
+      id: 'login-url-has-path',
+      check: 'path',
+      severity: 'warning',
+      title: 'The login URL has a path',
+      saw: input.loginUrl,
+      fix: 'Give the login URL without /services/oauth2/token; sfjwt adds the path.',
+    });
 
   // 1. Local checks: the key (and certificate) first.
   const keyCheck = checkKeyMaterial({ key: input.key, ...(input.certificate === undefined ? {} : { certificate: input.certificate }), passphrase: input.key.passphrase, now });
@@ -118,7 +135,17 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const build = (overrides: { base?: string; audience?: string }) => {
     if (key === undefined) return undefined;
     const b = overrides.base ?? base;
-    const ctx: RequestContext = { consumerKey: input.consumerKey, username: input.username, privateKey: key, hostUrl: () => b, realUrl: () => b, usernameOf: () => undefined, host: 'login', audience: overrides.audience ?? audience, now: input.now() };
+    const ctx: RequestContext = {
+      consumerKey: input.consumerKey,
+      username: input.username,
+      privateKey: key,
+      hostUrl: () => b,
+      realUrl: () => b,
+      usernameOf: () => undefined,
+      host: 'login',
+      audience: overrides.audience ?? audience,
+      now: input.now(),
+    };
     return buildRequest(ctx);
   };
 
@@ -134,17 +161,33 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const first = await sendCaptured(request);
   if (first.date !== undefined) {
     const skew = Math.round((Date.parse(first.date) - now) / 1000);
-    if (Math.abs(skew) > 60) findings.push({ id: 'clock-skew', check: 'expiry', severity: Math.abs(skew) > 180 ? 'error' : 'warning', title: 'The local clock differs from Salesforce\'s', saw: `the server's Date is ${skew > 0 ? 'ahead of' : 'behind'} the local clock by ${Math.abs(skew)} s`, fix: 'Synchronise the clock of the machine that signs (NTP); exp is checked against Salesforce\'s clock.' });
+    if (Math.abs(skew) > 60)
+      findings.push({
+        id: 'clock-skew',
+        check: 'expiry',
+        severity: Math.abs(skew) > 180 ? 'error' : 'warning',
+        title: "The local clock differs from Salesforce's",
+        saw: `the server's Date is ${skew > 0 ? 'ahead of' : 'behind'} the local clock by ${Math.abs(skew)} s`,
+        fix: "Synchronise the clock of the machine that signs (NTP); exp is checked against Salesforce's clock.",
+      });
   }
   if (first.ok) return verdict(findings, probes, describe(first), null);
 
   // 3. Bounded probes, and 4. the verdict.
   const candidates = checksForAnswer(first);
   const errors = findings.filter((f) => f.severity !== 'info');
-  const matching = errors.filter((f) => candidates.includes(f.check)).sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (ORDER.get(a.check) ?? 99) - (ORDER.get(b.check) ?? 99));
+  const matching = errors
+    .filter((f) => candidates.includes(f.check))
+    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || (ORDER.get(a.check) ?? 99) - (ORDER.get(b.check) ?? 99));
   const top = matching[0];
   if (top !== undefined && (top.severity === 'error' || candidates.length > 1 || candidates[0] === top.check)) {
-    return verdict(findings, probes, describe(first), { check: top.check, title: top.title, evidence: [`Salesforce answered ${describe(first)}`, top.saw], fix: top.fix, alternatives: candidates.filter((c) => c !== top.check) });
+    return verdict(findings, probes, describe(first), {
+      check: top.check,
+      title: top.title,
+      evidence: [`Salesforce answered ${describe(first)}`, top.saw],
+      fix: top.fix,
+      alternatives: candidates.filter((c) => c !== top.check),
+    });
   }
   const probe = async (name: string, what: string, overrides: { base?: string; audience?: string }) => {
     if (probes.length >= maxProbes) return undefined;
@@ -159,7 +202,13 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const onSalesforce = host !== undefined && isSalesforceHost(host);
   const otherBase = sandbox ? (input.hosts?.login ?? (onSalesforce ? 'https://login.salesforce.com' : undefined)) : (input.hosts?.test ?? (onSalesforce ? 'https://test.salesforce.com' : undefined));
   const otherEnv = { base: otherBase, audience: sandbox ? 'https://login.salesforce.com' : 'https://test.salesforce.com', name: sandbox ? 'production' : 'sandbox' };
-  const fixed = (check: RootCauseCheck, evidence: string[], alternatives: RootCauseCheck[] = [], fix?: string): RootCause => ({ check, title: rootCauseText(check)?.title ?? check, evidence: [`Salesforce answered ${describe(first)}`, ...evidence], fix: fix ?? rootCauseText(check)?.fix ?? '', alternatives });
+  const fixed = (check: RootCauseCheck, evidence: string[], alternatives: RootCauseCheck[] = [], fix?: string): RootCause => ({
+    check,
+    title: rootCauseText(check)?.title ?? check,
+    evidence: [`Salesforce answered ${describe(first)}`, ...evidence],
+    fix: fix ?? rootCauseText(check)?.fix ?? '',
+    alternatives,
+  });
 
   if (candidates.includes('audience') && candidates.length === 1) {
     for (const aud of ['https://login.salesforce.com', 'https://test.salesforce.com', base].filter((a) => a !== audience)) {
@@ -169,24 +218,61 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     return verdict(findings, probes, describe(first), fixed('audience', ['no other audience worked either']));
   }
   if (candidates.includes('user') && candidates.includes('app-access')) {
-    const a = otherEnv.base === undefined ? undefined : await probe(`the ${otherEnv.name} environment`, `the same user at ${otherEnv.base} with aud ${otherEnv.audience}`, { base: otherEnv.base, audience: otherEnv.audience });
+    const a =
+      otherEnv.base === undefined
+        ? undefined
+        : await probe(`the ${otherEnv.name} environment`, `the same user at ${otherEnv.base} with aud ${otherEnv.audience}`, { base: otherEnv.base, audience: otherEnv.audience });
     if (a !== undefined && a.status !== 0 && (a.ok || a.errorDescription !== first.errorDescription)) {
-      return verdict(findings, probes, describe(first), fixed('user', [`at ${otherEnv.base ?? ''} the same user gets ${describe(a)}: the user belongs to the ${otherEnv.name} environment`], [], `Log ${input.username} in at ${otherEnv.base ?? ''} with aud ${otherEnv.audience}.`));
+      return verdict(
+        findings,
+        probes,
+        describe(first),
+        fixed(
+          'user',
+          [`at ${otherEnv.base ?? ''} the same user gets ${describe(a)}: the user belongs to the ${otherEnv.name} environment`],
+          [],
+          `Log ${input.username} in at ${otherEnv.base ?? ''} with aud ${otherEnv.audience}.`,
+        ),
+      );
     }
-    return verdict(findings, probes, describe(first), fixed('app-access', [otherEnv.base === undefined ? `the ${otherEnv.name} environment was not probed (give its login URL with --other-login)` : 'the user is not known in the other environment either', 'Salesforce gives this answer when the user never approved a self-authorize app, and also for a username it does not know: check the spelling'], ['user']));
+    return verdict(
+      findings,
+      probes,
+      describe(first),
+      fixed(
+        'app-access',
+        [
+          otherEnv.base === undefined ? `the ${otherEnv.name} environment was not probed (give its login URL with --other-login)` : 'the user is not known in the other environment either',
+          'Salesforce gives this answer when the user never approved a self-authorize app, and also for a username it does not know: check the spelling',
+        ],
+        ['user'],
+      ),
+    );
   }
   if (candidates.includes('signature')) {
     const certNote = input.certificate === undefined ? 'no certificate was given to compare the key with' : 'the key matches the certificate given, so the app holds another one';
     return verdict(findings, probes, describe(first), fixed('signature', ['the assertion is well formed, RS256, and not expired', certNote], ['assertion']));
   }
-  if (candidates.includes('expiry')) return verdict(findings, probes, describe(first), fixed('expiry', [findings.some((f) => f.id === 'clock-skew') ? 'the clocks differ (see clock-skew)' : 'exp is computed at signing; check the signing machine\'s clock']));
+  if (candidates.includes('expiry'))
+    return verdict(
+      findings,
+      probes,
+      describe(first),
+      fixed('expiry', [findings.some((f) => f.id === 'clock-skew') ? 'the clocks differ (see clock-skew)' : "exp is computed at signing; check the signing machine's clock"]),
+    );
   if (candidates.includes('transient')) {
     const a = await probe('a retry', 'the same request again', {});
     return verdict(findings, probes, describe(first), fixed('transient', a === undefined ? [] : [`a retry got ${describe(a)}`]));
   }
   const only = candidates[0];
   if (only !== undefined) return verdict(findings, probes, describe(first), fixed(only, []));
-  return verdict(findings, probes, describe(first), { check: 'host', title: 'An answer sfjwt does not know', evidence: [`Salesforce answered ${describe(first)}`], fix: 'Compare with npx sfjwt explain <error>.', alternatives: [] });
+  return verdict(findings, probes, describe(first), {
+    check: 'host',
+    title: 'An answer sfjwt does not know',
+    evidence: [`Salesforce answered ${describe(first)}`],
+    fix: 'Compare with npx sfjwt explain <error>.',
+    alternatives: [],
+  });
 }
 
 function verdict(findings: DiagnosticFinding[], probes: Probe[], answer: string, rootCause: RootCause | null): DoctorReport {

@@ -6,14 +6,15 @@
  * doctor probe and the Login History status that separate them. Every word about a check comes
  * from the check itself (see explain-knowledge.ts).
  */
-import { CHECKS } from '../../mock-server/core/check-catalogue.ts';
+
 import type { Level } from '../../mock-server/core/check.ts';
-import { KNOBS, type Confidence } from '../../mock-server/core/knobs.ts';
+import { CHECKS } from '../../mock-server/core/check-catalogue.ts';
+import { type Confidence, KNOBS } from '../../mock-server/core/knobs.ts';
 import { OUTCOMES, type OutcomeName } from '../../mock-server/core/outcomes.ts';
 import { catalogue } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { checksForAnswer } from './doctor.ts';
-import { causeInfo, decidedOutsideChecks, type CauseId } from './explain-knowledge.ts';
+import { type CauseId, causeInfo, decidedOutsideChecks } from './explain-knowledge.ts';
 
 /** One answer as a client sees it: status, error, error_description (null for 302, 404, 413). */
 export interface WireAnswer {
@@ -23,8 +24,19 @@ export interface WireAnswer {
   outcomes: OutcomeName[];
 }
 
-export interface ScenarioRef { id: string; title: string; explanation: string; fix: string; confidence: Confidence }
-export interface KnobRef { name: string; default: unknown; confidence: string; description: string }
+export interface ScenarioRef {
+  id: string;
+  title: string;
+  explanation: string;
+  fix: string;
+  confidence: Confidence;
+}
+export interface KnobRef {
+  name: string;
+  default: unknown;
+  confidence: string;
+  description: string;
+}
 
 export interface Cause {
   check: CauseId;
@@ -82,30 +94,37 @@ export const scenarioRef = (s: Scenario): ScenarioRef => ({ id: s.id, title: s.t
 export function knobsFor(check: string, answer: Pick<WireAnswer, 'error' | 'description'>): KnobRef[] {
   const words = [answer.description, answer.error].filter((w): w is string => w !== null).map((w) => `\`${w}\``);
   const knobs = CHECKS.find((c) => c.id === check)?.knobs ?? [];
-  return KNOBS.filter((k) => knobs.includes(k.name) && words.some((w) => k.description.includes(w))).map((k) => ({ name: k.name, default: k.default, confidence: k.confidence, description: k.description }));
+  return KNOBS.filter((k) => knobs.includes(k.name) && words.some((w) => k.description.includes(w))).map((k) => ({
+    name: k.name,
+    default: k.default,
+    confidence: k.confidence,
+    description: k.description,
+  }));
 }
 
 export function explainAnswer(answer: WireAnswer): AnswerInfo {
   const scenarios = catalogue().filter((s) => scenarioMatches(s, answer));
   const ids = new Set<CauseId>(answer.outcomes.flatMap(causesOf));
   for (const s of scenarios) if (s.expect.decidedBy !== null) ids.add(s.expect.decidedBy);
-  const causes: Cause[] = [...ids].sort((a, b) => (ORDER.get(a) ?? 99) - (ORDER.get(b) ?? 99)).map((id) => {
-    const info = causeInfo(id);
-    const decided = scenarios.filter((s) => s.expect.decidedBy === id);
-    const knobs = knobsFor(id, answer);
-    return {
-      check: id,
-      title: info.title,
-      description: info.description,
-      level: info.level,
-      confidence: info.confidence,
-      outcomes: answer.outcomes.filter((o) => causesOf(o).includes(id)),
-      onlyWithKnob: decided.length === 0 && knobs[0] !== undefined ? knobs[0].name : null,
-      knobs,
-      scenarios: decided.map(scenarioRef),
-      evidence: info.confirm,
-    };
-  });
+  const causes: Cause[] = [...ids]
+    .sort((a, b) => (ORDER.get(a) ?? 99) - (ORDER.get(b) ?? 99))
+    .map((id) => {
+      const info = causeInfo(id);
+      const decided = scenarios.filter((s) => s.expect.decidedBy === id);
+      const knobs = knobsFor(id, answer);
+      return {
+        check: id,
+        title: info.title,
+        description: info.description,
+        level: info.level,
+        confidence: info.confidence,
+        outcomes: answer.outcomes.filter((o) => causesOf(o).includes(id)),
+        onlyWithKnob: decided.length === 0 && knobs[0] !== undefined ? knobs[0].name : null,
+        knobs,
+        scenarios: decided.map(scenarioRef),
+        evidence: info.confirm,
+      };
+    });
   const outcomes = answer.outcomes.map((name) => {
     const o: { confidence: Confidence; loginHistory?: string } = OUTCOMES[name];
     return { name, confidence: o.confidence, loginHistory: o.loginHistory ?? null, causes: causes.filter((c) => c.outcomes.includes(name)).map((c) => c.check) };
@@ -142,7 +161,10 @@ export const onlySometimes = (c: Pick<Cause, 'knobs'>) => (c.knobs[0]?.confidenc
 function tellApart(answer: WireAnswer, causes: Cause[], outcomes: AnswerInfo['outcomes']): string[] {
   const lines: string[] = [];
   const checks = causes.filter((c) => c.check !== 'forced');
-  if (checks.length > 1) lines.push(`Salesforce runs ${checks.map((c) => c.check).join(' → ')} in this order and the first that fails answers: when several apply, the earliest one is the answer, and fixing it may reveal the next.`);
+  if (checks.length > 1)
+    lines.push(
+      `Salesforce runs ${checks.map((c) => c.check).join(' → ')} in this order and the first that fails answers: when several apply, the earliest one is the answer, and fixing it may reveal the next.`,
+    );
   const histories = new Set(outcomes.map((o) => o.loginHistory));
   for (const c of causes) {
     const knob = c.onlyWithKnob === null ? '' : ` (${onlySometimes(c)}: knob ${c.onlyWithKnob})`;

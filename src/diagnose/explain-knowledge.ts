@@ -5,8 +5,9 @@
  * meaning lives with its outcome, and the outcomes decided outside the checks with the catalogue.
  * Only explain's own words stay in this file: what the confidence grades mean.
  */
-import { checkById, DECIDED_OUTSIDE_CHECKS } from '../../mock-server/core/check-catalogue.ts';
+
 import type { CHECK_IDS, Level } from '../../mock-server/core/check.ts';
+import { checkById, DECIDED_OUTSIDE_CHECKS } from '../../mock-server/core/check-catalogue.ts';
 import { FORCED_CAUSE } from '../../mock-server/core/forced.ts';
 import type { Confidence } from '../../mock-server/core/knobs.ts';
 import type { OutcomeName } from '../../mock-server/core/outcomes.ts';

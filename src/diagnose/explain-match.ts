@@ -99,5 +99,8 @@ export function suggest(query: string, candidates: readonly string[], max = 6): 
   }
   // Close spellings first and alone; shared words only when nothing is spelled close.
   const close = scored.some(([d]) => d < 100) ? scored.filter(([d]) => d < 100) : scored;
-  return close.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1])).slice(0, max).map(([, c]) => c);
+  return close
+    .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]))
+    .slice(0, max)
+    .map(([, c]) => c);
 }

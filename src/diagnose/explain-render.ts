@@ -5,11 +5,14 @@
  * (`colours()` honours NO_COLOR and pipes); without it the text is plain.
  */
 import type { Confidence } from '../../mock-server/core/knobs.ts';
-import { onlySometimes, type AnswerInfo } from './explain-answers.ts';
-import { CONFIDENCE_WORDS } from './explain-knowledge.ts';
 import type { CheckExplanation, Explanation, ScenarioExplanation } from './explain.ts';
+import { type AnswerInfo, onlySometimes } from './explain-answers.ts';
+import { CONFIDENCE_WORDS } from './explain-knowledge.ts';
 
-export interface Paint { bold(s: string): string; dim(s: string): string }
+export interface Paint {
+  bold(s: string): string;
+  dim(s: string): string;
+}
 
 const PLAIN: Paint = { bold: (s) => s, dim: (s) => s };
 const WIDTH = 100;
@@ -61,7 +64,9 @@ function renderAnswer(a: AnswerInfo, p: Paint): string[] {
 }
 
 function renderScenario(s: ScenarioExplanation, p: Paint): string[] {
-  const as = Object.entries(s.as).map(([k, v]) => `${k} ${String(v)}`).join(', ');
+  const as = Object.entries(s.as)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ');
   const out = [p.bold(`${s.id}: ${s.title}`), p.dim(`  ${s.level} · tags ${s.tags.join(', ') || '(none)'} · confidence ${confidence(s.confidence)}`), ''];
   out.push(p.bold('Made as'), `  ${as}`, '', p.bold('Mistakes'));
   if (s.mistakes.length === 0) out.push('  none: the correct request (an accepted variation)');

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_IDS } from '../../mock-server/core/check.ts';
 import { OUTCOMES } from '../../mock-server/core/outcomes.ts';
 import { catalogue } from '../../scenarios/load.ts';
-import { explain, explainSuggestions, scenariosExpecting, type AnswerExplanation } from './explain.ts';
+import { type AnswerExplanation, explain, explainSuggestions, scenariosExpecting } from './explain.ts';
 import { renderExplanation, wrap } from './explain-render.ts';
 
 const answer = (query: string): AnswerExplanation => {
@@ -27,7 +27,10 @@ describe('explain: every answer Salesforce gives', () => {
     const [a] = e.answers;
     expect(a?.outcomes.map((x) => x.name)).toContain(name);
     expect(a?.causes.length).toBeGreaterThan(0);
-    const expected = catalogue().filter((s) => s.expect.status === o.status && s.expect.error === o.error && s.expect.error_description === o.description).map((s) => s.id).sort();
+    const expected = catalogue()
+      .filter((s) => s.expect.status === o.status && s.expect.error === o.error && s.expect.error_description === o.description)
+      .map((s) => s.id)
+      .sort();
     expect(a?.causes.flatMap((c) => c.scenarios.map((s) => s.id)).sort()).toEqual(expected);
     expect(scenariosExpecting(o).sort()).toEqual(expected);
     expect(a?.meaning).toContain(o.meaning);
@@ -36,10 +39,16 @@ describe('explain: every answer Salesforce gives', () => {
 
   it('"user hasn\'t approved this consumer": audience (knob only), user and app-access, told apart by the doctor\'s probe', () => {
     const [a] = answer("user hasn't approved this consumer").answers;
-    expect(a?.causes.map((c) => [c.check, c.onlyWithKnob])).toEqual([['audience', 'myDomainAudience'], ['user', null], ['app-access', null]]);
+    expect(a?.causes.map((c) => [c.check, c.onlyWithKnob])).toEqual([
+      ['audience', 'myDomainAudience'],
+      ['user', null],
+      ['app-access', null],
+    ]);
     expect(a?.causes[1]?.scenarios.map((s) => s.id)).toEqual(expect.arrayContaining(['sub.typo', 'sub.sandbox-user-at-login', 'sub.prod-user-at-test', 'sub.email', 'sub.user-id']));
     expect(a?.causes[2]?.scenarios.map((s) => s.id)).toEqual(['user.never-approved']);
-    expect(a?.tellApart[0]).toBe('Salesforce runs audience → user → app-access in this order and the first that fails answers: when several apply, the earliest one is the answer, and fixing it may reveal the next.');
+    expect(a?.tellApart[0]).toBe(
+      'Salesforce runs audience → user → app-access in this order and the first that fails answers: when several apply, the earliest one is the answer, and fixing it may reveal the next.',
+    );
     expect(a?.tellApart[1]).toMatch(/^audience \(only in some reports: knob myDomainAudience\): npx sfjwt inspect <JWT> --host/);
     expect(a?.tellApart.at(-1)).toBe(
       'Run npx sfjwt doctor --login URL --client-id ID --username U --key FILE: it tries the same user at the other environment (test for production, login for sandboxes; --other-login URL). Another answer there: the user belongs to that environment (user). The same answer: the username is unknown everywhere (check its spelling) or the user never approved the app (app-access).',
@@ -53,7 +62,9 @@ describe('explain: every answer Salesforce gives', () => {
       ['invalidAssertion', null, ['assertion', 'alg', 'expiry']],
       ['signatureInvalid', 'Failed: Signature Invalid', ['signature']],
     ]);
-    expect(a?.tellApart).toContain('signature: npx sfjwt inspect <JWT> --cert server.crt verifies the signature with the certificate uploaded to the app: signature-mismatch means another key signed it; if it verifies, the app holds another certificate (or none: a deploy can clear it). Login History: "Failed: Signature Invalid".');
+    expect(a?.tellApart).toContain(
+      'signature: npx sfjwt inspect <JWT> --cert server.crt verifies the signature with the certificate uploaded to the app: signature-mismatch means another key signed it; if it verifies, the app holds another certificate (or none: a deploy can clear it). Login History: "Failed: Signature Invalid".',
+    );
   });
 
   it('unknown_error is a failure on Salesforce\'s side, decided by "forced"', () => {
@@ -74,7 +85,13 @@ describe('explain: what a user pastes', () => {
     ['Error: invalid_grant: expired authorization code.', [[400, 'invalid_grant', 'expired authorization code']]],
     ['  Audience Is Invalid  ', [[400, 'invalid_grant', 'audience is invalid']]],
     ['{"error":"unknown_error"}', [[400, 'unknown_error', 'retry your request']]],
-    ['invalid_request', [[400, 'invalid_request', 'must use HTTP POST'], [400, 'invalid_request', 'HTTPS required']]],
+    [
+      'invalid_request',
+      [
+        [400, 'invalid_request', 'must use HTTP POST'],
+        [400, 'invalid_request', 'HTTPS required'],
+      ],
+    ],
     ['OAuth error: inactive_org', [[400, 'inactive_org', 'organization is locked, closed, or suspended']]],
     ['invalid_app_access', [[400, 'invalid_app_access', 'user is not admin approved to access this app']]],
     ['app_not_found', [[400, 'app_not_found', 'External client app is not installed in this org']]],
@@ -106,11 +123,25 @@ describe('explain: scenarios and checks', () => {
     if (e?.kind !== 'check') return;
     expect(e.position.index).toBe(CHECK_IDS.indexOf(id) + 1);
     expect(e.outcomes.length).toBeGreaterThan(0);
-    expect(e.scenarios.map((s) => s.id)).toEqual(catalogue().filter((s) => s.expect.decidedBy === id).map((s) => s.id));
+    expect(e.scenarios.map((s) => s.id)).toEqual(
+      catalogue()
+        .filter((s) => s.expect.decidedBy === id)
+        .map((s) => s.id),
+    );
   });
 
   it.each(catalogue().map((s) => [s.id, s] as const))('scenario %s', (id, s) => {
-    expect(explain(id)).toMatchObject({ kind: 'scenario', id, title: s.title, mistakes: s.mistakes, explanation: s.explanation, fix: s.fix, references: s.references, confidence: s.confidence, decidedBy: s.expect.decidedBy === null ? null : { check: s.expect.decidedBy } });
+    expect(explain(id)).toMatchObject({
+      kind: 'scenario',
+      id,
+      title: s.title,
+      mistakes: s.mistakes,
+      explanation: s.explanation,
+      fix: s.fix,
+      references: s.references,
+      confidence: s.confidence,
+      decidedBy: s.expect.decidedBy === null ? null : { check: s.expect.decidedBy },
+    });
   });
 });
 
@@ -143,7 +174,9 @@ describe('renderExplanation', () => {
     const text = renderExplanation(answer('invalid assertion'));
     expect(text).toContain('\nHow to tell them apart\n  - Salesforce runs assertion → alg → signature → expiry in this order');
     expect(text).toContain('\nLogin History\n  no status recorded for invalidAssertion (assertion, alg or expiry)\n  "Failed: Signature Invalid" for signatureInvalid (signature)\n');
-    expect(text).toContain('\nConfidence\n  OBS1 (seen in one real response) for invalidAssertion (assertion, alg or expiry)\n  OBS+ (seen in several real responses) for signatureInvalid (signature)');
+    expect(text).toContain(
+      '\nConfidence\n  OBS1 (seen in one real response) for invalidAssertion (assertion, alg or expiry)\n  OBS+ (seen in several real responses) for signatureInvalid (signature)',
+    );
   });
 
   it('one check with two outcomes: Login History per outcome', () => {
@@ -156,7 +189,9 @@ describe('renderExplanation', () => {
 
   it('a scenario and a check', () => {
     const scenario = renderExplanation(explain('claims.iss-capitalised') ?? answer('x'));
-    expect(scenario).toContain('\nMistakes\n  - claims: {"rename":{"iss":"Iss"}}\n\nSalesforce answers\n  400 invalid_client_id: client identifier invalid\n\nDecided by\n  issuer: iss is the consumer key of a known app\n');
+    expect(scenario).toContain(
+      '\nMistakes\n  - claims: {"rename":{"iss":"Iss"}}\n\nSalesforce answers\n  400 invalid_client_id: client identifier invalid\n\nDecided by\n  issuer: iss is the consumer key of a known app\n',
+    );
     const check = renderExplanation(explain('ip-restriction') ?? answer('x'));
     expect(check.split('\n').slice(0, 2)).toEqual(["ip-restriction: Caller within the profile's login IP ranges and hours", '  check 14 of 16 · MUST · confidence DOC (documented by Salesforce)']);
     expect(check).toContain('\nAnswers it gives\n  400 invalid_grant: ip restricted  (ipRestricted, OBS+ · Login History "Restricted IP")\n');

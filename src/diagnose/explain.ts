@@ -5,14 +5,15 @@
  * id or a check id. Pure: no I/O beyond the catalogue the loader reads once; undefined when the query
  * names nothing known, and `explainSuggestions` then offers what is close.
  */
-import { CHECKS } from '../../mock-server/core/check-catalogue.ts';
+
 import type { Level } from '../../mock-server/core/check.ts';
+import { CHECKS } from '../../mock-server/core/check-catalogue.ts';
+import { FORCED_CAUSE } from '../../mock-server/core/forced.ts';
 import type { Confidence } from '../../mock-server/core/knobs.ts';
 import { OUTCOMES, type OutcomeName } from '../../mock-server/core/outcomes.ts';
 import { catalogue } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
-import { explainAnswer, knobsFor, scenarioMatches, wireAnswers, type AnswerInfo, type KnobRef, type ScenarioRef } from './explain-answers.ts';
-import { FORCED_CAUSE } from '../../mock-server/core/forced.ts';
+import { type AnswerInfo, explainAnswer, type KnobRef, knobsFor, type ScenarioRef, scenarioMatches, wireAnswers } from './explain-answers.ts';
 import { matchAnswers, normalise, suggest } from './explain-match.ts';
 
 export interface AnswerExplanation {
@@ -37,7 +38,15 @@ export interface ScenarioExplanation {
   confidence: Confidence;
 }
 
-export interface CheckOutcome { name: OutcomeName; status: number; error: string | null; description: string | null; loginHistory: string | null; confidence: Confidence; knobs: KnobRef[] }
+export interface CheckOutcome {
+  name: OutcomeName;
+  status: number;
+  error: string | null;
+  description: string | null;
+  loginHistory: string | null;
+  confidence: Confidence;
+  knobs: KnobRef[];
+}
 
 export interface CheckExplanation {
   kind: 'check';
@@ -60,7 +69,21 @@ function explainScenario(s: Scenario): ScenarioExplanation {
   const id = s.expect.decidedBy;
   const check = id === null ? undefined : CHECKS.find((c) => c.id === id);
   const decidedBy = id === null ? null : { check: id, title: check?.title ?? FORCED_CAUSE.title, description: check?.description ?? FORCED_CAUSE.description };
-  return { kind: 'scenario', id: s.id, title: s.title, level: s.level, tags: s.tags, as: s.as, mistakes: s.mistakes, expect: expectOf(s), decidedBy, explanation: s.explanation, fix: s.fix, references: s.references, confidence: s.confidence };
+  return {
+    kind: 'scenario',
+    id: s.id,
+    title: s.title,
+    level: s.level,
+    tags: s.tags,
+    as: s.as,
+    mistakes: s.mistakes,
+    expect: expectOf(s),
+    decidedBy,
+    explanation: s.explanation,
+    fix: s.fix,
+    references: s.references,
+    confidence: s.confidence,
+  };
 }
 
 function explainCheck(index: number): CheckExplanation {
@@ -71,8 +94,20 @@ function explainCheck(index: number): CheckExplanation {
     const wire = { error: o.error ?? null, description: o.description ?? null };
     return { name, status: o.status, ...wire, loginHistory: o.loginHistory ?? null, confidence: o.confidence, knobs: knobsFor(check.id, wire) };
   });
-  const scenarios = catalogue().filter((s) => s.expect.decidedBy === check.id).map((s) => ({ id: s.id, title: s.title, explanation: s.explanation, fix: s.fix, confidence: s.confidence, expect: expectOf(s) }));
-  return { kind: 'check', id: check.id, title: check.title, description: check.description, level: check.level, confidence: check.confidence, position: { index: index + 1, of: CHECKS.length }, outcomes, scenarios };
+  const scenarios = catalogue()
+    .filter((s) => s.expect.decidedBy === check.id)
+    .map((s) => ({ id: s.id, title: s.title, explanation: s.explanation, fix: s.fix, confidence: s.confidence, expect: expectOf(s) }));
+  return {
+    kind: 'check',
+    id: check.id,
+    title: check.title,
+    description: check.description,
+    level: check.level,
+    confidence: check.confidence,
+    position: { index: index + 1, of: CHECKS.length },
+    outcomes,
+    scenarios,
+  };
 }
 
 export function explain(query: string): Explanation | undefined {
@@ -105,5 +140,7 @@ export function explainSuggestions(query: string): string[] {
 
 /** The scenarios that expect an answer (exported for tests and reports). */
 export function scenariosExpecting(answer: Pick<AnswerInfo, 'status' | 'error' | 'description'>): string[] {
-  return catalogue().filter((s) => scenarioMatches(s, answer)).map((s) => s.id);
+  return catalogue()
+    .filter((s) => scenarioMatches(s, answer))
+    .map((s) => s.id);
 }

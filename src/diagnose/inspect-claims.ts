@@ -4,7 +4,7 @@
  * to, the shapes of iss and sub, claims sent with the wrong letter case, and claims Salesforce does
  * not read. Notes describe; the findings (lint-assertion.ts) judge.
  */
-import { looksLikeSandboxUsername, salesforceHostKind, type SalesforceHostKind } from '../../lib/salesforce-hosts.ts';
+import { looksLikeSandboxUsername, type SalesforceHostKind, salesforceHostKind } from '../../lib/salesforce-hosts.ts';
 
 export interface ClaimNote {
   name: string;
@@ -35,7 +35,9 @@ function expNotes(exp: unknown, nowS: number): string[] {
   if (!Number.isFinite(n)) return [`not a number of seconds: Salesforce cannot read it as a time`];
   const notes = typeof exp === 'string' ? ['a string of digits: accepted, though a JSON number is what the spec asks for'] : [];
   if (n >= MS_THRESHOLD) {
-    notes.push(`looks like milliseconds: read as seconds it is ${isoOf(n)}, far ahead, so Salesforce accepts it; as milliseconds it would be ${isoOf(n / 1000)} (${relative(Math.floor(n / 1000), nowS)})`);
+    notes.push(
+      `looks like milliseconds: read as seconds it is ${isoOf(n)}, far ahead, so Salesforce accepts it; as milliseconds it would be ${isoOf(n / 1000)} (${relative(Math.floor(n / 1000), nowS)})`,
+    );
     return notes;
   }
   notes.push(`${isoOf(n)}, ${relative(n, nowS)}`);
@@ -58,7 +60,12 @@ const AUD_MEANING: Record<HostKind, string> = {
 };
 
 /** The aud a connected app posted to this host takes. */
-const EXPECTED: Partial<Record<HostKind, string>> = { login: 'https://login.salesforce.com', test: 'https://test.salesforce.com', 'my-domain': 'https://login.salesforce.com', 'sandbox-my-domain': 'https://test.salesforce.com' };
+const EXPECTED: Partial<Record<HostKind, string>> = {
+  login: 'https://login.salesforce.com',
+  test: 'https://test.salesforce.com',
+  'my-domain': 'https://login.salesforce.com',
+  'sandbox-my-domain': 'https://test.salesforce.com',
+};
 
 function audNotes(aud: unknown, host: string | undefined): string[] {
   if (Array.isArray(aud)) return ['an array: accepted when one of its entries is an audience of the host'];
@@ -104,11 +111,18 @@ export function claimNotes(payload: Record<string, unknown>, ctx: { now: number;
   const nowS = Math.floor(ctx.now / 1000);
   const notes: ClaimNote[] = Object.entries(payload).map(([name, value]) => {
     switch (name) {
-      case 'iss': return { name, value, notes: issNotes(value) };
-      case 'sub': case 'prn': return { name, value, notes: subNotes(value, payload, name) };
-      case 'aud': return { name, value, notes: audNotes(value, ctx.host) };
-      case 'exp': return { name, value, notes: expNotes(value, nowS) };
-      case 'iat': case 'nbf': return { name, value, notes: [...(typeof value === 'number' ? [`${isoOf(value)}, ${relative(value, nowS)}`] : []), 'not read by Salesforce: only iss, sub (or prn), aud and exp are'] };
+      case 'iss':
+        return { name, value, notes: issNotes(value) };
+      case 'sub':
+      case 'prn':
+        return { name, value, notes: subNotes(value, payload, name) };
+      case 'aud':
+        return { name, value, notes: audNotes(value, ctx.host) };
+      case 'exp':
+        return { name, value, notes: expNotes(value, nowS) };
+      case 'iat':
+      case 'nbf':
+        return { name, value, notes: [...(typeof value === 'number' ? [`${isoOf(value)}, ${relative(value, nowS)}`] : []), 'not read by Salesforce: only iss, sub (or prn), aud and exp are'] };
     }
     const real = REQUIRED.find((r) => r === name.toLowerCase());
     if (real !== undefined) return { name, value, notes: [`claim names are case-sensitive: this is not ${real}`] };

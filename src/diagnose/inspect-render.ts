@@ -6,12 +6,22 @@
 import { SEVERITY_ORDER, type Severity } from './finding.ts';
 import type { Inspection } from './inspect.ts';
 
-export interface InspectPaint { bold(s: string): string; dim(s: string): string; red(s: string): string; yellow(s: string): string; green(s: string): string }
+export interface InspectPaint {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+}
 
 const id = (s: string) => s;
 const PLAIN: InspectPaint = { bold: id, dim: id, red: id, yellow: id, green: id };
 
-const indent = (text: string, by: string) => text.split('\n').map((l) => `${by}${l}`).join('\n');
+const indent = (text: string, by: string) =>
+  text
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
 const shown = (value: unknown) => (value === undefined ? '(missing)' : JSON.stringify(value));
 
 export function countBySeverity(i: Pick<Inspection, 'findings'>): Record<Severity, number> {
@@ -33,7 +43,12 @@ export function renderInspection(i: Inspection, p: InspectPaint = PLAIN): string
     }
     out.push('');
   }
-  const verified = i.signature.verified === undefined ? p.dim('not verified (give --cert FILE, the certificate on the connected app)') : i.signature.verified ? p.green('verified with the certificate') : p.red('does not verify with the certificate');
+  const verified =
+    i.signature.verified === undefined
+      ? p.dim('not verified (give --cert FILE, the certificate on the connected app)')
+      : i.signature.verified
+        ? p.green('verified with the certificate')
+        : p.red('does not verify with the certificate');
   out.push(p.bold('Signature'), `  [${i.signature.bytes} bytes] ${verified}`, '');
   const mark: Record<Severity, string> = { error: p.red('error  '), warning: p.yellow('warning'), info: p.dim('info   ') };
   const sorted = [...i.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);

@@ -5,11 +5,11 @@
  * the signature in the output.
  */
 import { describe, expect, it } from 'vitest';
-import { NOW, NOW_S, testKeys } from '../../mock-server/testing/fixtures.ts';
-import { buildRequest, type RequestContext } from '../client/build-request.ts';
-import type { Mistake } from '../../scenarios/mistake-schema.ts';
 import { loadCertificate } from '../../lib/pki/certificate.ts';
 import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
+import { NOW, NOW_S, testKeys } from '../../mock-server/testing/fixtures.ts';
+import type { Mistake } from '../../scenarios/mistake-schema.ts';
+import { buildRequest, type RequestContext } from '../client/build-request.ts';
 import { extractAssertion, hostName, inspectAssertion } from './inspect.ts';
 import { renderInspection } from './inspect-render.ts';
 
@@ -35,8 +35,24 @@ const otherCertificatePem = () => (other ??= issueCertificate(generateRsaKeyPair
 describe('inspect: findings for each mistake', () => {
   it.each<[string, Mistake[], string | undefined, [string, string, string][]]>([
     ['the correct assertion', [], 'login.salesforce.com', []],
-    ['HS256 keyed with the private key text', [{ at: 'header', set: { alg: 'HS256' } }, { at: 'sign', with: 'hmac-private-key-text' }], undefined, [['alg-not-rs256', 'error', 'alg']]],
-    ['alg none, no signature', [{ at: 'header', set: { alg: 'none' } }, { at: 'sign', with: 'none' }], undefined, [['alg-not-rs256', 'error', 'alg']]],
+    [
+      'HS256 keyed with the private key text',
+      [
+        { at: 'header', set: { alg: 'HS256' } },
+        { at: 'sign', with: 'hmac-private-key-text' },
+      ],
+      undefined,
+      [['alg-not-rs256', 'error', 'alg']],
+    ],
+    [
+      'alg none, no signature',
+      [
+        { at: 'header', set: { alg: 'none' } },
+        { at: 'sign', with: 'none' },
+      ],
+      undefined,
+      [['alg-not-rs256', 'error', 'alg']],
+    ],
     ['"Iss" for "iss"', [{ at: 'claims', rename: { iss: 'Iss' } }], undefined, [['claim-name-case', 'error', 'issuer']]],
     ['exp in milliseconds', [{ at: 'claims', set: { exp: { $: 'nowMs', ms: 300_000 } } }], undefined, [['exp-milliseconds', 'warning', 'expiry']]],
     ['exp as text', [{ at: 'claims', set: { exp: 'CurrentTimeStemp+2min' } }], undefined, [['exp-not-number', 'error', 'expiry']]],
@@ -67,19 +83,74 @@ describe('inspect: claim notes', () => {
   });
 
   it.each<[string, Mistake[], string | undefined, string, string[]]>([
-    ['exp in ms', [{ at: 'claims', set: { exp: { $: 'nowMs', ms: 300_000 } } }], undefined, 'exp', [`looks like milliseconds: read as seconds it is +058134-01-24T11:20:00.000Z, far ahead, so Salesforce accepts it; as milliseconds it would be 2026-03-01T12:05:00.000Z (300 s from now)`]],
-    ['exp an hour ago', [{ at: 'claims', set: { exp: { $: 'now', seconds: -3600 } } }], undefined, 'exp', ['2026-03-01T11:00:00.000Z, 3600 s ago', 'expired: Salesforce answers expired authorization code']],
-    ['exp within the leeway', [{ at: 'claims', set: { exp: { $: 'now', seconds: -60 } } }], undefined, 'exp', ['2026-03-01T11:59:00.000Z, 60 s ago', 'passed, but within the ~180 s of leeway Salesforce allows']],
-    ['exp as digits', [{ at: 'claims', set: { exp: { $: 'string', seconds: 86_400 * 3 } } }], undefined, 'exp', ['a string of digits: accepted, though a JSON number is what the spec asks for', '2026-03-04T12:00:00.000Z, 259200 s from now (~3 days)']],
+    [
+      'exp in ms',
+      [{ at: 'claims', set: { exp: { $: 'nowMs', ms: 300_000 } } }],
+      undefined,
+      'exp',
+      [`looks like milliseconds: read as seconds it is +058134-01-24T11:20:00.000Z, far ahead, so Salesforce accepts it; as milliseconds it would be 2026-03-01T12:05:00.000Z (300 s from now)`],
+    ],
+    [
+      'exp an hour ago',
+      [{ at: 'claims', set: { exp: { $: 'now', seconds: -3600 } } }],
+      undefined,
+      'exp',
+      ['2026-03-01T11:00:00.000Z, 3600 s ago', 'expired: Salesforce answers expired authorization code'],
+    ],
+    [
+      'exp within the leeway',
+      [{ at: 'claims', set: { exp: { $: 'now', seconds: -60 } } }],
+      undefined,
+      'exp',
+      ['2026-03-01T11:59:00.000Z, 60 s ago', 'passed, but within the ~180 s of leeway Salesforce allows'],
+    ],
+    [
+      'exp as digits',
+      [{ at: 'claims', set: { exp: { $: 'string', seconds: 86_400 * 3 } } }],
+      undefined,
+      'exp',
+      ['a string of digits: accepted, though a JSON number is what the spec asks for', '2026-03-04T12:00:00.000Z, 259200 s from now (~3 days)'],
+    ],
     ['exp as text', [{ at: 'claims', set: { exp: 'CurrentTimeStemp+2min' } }], undefined, 'exp', ['not a number of seconds: Salesforce cannot read it as a time']],
     ['"Iss"', [{ at: 'claims', rename: { iss: 'Iss' } }], undefined, 'Iss', ['claim names are case-sensitive: this is not iss']],
     ['no iss', [{ at: 'claims', rename: { iss: 'Iss' } }], undefined, 'iss', ['missing']],
     ['iss the secret', [{ at: 'claims', set: { iss: '1234567890123456789012345678901234' } }], undefined, 'iss', ['34 digits: the shape of a consumer secret, not of the consumer key']],
     ['sub the Id', [{ at: 'claims', set: { sub: { $: 'userId' } } }], undefined, 'sub', ['a user Id (005…), not a username']],
-    ['a sandbox username', [{ at: 'claims', set: { sub: 'integration@acme.com.uat' } }], undefined, 'sub', ['shaped like a username', 'ends like a sandbox username (a suffix after the domain): sandbox users log in at test.salesforce.com']],
-    ['aud the sandbox at login', [{ at: 'claims', set: { aud: 'https://test.salesforce.com' } }], 'login.salesforce.com', 'aud', ['the sandbox audience: for test.salesforce.com and sandbox My Domains', 'not what a connected app posted to login.salesforce.com sends: https://login.salesforce.com']],
-    ['aud the My Domain at the My Domain', [{ at: 'claims', set: { aud: 'https://acme.my.salesforce.com' } }], 'acme.my.salesforce.com', 'aud', ['a production My Domain URL: External Client Apps take it; connected apps take https://login.salesforce.com', 'not what a connected app posted to acme.my.salesforce.com sends: https://login.salesforce.com (an External Client App takes this My Domain URL)']],
-    ['aud without scheme, no host', [{ at: 'claims', set: { aud: 'login.salesforce.com/' } }], undefined, 'aud', ['the production audience: for login.salesforce.com and production My Domains', 'no https:// in front: accepted, but write the full URL', 'give --host (the host it is posted to) to check it against that host']],
+    [
+      'a sandbox username',
+      [{ at: 'claims', set: { sub: 'integration@acme.com.uat' } }],
+      undefined,
+      'sub',
+      ['shaped like a username', 'ends like a sandbox username (a suffix after the domain): sandbox users log in at test.salesforce.com'],
+    ],
+    [
+      'aud the sandbox at login',
+      [{ at: 'claims', set: { aud: 'https://test.salesforce.com' } }],
+      'login.salesforce.com',
+      'aud',
+      ['the sandbox audience: for test.salesforce.com and sandbox My Domains', 'not what a connected app posted to login.salesforce.com sends: https://login.salesforce.com'],
+    ],
+    [
+      'aud the My Domain at the My Domain',
+      [{ at: 'claims', set: { aud: 'https://acme.my.salesforce.com' } }],
+      'acme.my.salesforce.com',
+      'aud',
+      [
+        'a production My Domain URL: External Client Apps take it; connected apps take https://login.salesforce.com',
+        'not what a connected app posted to acme.my.salesforce.com sends: https://login.salesforce.com (an External Client App takes this My Domain URL)',
+      ],
+    ],
+    [
+      'aud without scheme, no host',
+      [{ at: 'claims', set: { aud: 'login.salesforce.com/' } }],
+      undefined,
+      'aud',
+      [
+        'the production audience: for login.salesforce.com and production My Domains',
+        'no https:// in front: accepted, but write the full URL',
+        'give --host (the host it is posted to) to check it against that host',
+      ],
+    ],
     ['aud the token URL', [{ at: 'claims', set: { aud: 'https://login.salesforce.com/services/oauth2/token' } }], undefined, 'aud', ['the token URL: aud is the login URL without a path']],
     ['an extra claim', [{ at: 'claims', set: { scope: 'api' } }], undefined, 'scope', ['not read by Salesforce (extra claims are accepted and ignored)']],
   ])('%s', (_name, mistakes, host, claim, expected) => {
@@ -89,10 +160,25 @@ describe('inspect: claim notes', () => {
 
 describe('inspect: the signature', () => {
   it.each<[string, Mistake[], () => string, [string, string, string] | undefined, boolean | undefined]>([
-    ['verifies with the app\'s certificate', [], () => testKeys().certificatePem, ['signature-verified', 'info', 'RS256 signature verified with server.crt (CN=sfjwt test, SHA-256 '], true],
+    ["verifies with the app's certificate", [], () => testKeys().certificatePem, ['signature-verified', 'info', 'RS256 signature verified with server.crt (CN=sfjwt test, SHA-256 '], true],
     ['does not verify with another certificate', [], otherCertificatePem, ['signature-mismatch', 'error', 'the signature does not verify with server.crt (CN=another, SHA-256 '], false],
-    ['does not verify after the payload changed', [{ at: 'sign', tamper: 'payload-after-signing' }], () => testKeys().certificatePem, ['signature-mismatch', 'error', 'the signature does not verify with server.crt'], false],
-    ['is no RS256 signature with HS256', [{ at: 'header', set: { alg: 'HS256' } }, { at: 'sign', with: 'hmac-private-key-text' }], () => testKeys().certificatePem, ['signature-mismatch', 'error', 'alg "HS256" is not an RS256 signature'], false],
+    [
+      'does not verify after the payload changed',
+      [{ at: 'sign', tamper: 'payload-after-signing' }],
+      () => testKeys().certificatePem,
+      ['signature-mismatch', 'error', 'the signature does not verify with server.crt'],
+      false,
+    ],
+    [
+      'is no RS256 signature with HS256',
+      [
+        { at: 'header', set: { alg: 'HS256' } },
+        { at: 'sign', with: 'hmac-private-key-text' },
+      ],
+      () => testKeys().certificatePem,
+      ['signature-mismatch', 'error', 'alg "HS256" is not an RS256 signature'],
+      false,
+    ],
     ['is not checked on a malformed JWT', [{ at: 'sign', tamper: 'two-parts' }], () => testKeys().certificatePem, undefined, undefined],
   ])('%s', (_name, mistakes, pem, finding, verified) => {
     const result = inspectAssertion({ jwt: jwt(mistakes), now: NOW, certificate: cert(pem()) });
@@ -102,7 +188,14 @@ describe('inspect: the signature', () => {
   });
 
   it('is reported by length only: never the signature segment or the whole JWT', () => {
-    for (const mistakes of [[], [{ at: 'header', set: { alg: 'HS256' } }, { at: 'sign', with: 'hmac-private-key-text' }], [{ at: 'claims', set: { exp: 'soon' } }]] as Mistake[][]) {
+    for (const mistakes of [
+      [],
+      [
+        { at: 'header', set: { alg: 'HS256' } },
+        { at: 'sign', with: 'hmac-private-key-text' },
+      ],
+      [{ at: 'claims', set: { exp: 'soon' } }],
+    ] as Mistake[][]) {
       const token = jwt(mistakes);
       const result = inspectAssertion({ jwt: `assertion=${token}`, now: NOW, host: 'login.salesforce.com', certificate: cert(testKeys().certificatePem) });
       const outputs = [renderInspection(result), JSON.stringify(result)];

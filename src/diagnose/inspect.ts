@@ -5,10 +5,10 @@
  * signature itself is never returned: only its length, so the output can be pasted anywhere.
  */
 import { verify } from 'node:crypto';
-import { decodeAssertion } from '../../mock-server/core/checks/assertion.ts';
 import type { CertificateInfo } from '../../lib/pki/certificate.ts';
+import { decodeAssertion } from '../../mock-server/core/checks/assertion.ts';
 import type { DiagnosticFinding } from './finding.ts';
-import { claimNotes, type ClaimNote } from './inspect-claims.ts';
+import { type ClaimNote, claimNotes } from './inspect-claims.ts';
 import { lintAssertion } from './lint-assertion.ts';
 
 export interface InspectInput {
@@ -78,9 +78,17 @@ function checkSignature(jwt: string, cert: NonNullable<InspectInput['certificate
     // A key verify() cannot use for RSA SHA-256 (an EC certificate): simply no match.
   }
   if (ok) {
-    return { id: 'signature-verified', check: 'signature', severity: 'info', title: 'The signature verifies with the certificate', saw: `RS256 signature verified with ${which}`, fix: 'Nothing to do; if Salesforce still answers invalid assertion, the connected app holds another certificate than this one (Setup > App Manager > Edit > Use digital signatures).' };
+    return {
+      id: 'signature-verified',
+      check: 'signature',
+      severity: 'info',
+      title: 'The signature verifies with the certificate',
+      saw: `RS256 signature verified with ${which}`,
+      fix: 'Nothing to do; if Salesforce still answers invalid assertion, the connected app holds another certificate than this one (Setup > App Manager > Edit > Use digital signatures).',
+    };
   }
-  const why = alg !== 'RS256' ? `alg ${JSON.stringify(alg ?? null)} is not an RS256 signature` : decoded.signature.length === 0 ? 'there is no signature' : `the signature does not verify with ${which}`;
+  const why =
+    alg !== 'RS256' ? `alg ${JSON.stringify(alg ?? null)} is not an RS256 signature` : decoded.signature.length === 0 ? 'there is no signature' : `the signature does not verify with ${which}`;
   return {
     id: 'signature-mismatch',
     check: 'signature',

@@ -18,7 +18,12 @@ const PASSING: [CheckId, string, string, string][] = [
   ['assertion', 'assertion is a well-formed JWT', 'a compact JWS: base64url(header).base64url(payload).base64url(signature)', 'a JWT with a JSON header and payload'],
   ['alg', 'alg is RS256', '"RS256"', '"RS256"'],
   ['issuer', 'iss is the consumer key of a known app', 'iss = the consumer key of a connected app', 'the consumer key of "Acme Integration"'],
-  ['signature', 'Signature verifies with a certificate on the app', 'a signature by the private key of one of 1 certificate on "Acme Integration"', 'verified with certificate EE:12:F7:0A:05:E9:90:D3…'],
+  [
+    'signature',
+    'Signature verifies with a certificate on the app',
+    'a signature by the private key of one of 1 certificate on "Acme Integration"',
+    'verified with certificate EE:12:F7:0A:05:E9:90:D3…',
+  ],
   ['audience', 'aud is an audience of the host', 'https://login.salesforce.com', '"https://login.salesforce.com"'],
   ['expiry', 'exp is a time in seconds not yet passed', 'exp >= 1772366220 (now 1772366400 minus 180 s leeway), in seconds', 'exp 1772366580'],
   ['user', 'sub is a user of this environment', 'sub = the username of a user served by login.salesforce.com', '"integration@acme.com" (0055g0000000001AAA)'],
@@ -128,18 +133,37 @@ const LOGIN = 'https://login.salesforce.com';
 const BASELINE_TRACE = () => trace(1, { iss: ISS, aud: LOGIN }, { status: 200, accessToken: '00D5g0000000001![redacted]' }, null, 'success', steps({}));
 
 const ISS_TRACE = () =>
-  trace(2, { Iss: ISS, aud: LOGIN }, { status: 400, error: 'invalid_client_id', errorDescription: 'client identifier invalid' }, 'issuer', 'missingIssuer', steps({
-    issuer: { verdict: 'fail', actual: 'no iss claim, but a claim named "Iss"', fix: 'Claim names are case-sensitive: rename "Iss" to "iss".', outcome: 'missingIssuer' },
-    signature: { verdict: 'skip', reason: 'no app to take the certificate from (iss did not name one)' },
-    'app-access': { verdict: 'skip', reason: 'no app identified' },
-  }));
+  trace(
+    2,
+    { Iss: ISS, aud: LOGIN },
+    { status: 400, error: 'invalid_client_id', errorDescription: 'client identifier invalid' },
+    'issuer',
+    'missingIssuer',
+    steps({
+      issuer: { verdict: 'fail', actual: 'no iss claim, but a claim named "Iss"', fix: 'Claim names are case-sensitive: rename "Iss" to "iss".', outcome: 'missingIssuer' },
+      signature: { verdict: 'skip', reason: 'no app to take the certificate from (iss did not name one)' },
+      'app-access': { verdict: 'skip', reason: 'no app identified' },
+    }),
+  );
 
 /** The mock's failure: the wrong check decided (app-access instead of audience). */
 const AUD_TRACE = () =>
-  trace(3, { iss: ISS, aud: 'https://test.salesforce.com' }, { status: 400, error: 'invalid_grant', errorDescription: "user hasn't approved this consumer" }, 'app-access', 'notApproved', steps({
-    audience: { actual: '"https://test.salesforce.com"' },
-    'app-access': { verdict: 'fail', actual: 'not approved', fix: 'Have the user approve the app once, or pre-authorise it: Manage → Edit Policies → Admin approved users are pre-authorized.', outcome: 'notApproved' },
-  }));
+  trace(
+    3,
+    { iss: ISS, aud: 'https://test.salesforce.com' },
+    { status: 400, error: 'invalid_grant', errorDescription: "user hasn't approved this consumer" },
+    'app-access',
+    'notApproved',
+    steps({
+      audience: { actual: '"https://test.salesforce.com"' },
+      'app-access': {
+        verdict: 'fail',
+        actual: 'not approved',
+        fix: 'Have the user approve the app once, or pre-authorise it: Manage → Edit Policies → Admin approved users are pre-authorized.',
+        outcome: 'notApproved',
+      },
+    }),
+  );
 
 const answer = (status: number, error?: string, error_description?: string): Answer => ({
   status,
@@ -153,7 +177,14 @@ export function reportFixture(): RunReport {
   const results: ScenarioResult[] = [
     result(BASELINE, MOCK, { verdict: 'pass', actual: answer(200), decidedBy: null, trace: BASELINE_TRACE(), durationMs: 31.25 }),
     result(ISS_CAPITALISED, MOCK, { verdict: 'pass', actual: answer(400, 'invalid_client_id', 'client identifier invalid'), decidedBy: 'issuer', trace: ISS_TRACE(), durationMs: 9.5 }),
-    result(AUD_TEST, MOCK, { verdict: 'fail', reason: AUD_REASON, actual: answer(400, 'invalid_grant', "user hasn't approved this consumer"), decidedBy: 'app-access', trace: AUD_TRACE(), durationMs: 8.75 }),
+    result(AUD_TEST, MOCK, {
+      verdict: 'fail',
+      reason: AUD_REASON,
+      actual: answer(400, 'invalid_grant', "user hasn't approved this consumer"),
+      decidedBy: 'app-access',
+      trace: AUD_TRACE(),
+      durationMs: 8.75,
+    }),
     result(FROZEN, MOCK, { verdict: 'pass', actual: answer(400, 'invalid_grant', 'user is frozen'), decidedBy: 'user-state', durationMs: 7 }),
     result(BASELINE, UAT, { verdict: 'pass', actual: answer(200), durationMs: 412.5 }),
     result(ISS_CAPITALISED, UAT, { verdict: 'divergence', reason: ISS_REASON, actual: answer(400, 'invalid_grant', 'invalid assertion'), durationMs: 388 }),

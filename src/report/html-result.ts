@@ -7,7 +7,7 @@
 import type { TraceStep } from '../../mock-server/core/trace.ts';
 import type { RunReport, ScenarioResult } from '../runner/run.ts';
 import { escapeHtml as h } from './escape.ts';
-import { answerLine, checkName, CONFIDENCE_WORDS, decidingCheck, mockCounterpart, resultAnchor, seconds } from './view.ts';
+import { answerLine, CONFIDENCE_WORDS, checkName, decidingCheck, mockCounterpart, resultAnchor, seconds } from './view.ts';
 
 const dash = '<span class="muted">–</span>';
 const code = (value: string | number | undefined | null): string => (value === undefined || value === null || value === '' ? dash : `<code>${h(String(value))}</code>`);

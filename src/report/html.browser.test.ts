@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFixture } from './fixtures.ts';
 import { writeRunReport } from './write.ts';
@@ -59,7 +59,12 @@ describe.skipIf(missing)(`the HTML report in Chromium${missing ? ` (skipped: ${C
   });
 
   it.each([
-    ['only divergences and failures', { uncheck: ['verdict:pass', 'verdict:skip'] }, ['r-claims.iss-capitalised-1 divergence', 'r-aud.test-at-login-0 fail'], ['claims.iss-capitalised', 'aud.test-at-login']],
+    [
+      'only divergences and failures',
+      { uncheck: ['verdict:pass', 'verdict:skip'] },
+      ['r-claims.iss-capitalised-1 divergence', 'r-aud.test-at-login-0 fail'],
+      ['claims.iss-capitalised', 'aud.test-at-login'],
+    ],
     ['failures on the mock only', { uncheck: ['verdict:pass', 'verdict:skip', 'target:1'] }, ['r-aud.test-at-login-0 fail'], ['aud.test-at-login']],
     ['the tag "claims"', { tag: 'claims' }, ['r-claims.iss-capitalised-1 divergence', 'r-claims.iss-capitalised-0 pass'], ['claims.iss-capitalised']],
     ['skips', { uncheck: ['verdict:pass', 'verdict:fail', 'verdict:divergence'] }, ['r-user.frozen-1 skip'], ['user.frozen']],

@@ -82,5 +82,8 @@ export function renderMarkdown(report: RunReport): string {
   }
   if (report.summary.fail + report.summary.divergence === 0) lines.push('Every scenario got its expected answer.', '');
   lines.push(...grid(report));
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

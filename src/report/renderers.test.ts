@@ -24,7 +24,15 @@ const RENDERERS: [string, (report: RunReport) => string][] = [
   ['junit.xml', renderJunit],
 ];
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true, parseAttributeValue: false, parseTagValue: false, trimValues: false, isArray: (name) => ['testsuite', 'testcase', 'property', 'details', 'section', 'tr', 'td', 'meta', 'script', 'option', 'label'].includes(name) });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  htmlEntities: true,
+  parseAttributeValue: false,
+  parseTagValue: false,
+  trimValues: false,
+  isArray: (name) => ['testsuite', 'testcase', 'property', 'details', 'section', 'tr', 'td', 'meta', 'script', 'option', 'label'].includes(name),
+});
 
 type Node = Record<string, unknown>;
 const nodes = (value: unknown): Node[] => (Array.isArray(value) ? (value as Node[]) : value === undefined ? [] : [value as Node]);
@@ -119,7 +127,10 @@ describe('HTML page', () => {
   it('allows only its own style and script, by hash', () => {
     const text = renderHtml(reportFixture());
     const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(text)?.[1] ?? '';
-    const hash = (tag: string) => `'sha256-${createHash('sha256').update(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(text)?.[1] ?? '').digest('base64')}'`;
+    const hash = (tag: string) =>
+      `'sha256-${createHash('sha256')
+        .update(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(text)?.[1] ?? '')
+        .digest('base64')}'`;
     expect(csp).toBe(`default-src 'none'; style-src ${hash('style')}; script-src ${hash('script')}; img-src data:; base-uri 'none'; form-action 'none'`);
   });
 

@@ -14,7 +14,7 @@ import { NOW, testKeys, testWorld } from '../../mock-server/testing/fixtures.ts'
 import { catalogue, parseScenario } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { mswTarget } from '../runner/mock-target.ts';
-import { runCatalogue, type RunReport } from '../runner/run.ts';
+import { type RunReport, runCatalogue } from '../runner/run.ts';
 import type { Target } from '../runner/target.ts';
 import { escapeMarkdown } from './escape.ts';
 import { RENDERERS, REPORT_FORMATS, writeRunReport } from './write.ts';
@@ -37,7 +37,18 @@ const MOVES: unknown[] = [
 
 const extra: Scenario[] = MOVES.map((mistake, i) =>
   parseScenario(
-    { id: `secrets.move-${i}`, title: `assertion moved: ${JSON.stringify(mistake)}`, level: 'MAY', tags: ['secrets'], mistakes: [mistake], expect: { status: 400, decidedBy: null }, explanation: 'A test of the reports only.', fix: 'None.', confidence: 'INF', runsOn: ['mock-msw'] },
+    {
+      id: `secrets.move-${i}`,
+      title: `assertion moved: ${JSON.stringify(mistake)}`,
+      level: 'MAY',
+      tags: ['secrets'],
+      mistakes: [mistake],
+      expect: { status: 400, decidedBy: null },
+      explanation: 'A test of the reports only.',
+      fix: 'None.',
+      confidence: 'INF',
+      runsOn: ['mock-msw'],
+    },
     'secrets.test.ts',
   ),
 );

@@ -11,7 +11,6 @@ export const VERDICT_ORDER: readonly Verdict[] = ['divergence', 'fail', 'pass', 
 
 export const VERDICT_MARK: Record<Verdict, string> = { pass: '✅', fail: '❌', divergence: '⚠️', skip: '⏭' };
 
-
 export const CONFIDENCE_WORDS: Record<ScenarioResult['confidence'], string> = {
   DOC: 'documented by Salesforce',
   'OBS+': 'observed repeatedly',

@@ -9,11 +9,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mainReportFile, reportFormats } from '../cli/run.ts';
 import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { mainReportFile, reportFormats } from '../cli/run.ts';
 import { reportFixture } from './fixtures.ts';
 import { OWNED_MARKER } from './owned-folder.ts';
-import { writeRunReport, type ReportFormat } from './write.ts';
+import { type ReportFormat, writeRunReport } from './write.ts';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'sfjwt-write-'));
 
@@ -119,8 +119,14 @@ describe('sfjwt run --report', () => {
     [undefined, ['json', 'md', 'html', 'junit']],
     [['md'], ['md']],
     [['junit,md'], ['md', 'junit']],
-    [['json', 'html'], ['json', 'html']],
-    [[' md , junit ', 'md'], ['md', 'junit']],
+    [
+      ['json', 'html'],
+      ['json', 'html'],
+    ],
+    [
+      [' md , junit ', 'md'],
+      ['md', 'junit'],
+    ],
   ] as [string[] | undefined, ReportFormat[]][])('%j writes %j', (values, formats) => {
     expect(reportFormats(values)).toEqual(formats);
   });

@@ -64,7 +64,8 @@ export interface ResolvedTargetConfig extends Omit<TargetConfig, 'consumerKey' |
 function secret(value: z.infer<typeof Secret> | undefined, field: string, env: NodeJS.ProcessEnv): string | undefined {
   if (value === undefined || typeof value === 'string') return value;
   const v = env[value.env];
-  if (v === undefined || v === '') throw new ConfigError(`${field} reads the environment variable ${value.env}, which is not set`, { actions: [`Set ${value.env}, or write the value in the config.`] });
+  if (v === undefined || v === '')
+    throw new ConfigError(`${field} reads the environment variable ${value.env}, which is not set`, { actions: [`Set ${value.env}, or write the value in the config.`] });
   return v;
 }
 
@@ -123,7 +124,9 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): ResolvedTar
   if (!parsed.success) {
     const names: Record<string, string> = { loginUrl: 'SFJWT_LOGIN_URL', consumerKey: 'SFJWT_CLIENT_ID', username: 'SFJWT_USERNAME', keyFile: 'SFJWT_KEY_FILE' };
     const lines = parsed.error.issues.map((i) => `  ${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(`the SFJWT_* environment variables do not describe a target:\n${lines.join('\n')}`, { actions: ['Set SFJWT_LOGIN_URL, SFJWT_CLIENT_ID, SFJWT_USERNAME and SFJWT_KEY_FILE (and SFJWT_PASSPHRASE for an encrypted key).'] });
+    throw new ConfigError(`the SFJWT_* environment variables do not describe a target:\n${lines.join('\n')}`, {
+      actions: ['Set SFJWT_LOGIN_URL, SFJWT_CLIENT_ID, SFJWT_USERNAME and SFJWT_KEY_FILE (and SFJWT_PASSPHRASE for an encrypted key).'],
+    });
   }
   return resolveTarget('env', parsed.data, process.cwd(), env);
 }

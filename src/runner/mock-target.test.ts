@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResourceError } from '../../lib/errors.ts';
-import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/node-server.ts';
+import { type StartedMockOrg, startMockOrg } from '../../mock-server/adapters/node-server.ts';
 import { testKeys, testWorld } from '../../mock-server/testing/fixtures.ts';
 import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
 import { catalogue, mswTarget, remoteMockTarget, runScenario, type Target } from './index.ts';
@@ -18,7 +18,10 @@ import { catalogue, mswTarget, remoteMockTarget, runScenario, type Target } from
 const stateDir = mkdtempSync(join(tmpdir(), 'sfjwt-remote-'));
 const WITH_MOCK_SECTION = catalogue().filter((s) => s.mock !== undefined && s.runsOn.includes('mock-https'));
 const remoteOf = (started: StartedMockOrg) =>
-  remoteMockTarget({ hosts: started.hosts, admin: started.admin, adminToken: started.adminToken, caPem: started.caPem, world: testWorld(), privateKeyPem: testKeys().privateKeyPem }, { name: 'mock (remote)' });
+  remoteMockTarget(
+    { hosts: started.hosts, admin: started.admin, adminToken: started.adminToken, caPem: started.caPem, world: testWorld(), privateKeyPem: testKeys().privateKeyPem },
+    { name: 'mock (remote)' },
+  );
 
 describe('a remote mock target', () => {
   let started: StartedMockOrg;
@@ -62,10 +65,13 @@ describe('a remote mock that refuses a mock section', () => {
   });
   afterAll(async () => started.close());
 
-  it('without the mock\'s admin token: ResourceError with the 401, its fix and what to pass', async () => {
+  it("without the mock's admin token: ResourceError with the 401, its fix and what to pass", async () => {
     const scenario = catalogue().find((s) => s.id === 'app.changed-minutes-ago') ?? expect.fail('no scenario');
     const anonymous = remoteMockTarget({ hosts: started.hosts, admin: started.admin, caPem: started.caPem, world: testWorld(), privateKeyPem: testKeys().privateKeyPem });
-    const error = await anonymous.prepare(scenario).then(() => expect.fail('prepared'), (e: unknown) => e);
+    const error = await anonymous.prepare(scenario).then(
+      () => expect.fail('prepared'),
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ResourceError);
     expect(error).toMatchObject({
       message: "the mock's admin API answered POST /reset with 401: a state change needs the admin token",
@@ -80,7 +86,10 @@ describe('a remote mock that refuses a mock section', () => {
     const scenario = catalogue().find((s) => s.id === 'app.changed-minutes-ago') ?? expect.fail('no scenario');
     const error = await remoteOf(started)
       .prepare(scenario)
-      .then(() => expect.fail('prepared'), (e: unknown) => e);
+      .then(
+        () => expect.fail('prepared'),
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ResourceError);
     expect(error).toMatchObject({
       message: `the mock's admin API answered POST /setup/touch-app with 404: no app "${DEFAULT_APPS.selfAuthorized}"`,

@@ -8,33 +8,37 @@
  * ones the admin routes call; a mock elsewhere is changed through the admin client over those routes.
  */
 import { setupServer } from 'msw/node';
+import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { loadPrivateKey } from '../../lib/pki/load.ts';
+import { defaultStateDir } from '../../lib/state-folder.ts';
 import { salesforceHandlers } from '../../mock-server/adapters/msw.ts';
 import { startMockOrg } from '../../mock-server/adapters/node-server.ts';
-import { adminClient, type AdminAnswer } from '../../mock-server/admin/client.ts';
+import { type AdminAnswer, adminClient } from '../../mock-server/admin/client.ts';
 import { ADMIN_PREFIX } from '../../mock-server/admin/prefix.ts';
-import { systemClock, type Clock } from '../../mock-server/core/clock.ts';
+import { type Clock, systemClock } from '../../mock-server/core/clock.ts';
 import type { Forced } from '../../mock-server/core/forced.ts';
 import type { KnobChanges } from '../../mock-server/core/knobs.ts';
 import { MockOrg } from '../../mock-server/core/mock-org.ts';
+import type { Trace } from '../../mock-server/core/trace.ts';
 import { clearCertificates, recordLogins, touchApp } from '../../mock-server/setup/actions.ts';
 import { forceOutcome, resetMock, setKnobs } from '../../mock-server/setup/harness.ts';
 import type { SetupResult } from '../../mock-server/setup/result.ts';
-import type { Trace } from '../../mock-server/core/trace.ts';
 import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
-import { LOGIN_HOST, TEST_HOST, lightningHost, myDomainHost, siteHost } from '../../mock-server/world/hosts.ts';
+import { LOGIN_HOST, lightningHost, myDomainHost, siteHost, TEST_HOST } from '../../mock-server/world/hosts.ts';
 import { prepareWorld } from '../../mock-server/world/prepare.ts';
 import type { App, User, World } from '../../mock-server/world/schema.ts';
 import { WorldIndex } from '../../mock-server/world/world-index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import type { RequestContext } from '../client/build-request.ts';
-import { fetchTrusting, type FetchLike } from '../client/https-fetch.ts';
-import { ResourceError, UsageError } from '../../lib/errors.ts';
-import { loadPrivateKey } from '../../lib/pki/load.ts';
-import { defaultStateDir } from '../../lib/state-folder.ts';
+import { type FetchLike, fetchTrusting } from '../client/https-fetch.ts';
 import type { Target, TargetKind } from './target.ts';
 
 /** The world app of each app role; a Map, so a role is never looked up on an object's prototype. */
-const APP_NAMES = new Map<string, string>([['default', DEFAULT_APPS.selfAuthorized], ['admin-approved', DEFAULT_APPS.adminApproved], ['eca', DEFAULT_APPS.externalClientApp]]);
+const APP_NAMES = new Map<string, string>([
+  ['default', DEFAULT_APPS.selfAuthorized],
+  ['admin-approved', DEFAULT_APPS.adminApproved],
+  ['eca', DEFAULT_APPS.externalClientApp],
+]);
 
 /**
  * What a target does to the mock's state: the same few actions whether the mock is a MockOrg in this
@@ -158,14 +162,7 @@ function mockTarget(name: string, kind: Exclude<TargetKind, 'real'>, o: MockTarg
       };
       // The audience a careful client uses: the host itself for login and test, the site's URL on a
       // site, the My Domain for an External Client App, else login or test by the org's kind.
-      const natural =
-        s.as.host === 'login' || s.as.host === 'test' || s.as.host === 'site'
-          ? s.as.host
-          : app.kind === 'external-client-app'
-            ? 'my-domain'
-            : org.kind === 'sandbox'
-              ? 'test'
-              : 'login';
+      const natural = s.as.host === 'login' || s.as.host === 'test' || s.as.host === 'site' ? s.as.host : app.kind === 'external-client-app' ? 'my-domain' : org.kind === 'sandbox' ? 'test' : 'login';
       const audience = realUrl(s.as.audience ?? natural);
       if (audience === undefined || hostUrl(s.as.host) === undefined) return { skip: `the world has no host "${s.as.host}" for ${user.username}` };
       return {
@@ -239,7 +236,9 @@ export async function httpsTarget(setup: MockTargetSetup = {}): Promise<Target> 
   const { world, privateKeyPem } = resolveWorld(setup);
   const clock = setup.clock ?? systemClock;
   const started = await startMockOrg({ world, clock, ...(setup.seed === undefined ? {} : { seed: setup.seed }), ...(setup.stateDir === undefined ? {} : { stateDir: setup.stateDir }) });
-  return mockTarget('mock (HTTPS)', 'mock-https', { control: orgControl(started.org), privateKeyPem, baseUrl: (h) => started.hosts[h] ?? '', fetch: fetchTrusting(started.caPem), clock }, () => started.close());
+  return mockTarget('mock (HTTPS)', 'mock-https', { control: orgControl(started.org), privateKeyPem, baseUrl: (h) => started.hosts[h] ?? '', fetch: fetchTrusting(started.caPem), clock }, () =>
+    started.close(),
+  );
 }
 
 /** A mock served elsewhere over HTTPS, as `serve --json` describes it (a StartedSalesforceMock is one). */
@@ -266,15 +265,24 @@ export interface RemoteMock {
 export function remoteMockTarget(mock: RemoteMock, options: { name?: string; clock?: Clock } = {}): Target {
   const login = mock.hosts[LOGIN_HOST];
   if (login === undefined || !login.startsWith('https://')) {
-    throw new UsageError(`a remote mock target needs the mock over HTTPS, got ${login === undefined ? 'no login host' : login}`, { actions: ['Start the mock without --http (SFJWT_TLS=true; no withHttp()).'] });
+    throw new UsageError(`a remote mock target needs the mock over HTTPS, got ${login === undefined ? 'no login host' : login}`, {
+      actions: ['Start the mock without --http (SFJWT_TLS=true; no withHttp()).'],
+    });
   }
-  if (mock.privateKeyPem === null) throw new UsageError('a remote mock target needs the private key of its apps\' certificate', { actions: ['Serve the default world, whose key the mock prints as privateKeyFile.'] });
+  if (mock.privateKeyPem === null)
+    throw new UsageError("a remote mock target needs the private key of its apps' certificate", { actions: ['Serve the default world, whose key the mock prints as privateKeyFile.'] });
   if (!mock.admin.endsWith(ADMIN_PREFIX)) throw new UsageError(`the admin API's base URL ends with ${ADMIN_PREFIX}, got ${mock.admin}`);
   const fetchMock = fetchTrusting(mock.caPem);
   return mockTarget(
     options.name ?? 'mock (remote)',
     'mock-https',
-    { control: adminControl(mock.admin, mock.adminToken ?? null, mock.world, fetchMock), privateKeyPem: mock.privateKeyPem, baseUrl: (h) => mock.hosts[h] ?? '', fetch: fetchMock, clock: options.clock ?? systemClock },
+    {
+      control: adminControl(mock.admin, mock.adminToken ?? null, mock.world, fetchMock),
+      privateKeyPem: mock.privateKeyPem,
+      baseUrl: (h) => mock.hosts[h] ?? '',
+      fetch: fetchMock,
+      clock: options.clock ?? systemClock,
+    },
     async () => undefined,
   );
 }

@@ -8,15 +8,15 @@ import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMockOrg, type StartedMockOrg } from '../../mock-server/adapters/node-server.ts';
+import { ResourceError } from '../../lib/errors.ts';
+import { HAS_FIFOS, makeFifo, underWatchdog } from '../../lib/testing/fifo.ts';
+import { type StartedMockOrg, startMockOrg } from '../../mock-server/adapters/node-server.ts';
 import { frozenClock } from '../../mock-server/core/clock.ts';
 import { NOW, testKeys, testStateDir, testWorld } from '../../mock-server/testing/fixtures.ts';
 import { catalogue, parseScenario } from '../../scenarios/load.ts';
 import { isNegative, type Scenario } from '../../scenarios/schema.ts';
-import { ResourceError } from '../../lib/errors.ts';
-import { HAS_FIFOS, makeFifo, underWatchdog } from '../../lib/testing/fifo.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { realTarget as realTargetAt, type RealTargetOptions } from './real-target.ts';
+import { type RealTargetOptions, realTarget as realTargetAt } from './real-target.ts';
 import { runCatalogue as runCatalogueAt, runScenario } from './run.ts';
 
 const dir = testStateDir('sfjwt-real-');
@@ -75,7 +75,11 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
     const sent = report.results.filter((r) => r.verdict !== 'skip');
     const unconfigured = report.results.filter((r) => r.verdict === 'skip' && r.reason?.startsWith('needs the ') === true).map((r) => r.scenario);
     expect(unconfigured.sort()).toEqual(['app.eca-my-domain', 'baseline.admin-approved', 'baseline.site']);
-    expect(sent.map((r) => r.scenario)).toEqual(catalogue().filter((s) => !isNegative(s) && s.runsOn.includes('real') && !unconfigured.includes(s.id)).map((s) => s.id));
+    expect(sent.map((r) => r.scenario)).toEqual(
+      catalogue()
+        .filter((s) => !isNegative(s) && s.runsOn.includes('real') && !unconfigured.includes(s.id))
+        .map((s) => s.id),
+    );
     expect(mock.org.journal.total).toBe(sent.length);
     expect(sent.every((r) => r.verdict === 'pass')).toBe(true);
   });
@@ -86,7 +90,8 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
     const report = await runCatalogue(catalogue(), [realTarget(config)]);
     expect(mock.org.journal.total).toBe(3);
     // Of the scenarios this target can run at all, the first three went and every later one was held back.
-    const cannotRun = (reason: string | undefined) => reason === 'does not run on a real target' || reason?.startsWith('needs ') === true || reason?.startsWith('the target does not provide ') === true;
+    const cannotRun = (reason: string | undefined) =>
+      reason === 'does not run on a real target' || reason?.startsWith('needs ') === true || reason?.startsWith('the target does not provide ') === true;
     const runnable = report.results.filter((r) => !cannotRun(r.reason));
     expect(runnable.slice(0, 3).map((r) => r.verdict)).toEqual(['pass', 'pass', 'pass']);
     expect(new Set(runnable.slice(3).map((r) => r.reason))).toEqual(new Set(['the request budget of 3 for this run is used up']));
@@ -113,8 +118,15 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
     // Two scenarios this org answers differently, and one it answers as expected (with a token: exp
     // is exactly the frozen now, which no leeway is needed for).
     const ids = ['exp.now', 'exp.far-future', 'exp.milliseconds'];
-    const report = await runCatalogue(catalogue().filter((s) => ids.includes(s.id)), [realTarget(config)]);
-    expect(report.results.map((r) => [r.scenario, r.verdict]).sort()).toEqual([['exp.far-future', 'divergence'], ['exp.milliseconds', 'divergence'], ['exp.now', 'pass']]);
+    const report = await runCatalogue(
+      catalogue().filter((s) => ids.includes(s.id)),
+      [realTarget(config)],
+    );
+    expect(report.results.map((r) => [r.scenario, r.verdict]).sort()).toEqual([
+      ['exp.far-future', 'divergence'],
+      ['exp.milliseconds', 'divergence'],
+      ['exp.now', 'pass'],
+    ]);
     expect(mock.org.journal.list().filter((t) => t.response.status === 200)).toHaveLength(1);
     for (const r of report.results.filter((x) => x.verdict === 'divergence')) expect(r.reason).toContain('status 400, expected 200');
     const text = JSON.stringify(report);
@@ -127,7 +139,7 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
     expect(() => parseScenario({ ...catalogue()[0], realOrg: { safe: true, allowNegative: true } }, 'evil.json')).toThrow(/realOrg: Unrecognized key: "allowNegative"/);
   });
 
-  it('a scenario that needs the mock\'s state is refused by a real target whatever its runsOn says', async () => {
+  it("a scenario that needs the mock's state is refused by a real target whatever its runsOn says", async () => {
     const [config] = loadConfig(writeConfig({ allowNegative: true }));
     if (config === undefined) throw new Error('no target');
     const forced = parseScenario({ ...catalogue().find((s) => s.id === 'transient.unknown-error'), runsOn: ['real'] }, 'forced.json');
@@ -141,17 +153,31 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
     if (config === undefined) throw new Error('no target');
     const base = catalogue().find((s) => s.id === 'exp.now') ?? expect.fail('exp.now');
     const built = (changes: object) => ({ ...base, ...changes }) as unknown as Scenario;
-    expect(await runScenario(built({ mistakes: [{ at: 'send', host: 'constructor' }] }), realTarget(config))).toMatchObject({ verdict: 'skip', reason: 'the target does not provide the host "constructor"' });
-    expect(await runScenario(built({ as: { ...base.as, host: 'toString' } }), realTarget(config))).toMatchObject({ verdict: 'skip', reason: 'needs the host "toString" (hosts.toString in the config)' });
-    expect(await runScenario(built({ as: { ...base.as, user: 'constructor' } }), realTarget(config))).toMatchObject({ verdict: 'skip', reason: 'needs a user for the role "constructor" (users.constructor in the config)' });
-    expect(await runScenario(built({ mistakes: [{ at: 'claims', set: { sub: { $: 'username', role: 'valueOf' } } }] }), realTarget(config))).toMatchObject({ verdict: 'skip', reason: 'the target does not provide a user "valueOf"' });
+    expect(await runScenario(built({ mistakes: [{ at: 'send', host: 'constructor' }] }), realTarget(config))).toMatchObject({
+      verdict: 'skip',
+      reason: 'the target does not provide the host "constructor"',
+    });
+    expect(await runScenario(built({ as: { ...base.as, host: 'toString' } }), realTarget(config))).toMatchObject({
+      verdict: 'skip',
+      reason: 'needs the host "toString" (hosts.toString in the config)',
+    });
+    expect(await runScenario(built({ as: { ...base.as, user: 'constructor' } }), realTarget(config))).toMatchObject({
+      verdict: 'skip',
+      reason: 'needs a user for the role "constructor" (users.constructor in the config)',
+    });
+    expect(await runScenario(built({ mistakes: [{ at: 'claims', set: { sub: { $: 'username', role: 'valueOf' } } }] }), realTarget(config))).toMatchObject({
+      verdict: 'skip',
+      reason: 'the target does not provide a user "valueOf"',
+    });
     expect(mock.org.journal.total).toBe(0);
   });
 
   it('config mistakes name the file and the field', () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ targets: { org: { loginUrl: 'login.salesforce.com', consumerKey: 'x', username: 'u', keyFile: 'k', budget: 0 } } }));
-    expect(() => loadConfig(bad)).toThrow(`${bad} is not a valid sfjwt config:\n  targets.org.loginUrl: expected a URL such as https://login.salesforce.com\n  targets.org.budget: Too small: expected number to be >=1`);
+    expect(() => loadConfig(bad)).toThrow(
+      `${bad} is not a valid sfjwt config:\n  targets.org.loginUrl: expected a URL such as https://login.salesforce.com\n  targets.org.budget: Too small: expected number to be >=1`,
+    );
     writeFileSync(bad, JSON.stringify({ targets: { org: { loginUrl: 'https://x.example', consumerKey: { env: 'SFJWT_UNSET_VARIABLE' }, username: 'u', keyFile: 'k' } } }));
     expect(() => loadConfig(bad)).toThrow('targets.org.consumerKey reads the environment variable SFJWT_UNSET_VARIABLE, which is not set');
   });
@@ -169,7 +195,24 @@ describe('a real-org target judges the request it would send, not the scenario f
 
   const targetWith = (overrides: Record<string, unknown>) => {
     const file = join(guardDir, `config-${Math.random().toString(36).slice(2)}.json`);
-    writeFileSync(file, JSON.stringify({ targets: { org: { loginUrl: 'https://127.0.0.1:9', consumerKey: 'k'.repeat(20), username: 'integration@acme.com', keyFile: 'server.key', users: { unapproved: 'unapproved@acme.com', frozen: 'frozen@acme.com', inactive: 'inactive@acme.com' }, delayMs: 0, allowNegative: true, maxFailuresPerUser: 2, ...overrides } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        targets: {
+          org: {
+            loginUrl: 'https://127.0.0.1:9',
+            consumerKey: 'k'.repeat(20),
+            username: 'integration@acme.com',
+            keyFile: 'server.key',
+            users: { unapproved: 'unapproved@acme.com', frozen: 'frozen@acme.com', inactive: 'inactive@acme.com' },
+            delayMs: 0,
+            allowNegative: true,
+            maxFailuresPerUser: 2,
+            ...overrides,
+          },
+        },
+      }),
+    );
     const [config] = loadConfig(file);
     if (config === undefined) throw new Error('no target');
     /** What would have been sent: the URL and the username the assertion names. */
@@ -241,8 +284,22 @@ describe('a real-org target judges the request it would send, not the scenario f
     ['a second sub key after the first', [{ at: 'payload', replace: { find: '"sub":"integration@acme.com"', with: '"sub":"integration@acme.com","sub":"victim@acme.com"' } }], 400],
     ['a scenario that expects a token', [{ at: 'claims', set: { sub: 'victim@acme.com' } }], 200],
     ['an escaped key name ("s\\u0075b")', [{ at: 'payload', replace: { find: '"sub":"integration@acme.com"', with: '"s\\u0075b":"victim@acme.com"' } }], 400],
-    ['the assertion moved into a JSON body', [{ at: 'claims', set: { sub: 'victim@acme.com' } }, { at: 'form', encoding: 'json' }], 400],
-    ['the assertion under another parameter name', [{ at: 'claims', set: { sub: 'victim@acme.com' } }, { at: 'form', rename: { assertion: 'jwt' } }], 400],
+    [
+      'the assertion moved into a JSON body',
+      [
+        { at: 'claims', set: { sub: 'victim@acme.com' } },
+        { at: 'form', encoding: 'json' },
+      ],
+      400,
+    ],
+    [
+      'the assertion under another parameter name',
+      [
+        { at: 'claims', set: { sub: 'victim@acme.com' } },
+        { at: 'form', rename: { assertion: 'jwt' } },
+      ],
+      400,
+    ],
   ])('once a user has failed maxFailuresPerUser times, refuses %s', async (_name, mistakes, status) => {
     const { target, sent } = targetWith({});
     for (const user of ['unapproved', 'frozen']) await runScenario(scenario(`sub.victim-as-${user}`, [{ at: 'claims', set: { sub: 'victim@acme.com' } }], { user }), target);

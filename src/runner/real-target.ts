@@ -6,13 +6,14 @@
  * is: no scenario file can change them. Tokens and keys never leave this module (results hold only
  * status and error fields).
  */
+
+import { loadPrivateKey } from '../../lib/pki/load.ts';
+import { INPUT_LIMITS, readInputFile, readInputText } from '../../lib/read-input-file.ts';
+import { isSandboxHost, LOGIN_URL, loginUrlOf, TEST_URL } from '../../lib/salesforce-hosts.ts';
 import { sleep } from '../../mock-server/core/clock.ts';
 import { isNegative, type Scenario } from '../../scenarios/schema.ts';
 import type { BuiltRequest, RequestContext } from '../client/build-request.ts';
-import { fetchTrusting, type FetchLike } from '../client/https-fetch.ts';
-import { loadPrivateKey } from '../../lib/pki/load.ts';
-import { INPUT_LIMITS, readInputFile, readInputText } from '../../lib/read-input-file.ts';
-import { LOGIN_URL, TEST_URL, isSandboxHost, loginUrlOf } from '../../lib/salesforce-hosts.ts';
+import { type FetchLike, fetchTrusting } from '../client/https-fetch.ts';
 import type { ResolvedTargetConfig } from './config.ts';
 import { sentUsernames } from './sent-usernames.ts';
 import type { Target } from './target.ts';
@@ -44,7 +45,10 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
   const context = `target "${config.name}"`;
   const keyData = readInputFile(config.keyFile, { what: 'key file', maxBytes: INPUT_LIMITS.keyMaterial, context, actions: ['Check keyFile in the config (relative to the config file).'] });
   const key = loadPrivateKey(keyData, { passphrase: config.passphrase, source: config.keyFile }).key;
-  const ca = config.caFile === undefined ? null : readInputText(config.caFile, { what: 'CA file', maxBytes: INPUT_LIMITS.keyMaterial, context, actions: ['Check caFile in the config (relative to the config file).'] });
+  const ca =
+    config.caFile === undefined
+      ? null
+      : readInputText(config.caFile, { what: 'CA file', maxBytes: INPUT_LIMITS.keyMaterial, context, actions: ['Check caFile in the config (relative to the config file).'] });
   const now = options.now ?? Date.now;
   const wait = options.wait ?? sleep;
   const sandbox = config.sandbox ?? isSandboxHost(config.loginUrl);
@@ -100,7 +104,7 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
       };
     },
     async prepare(s) {
-      if (s.mock !== undefined) return 'needs the mock\'s state (knobs, forced outcomes or Setup changes)';
+      if (s.mock !== undefined) return "needs the mock's state (knobs, forced outcomes or Setup changes)";
       if (!s.realOrg.safe) return 'not safe to send to a real org';
       if (isNegative(s) && !config.allowNegative) return 'a negative scenario (an expected failure): the target has not opted in with allowNegative';
       return undefined;

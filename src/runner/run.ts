@@ -4,11 +4,12 @@
  * (a real org answered otherwise: a finding, not a crash) or skip (with the reason). Results never
  * hold an access token, a key or a whole assertion.
  */
-import { buildRequest, UnresolvedValueError } from '../client/build-request.ts';
-import { sendRequest, type TokenAnswer } from '../client/send.ts';
+
 import type { CheckId } from '../../mock-server/core/check.ts';
 import type { Trace } from '../../mock-server/core/trace.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import { buildRequest, UnresolvedValueError } from '../client/build-request.ts';
+import { sendRequest, type TokenAnswer } from '../client/send.ts';
 import type { Target, TargetKind } from './target.ts';
 
 export type Verdict = 'pass' | 'fail' | 'divergence' | 'skip';
@@ -62,7 +63,8 @@ export function compare(expected: Scenario['expect'], actual: Answer, decidedBy:
   if (actual.networkError !== undefined) out.push(`no answer: ${actual.networkError}`);
   else if (actual.status !== expected.status) out.push(`status ${actual.status}, expected ${expected.status}`);
   if (expected.error !== undefined && actual.error !== expected.error) out.push(`error ${JSON.stringify(actual.error ?? null)}, expected ${JSON.stringify(expected.error)}`);
-  if (expected.error_description !== undefined && actual.error_description !== expected.error_description) out.push(`error_description ${JSON.stringify(actual.error_description ?? null)}, expected ${JSON.stringify(expected.error_description)}`);
+  if (expected.error_description !== undefined && actual.error_description !== expected.error_description)
+    out.push(`error_description ${JSON.stringify(actual.error_description ?? null)}, expected ${JSON.stringify(expected.error_description)}`);
   if (expected.status === 200 && actual.status === 200 && actual.hasToken !== true) out.push('a 200 without an access_token');
   if (expected.status !== 200 && expected.body !== 'json' && actual.body !== expected.body && actual.networkError === undefined) out.push(`a ${actual.body} body, expected ${expected.body}`);
   if (checkDecider && decidedBy !== expected.decidedBy) out.push(`decided by ${decidedBy === undefined ? 'no trace' : String(decidedBy)}, expected ${String(expected.decidedBy)}`);

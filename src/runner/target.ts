@@ -4,11 +4,12 @@
  * roles (user, app, host, audience) into a request context, prepares its state, and for the mock
  * tells which check decided an answer.
  */
+
+import type { Trace } from '../../mock-server/core/trace.ts';
+import type { Scenario } from '../../scenarios/schema.ts';
 import type { BuiltRequest, RequestContext } from '../client/build-request.ts';
 import type { FetchLike } from '../client/https-fetch.ts';
 import type { TokenAnswer } from '../client/send.ts';
-import type { Trace } from '../../mock-server/core/trace.ts';
-import type { Scenario } from '../../scenarios/schema.ts';
 
 export type TargetKind = 'mock-msw' | 'mock-https' | 'real';
 

@@ -6,7 +6,7 @@
  * a real node:http server, so the raw pairs are node's own.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fetchHeaders, rawHeader } from './headers.ts';
 

@@ -5,7 +5,7 @@
  * TRACE without a body) and the fetch Request the admin API gets (method, URL, headers, body).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncomingRequest } from '../../core/incoming.ts';
 import { fromNodeRequest } from './incoming.ts';
@@ -133,12 +133,24 @@ describe('toFetchRequest', () => {
   };
 
   it.each([
-    ['a JSON body', post('{"a":1}', 'Content-Type: application/json\r\nCookie: a=1\r\nCookie: b=2\r\n'), { method: 'POST', url: 'http://x/b', type: 'application/json', cookie: 'a=1; b=2', text: '{"a":1}' }],
-    ['a chunked body', Buffer.from('PATCH /k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n'), { method: 'PATCH', url: 'http://x/k', type: null, cookie: null, text: '{}' }],
+    [
+      'a JSON body',
+      post('{"a":1}', 'Content-Type: application/json\r\nCookie: a=1\r\nCookie: b=2\r\n'),
+      { method: 'POST', url: 'http://x/b', type: 'application/json', cookie: 'a=1; b=2', text: '{"a":1}' },
+    ],
+    [
+      'a chunked body',
+      Buffer.from('PATCH /k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n'),
+      { method: 'PATCH', url: 'http://x/k', type: null, cookie: null, text: '{}' },
+    ],
     ['bad UTF-8 in the body, replaced', post(Buffer.from([0x7b, 0xff, 0x7d])), { method: 'POST', url: 'http://x/b', type: null, cookie: null, text: '{\ufffd}' }],
     ['a GET with a body (fetch allows none)', Buffer.from('GET /h HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}'), { method: 'GET', url: 'http://x/h', type: null, cookie: null, text: '' }],
     ['a TRACE (fetch refuses the method)', Buffer.from('TRACE /h HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}'), { method: 'TRACE', url: 'http://x/h', type: null, cookie: null, text: '' }],
-    ['an absolute-form target with credentials (fetch refuses them)', Buffer.from('GET http://u:p@login.salesforce.com/h?a=1 HTTP/1.1\r\nHost: x\r\n\r\n'), { method: 'GET', url: 'http://login.salesforce.com/h?a=1', type: null, cookie: null, text: '' }],
+    [
+      'an absolute-form target with credentials (fetch refuses them)',
+      Buffer.from('GET http://u:p@login.salesforce.com/h?a=1 HTTP/1.1\r\nHost: x\r\n\r\n'),
+      { method: 'GET', url: 'http://login.salesforce.com/h?a=1', type: null, cookie: null, text: '' },
+    ],
   ])('%s', async (_name, raw, expected) => {
     handler = describeFetch;
     await exchange(raw);

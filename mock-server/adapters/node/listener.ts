@@ -7,8 +7,8 @@
  * gets a bare 500, and never takes the process down.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HostUrls } from '../../world/hosts.ts';
 import type { MockOrg, ServeContext } from '../../core/mock-org.ts';
+import type { HostUrls } from '../../world/hosts.ts';
 import { fromNodeRequest } from './incoming.ts';
 import { writeBare, writeResponse, writeWire } from './write.ts';
 

@@ -5,14 +5,22 @@
  * node's own Date is normalised; its Connection and Transfer-Encoding lines are part of the pin.
  */
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBare, writeResponse } from './write.ts';
 
 const RESPONSES: Record<string, () => Response> = {
   adminJson: () => new Response('{\n  "a": 1\n}', { status: 200, headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } }),
   noContentType: () => new Response('h\u00e9llo', { status: 404 }),
-  cookies: () => new Response('x', { headers: [['Set-Cookie', 'a=1'], ['X-B', ' b '], ['Set-Cookie', 'b=2'], ['Content-Type', 'text/html']] }),
+  cookies: () =>
+    new Response('x', {
+      headers: [
+        ['Set-Cookie', 'a=1'],
+        ['X-B', ' b '],
+        ['Set-Cookie', 'b=2'],
+        ['Content-Type', 'text/html'],
+      ],
+    }),
   ownLength: () => new Response('abc', { headers: { 'Content-Length': '3', 'Content-Type': 'text/x' } }),
   emptyBody: () => new Response('', { headers: { 'content-type': 'application/json' } }),
   noBody: () => new Response(null, { status: 404, headers: { 'X-A': '1' } }),
@@ -41,7 +49,13 @@ function raw(method: string, path: string, version = '1.1'): Promise<string> {
     const chunks: Buffer[] = [];
     socket.on('data', (d: Buffer) => chunks.push(d));
     socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1').replace(/\r\nDate: [^\r]*/, '\r\nDate: X')));
+    socket.on('close', () =>
+      resolve(
+        Buffer.concat(chunks)
+          .toString('latin1')
+          .replace(/\r\nDate: [^\r]*/, '\r\nDate: X'),
+      ),
+    );
   });
 }
 

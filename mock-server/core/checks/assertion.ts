@@ -3,7 +3,7 @@
  * payload, and `alg` RS256 (the only algorithm Salesforce accepts: no HS256, no `none`, no ECDSA).
  * `kid`, `jku`, `jwk` and `x5u` headers are ignored: the certificate always comes from the app.
  */
-import { fail, found, pass, show, skip, type Check, type DecodedAssertion } from '../check.ts';
+import { type Check, type DecodedAssertion, fail, found, pass, show, skip } from '../check.ts';
 
 const INSPECT = 'npx sfjwt inspect <JWT>';
 
@@ -60,7 +60,10 @@ export const assertionCheck: Check = {
   description: 'The assertion parameter is a compact JWS: base64url header, payload and signature separated by dots, header and payload JSON objects.',
   outcomes: ['invalidAssertion'],
   knobs: [],
-  rootCause: { title: 'The assertion is not a well-formed JWT', fix: 'Send the compact JWT exactly as the signing library produced it (three base64url parts, JSON header and payload) in the assertion form field.' },
+  rootCause: {
+    title: 'The assertion is not a well-formed JWT',
+    fix: 'Send the compact JWT exactly as the signing library produced it (three base64url parts, JSON header and payload) in the assertion form field.',
+  },
   confirm: `${INSPECT} reports jwt-malformed: not three base64url parts, or a header or payload that is not JSON.`,
   run(ctx) {
     const expected = 'a compact JWS: base64url(header).base64url(payload).base64url(signature)';
@@ -70,7 +73,9 @@ export const assertionCheck: Check = {
     }
     const decoded = decodeAssertion(raw.trim());
     if (typeof decoded === 'string') {
-      const fix = decoded.includes('JSON') ? 'Build the claims with a JSON library rather than by string concatenation.' : 'Send the compact JWT exactly as the signing library produced it (base64url, three parts, no spaces or quotes).';
+      const fix = decoded.includes('JSON')
+        ? 'Build the claims with a JSON library rather than by string concatenation.'
+        : 'Send the compact JWT exactly as the signing library produced it (base64url, three parts, no spaces or quotes).';
       return fail('invalidAssertion', expected, `the assertion ${decoded}`, fix);
     }
     return found({ assertion: decoded }, expected, 'a JWT with a JSON header and payload', raw !== raw.trim() ? 'white space around the assertion was ignored' : undefined);

@@ -4,9 +4,9 @@
  * URL on that site. The mock's own base URL for a host counts as that host (clients use the URL
  * they were pointed at). A My Domain `aud` is a knob for connected apps and fine for External Client Apps.
  */
-import { LOGIN_HOST, TEST_HOST, myDomainHost, siteHost, type LogicalHost } from '../../world/hosts.ts';
+import { LOGIN_HOST, type LogicalHost, myDomainHost, siteHost, TEST_HOST } from '../../world/hosts.ts';
 import type { Org } from '../../world/schema.ts';
-import { fail, found, show, skip, type Check, type TokenContext } from '../check.ts';
+import { type Check, fail, found, show, skip, type TokenContext } from '../check.ts';
 
 type AudienceKind = 'login' | 'test' | 'my-domain' | 'site';
 
@@ -52,8 +52,10 @@ function fixFor(aud: string, host: LogicalHost, accepted: readonly Audience[]): 
   if (/\s/.test(aud.trim())) return `aud is just the URL, such as "${first}", with nothing before or after it.`;
   if (aud.includes('/services/')) return `aud is the login URL without a path: "${first}", not the token URL.`;
   const n = normaliseAudience(aud, true);
-  if (n === `https://${TEST_HOST}` && host.kind !== 'test') return `test.salesforce.com is the audience for sandboxes. For this ${host.kind === 'login' ? 'production login host' : 'org'} use "${first}", or send sandbox logins to https://test.salesforce.com.`;
-  if (n === `https://${LOGIN_HOST}` && host.kind !== 'login') return `login.salesforce.com is the audience for production orgs. For a sandbox use "https://test.salesforce.com" and post to test.salesforce.com or the sandbox's My Domain.`;
+  if (n === `https://${TEST_HOST}` && host.kind !== 'test')
+    return `test.salesforce.com is the audience for sandboxes. For this ${host.kind === 'login' ? 'production login host' : 'org'} use "${first}", or send sandbox logins to https://test.salesforce.com.`;
+  if (n === `https://${LOGIN_HOST}` && host.kind !== 'login')
+    return `login.salesforce.com is the audience for production orgs. For a sandbox use "https://test.salesforce.com" and post to test.salesforce.com or the sandbox's My Domain.`;
   return `Set aud to "${first}" for a request posted to ${host.name}.`;
 }
 
@@ -62,8 +64,7 @@ export const audienceCheck: Check = {
   title: 'aud is an audience of the host',
   level: 'MUST',
   confidence: 'OBS+',
-  description:
-    'aud is https://login.salesforce.com for production (posted to login or the org\'s My Domain), https://test.salesforce.com for sandboxes, or the site URL on an Experience Cloud site.',
+  description: "aud is https://login.salesforce.com for production (posted to login or the org's My Domain), https://test.salesforce.com for sandboxes, or the site URL on an Experience Cloud site.",
   outcomes: ['audienceInvalid', 'notApproved'],
   knobs: ['audienceLenient', 'myDomainAudience'],
   rootCause: { title: 'aud is not an audience of this host', fix: 'aud = https://login.salesforce.com for production, https://test.salesforce.com for sandboxes.' },
@@ -91,7 +92,12 @@ export const audienceCheck: Check = {
       if (match.kind === 'my-domain' && app?.kind !== 'external-client-app' && ctx.knobs.myDomainAudience !== 'accept') {
         const outcome = ctx.knobs.myDomainAudience === 'not-approved' ? 'notApproved' : 'audienceInvalid';
         const own = accepted[0]?.urls[0] ?? '';
-        return fail(outcome, expected, `aud is the My Domain URL ${show(value)}`, `A connected app takes "${own}" as aud even when you post to the My Domain host; keep posting to My Domain but set aud to "${own}".`);
+        return fail(
+          outcome,
+          expected,
+          `aud is the My Domain URL ${show(value)}`,
+          `A connected app takes "${own}" as aud even when you post to the My Domain host; keep posting to My Domain but set aud to "${own}".`,
+        );
       }
       const audienceIsLoginHost = match.kind === 'login' || match.kind === 'test';
       const facts = match.site === undefined ? { audienceIsLoginHost } : { audienceIsLoginHost, community: { url: match.urls[1] ?? value, id: match.site.id } };

@@ -3,7 +3,7 @@
  * of leeway past it and sets no upper bound, so a millisecond `exp` (the sf CLI sends
  * `Date.now()+300`) reads as a date far ahead and passes. Text that is not a number is refused.
  */
-import { fail, pass, show, skip, type Check } from '../check.ts';
+import { type Check, fail, pass, show, skip } from '../check.ts';
 import { miscasedClaim } from './issuer.ts';
 
 const MILLISECONDS_THRESHOLD = 100_000_000_000; // year 5138 in seconds; 1973 in milliseconds
@@ -17,7 +17,7 @@ export const expiryCheck: Check = {
   outcomes: ['expired', 'invalidAssertion'],
   knobs: ['expLeewaySeconds', 'expMaxFutureSeconds'],
   rootCause: { title: 'The assertion has expired', fix: 'Set exp = now + 3 minutes at signing time, in seconds; check the clock of the signing machine (NTP).' },
-  confirm: 'npx sfjwt inspect <JWT> shows exp as a date with the seconds left or ago; compare the signing machine\'s clock with Salesforce\'s.',
+  confirm: "npx sfjwt inspect <JWT> shows exp as a date with the seconds left or ago; compare the signing machine's clock with Salesforce's.",
   run(ctx, { assertion }) {
     if (assertion === undefined) return skip('no decodable assertion');
     const nowSeconds = Math.floor(ctx.now / 1000);
@@ -26,7 +26,12 @@ export const expiryCheck: Check = {
     const raw = assertion.payload['exp'];
     if (raw === undefined) {
       const wrong = miscasedClaim(assertion.payload, 'exp');
-      return fail('invalidAssertion', expected, wrong === undefined ? 'no exp claim' : `no exp claim, but a claim named ${show(wrong)}`, wrong === undefined ? 'Add exp = current time in seconds + 180.' : `Claim names are case-sensitive: rename ${show(wrong)} to "exp".`);
+      return fail(
+        'invalidAssertion',
+        expected,
+        wrong === undefined ? 'no exp claim' : `no exp claim, but a claim named ${show(wrong)}`,
+        wrong === undefined ? 'Add exp = current time in seconds + 180.' : `Claim names are case-sensitive: rename ${show(wrong)} to "exp".`,
+      );
     }
     const isNumber = typeof raw === 'number' && Number.isFinite(raw);
     const isDigits = typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw);
@@ -41,7 +46,14 @@ export const expiryCheck: Check = {
       const ago = nowSeconds - exp;
       // Dates beyond ±8.64e15 ms cannot be printed; such an exp is simply a long time ago.
       const when = Math.abs(exp * 1000) <= 8.64e15 ? ` (${new Date(exp * 1000).toISOString()})` : '';
-      return fail('expired', expected, `exp ${exp}, ${ago} s ago${when}`, ago > 3600 ? 'Compute exp at signing time (now + 3 minutes) instead of reusing an old assertion or a hard-coded value.' : "Sign a fresh assertion with exp = now + 3 minutes, and check the client's clock (NTP).");
+      return fail(
+        'expired',
+        expected,
+        `exp ${exp}, ${ago} s ago${when}`,
+        ago > 3600
+          ? 'Compute exp at signing time (now + 3 minutes) instead of reusing an old assertion or a hard-coded value.'
+          : "Sign a fresh assertion with exp = now + 3 minutes, and check the client's clock (NTP).",
+      );
     }
     const max = ctx.knobs.expMaxFutureSeconds;
     if (max !== null && exp > nowSeconds + max) {

@@ -3,7 +3,7 @@
  * body (and from the query string); a body it cannot read as a form, parameters sent as HTTP headers,
  * a misspelled key or a truncated value all end in `unsupported_grant_type`.
  */
-import { fail, pass, show, type Check, type TokenContext } from '../check.ts';
+import { type Check, fail, pass, show, type TokenContext } from '../check.ts';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -24,7 +24,10 @@ function diagnoseMissing(ctx: TokenContext): { actual: string; fix: string } {
   if (!isFormContentType(contentType)) {
     const trimmed = body.trimStart();
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-      return { actual: `a JSON body with Content-Type ${show(contentType ?? '(none)')}`, fix: 'Send the parameters form-encoded (grant_type=...&assertion=...) with Content-Type: application/x-www-form-urlencoded, not as JSON.' };
+      return {
+        actual: `a JSON body with Content-Type ${show(contentType ?? '(none)')}`,
+        fix: 'Send the parameters form-encoded (grant_type=...&assertion=...) with Content-Type: application/x-www-form-urlencoded, not as JSON.',
+      };
     }
     return {
       actual: `Content-Type ${contentType === null ? '(none)' : show(contentType)}: the body is not read as a form`,
@@ -42,12 +45,12 @@ export const grantTypeCheck: Check = {
   title: 'Form body with grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer',
   level: 'MUST',
   confidence: 'OBS+',
-  description:
-    'Parameters come form-encoded (Content-Type: application/x-www-form-urlencoded) in the body or the query string, and grant_type is exactly urn:ietf:params:oauth:grant-type:jwt-bearer.',
+  description: 'Parameters come form-encoded (Content-Type: application/x-www-form-urlencoded) in the body or the query string, and grant_type is exactly urn:ietf:params:oauth:grant-type:jwt-bearer.',
   outcomes: ['unsupportedGrantType'],
   knobs: ['maxBodyBytes'],
   rootCause: { title: 'The form or grant_type is wrong', fix: `POST grant_type=${JWT_BEARER}&assertion=<JWT> with Content-Type: application/x-www-form-urlencoded.` },
-  confirm: 'look at the raw request: the Content-Type (application/x-www-form-urlencoded), where the parameters travel (body, not headers or JSON) and the exact grant_type key and value; npx sfjwt doctor --request FILE lints a captured request.',
+  confirm:
+    'look at the raw request: the Content-Type (application/x-www-form-urlencoded), where the parameters travel (body, not headers or JSON) and the exact grant_type key and value; npx sfjwt doctor --request FILE lints a captured request.',
   run(ctx) {
     const grantType = ctx.params.get('grant_type');
     if (grantType === JWT_BEARER) {

@@ -3,7 +3,7 @@
  * consumer secret or the app's name instead of its key, or an app changed within the propagation
  * delay: all are `invalid_client_id` / `client identifier invalid`.
  */
-import { fail, found, show, skip, type Check } from '../check.ts';
+import { type Check, fail, found, show, skip } from '../check.ts';
 
 /** A claim sent with the wrong letter case, such as `Iss` for `iss`. */
 export function miscasedClaim(payload: Record<string, unknown>, name: string): string | undefined {
@@ -15,11 +15,15 @@ export const issuerCheck: Check = {
   title: 'iss is the consumer key of a known app',
   level: 'MUST',
   confidence: 'OBS+',
-  description: 'iss is the connected app\'s consumer key (Setup > App Manager > View > Manage Consumer Details). Claim names are case-sensitive. A new or changed app takes minutes to propagate.',
+  description: "iss is the connected app's consumer key (Setup > App Manager > View > Manage Consumer Details). Claim names are case-sensitive. A new or changed app takes minutes to propagate.",
   outcomes: ['missingIssuer', 'invalidClientId'],
   knobs: ['propagationDelaySeconds'],
-  rootCause: { title: 'The consumer key is not known here', fix: 'Copy the consumer key from Setup > App Manager > (app) > View > Manage Consumer Details; check the app exists in this org or environment; after creating or changing an app, wait up to 10 minutes.' },
-  confirm: 'compare iss (npx sfjwt inspect <JWT>) with the consumer key in Setup > App Manager > View > Manage Consumer Details, in the org this host serves; a new or changed app takes up to 10 minutes.',
+  rootCause: {
+    title: 'The consumer key is not known here',
+    fix: 'Copy the consumer key from Setup > App Manager > (app) > View > Manage Consumer Details; check the app exists in this org or environment; after creating or changing an app, wait up to 10 minutes.',
+  },
+  confirm:
+    'compare iss (npx sfjwt inspect <JWT>) with the consumer key in Setup > App Manager > View > Manage Consumer Details, in the org this host serves; a new or changed app takes up to 10 minutes.',
   run(ctx, { assertion }) {
     if (assertion === undefined) return skip('no decodable assertion');
     const payload = assertion.payload;
@@ -49,7 +53,7 @@ export const issuerCheck: Check = {
       }
       if (byName !== undefined) {
         actual = `iss is the name of the app "${byName.name}"`;
-        fix = 'Use the app\'s consumer key, not its name, as iss.';
+        fix = "Use the app's consumer key, not its name, as iss.";
       }
       return fail('invalidClientId', expected, actual, fix);
     }

@@ -4,7 +4,7 @@
  * `invalid assertion`; the trace names the certificates tried.
  */
 import { verify } from 'node:crypto';
-import { fail, pass, skip, type Check } from '../check.ts';
+import { type Check, fail, pass, skip } from '../check.ts';
 
 export const signatureCheck: Check = {
   id: 'signature',
@@ -14,8 +14,12 @@ export const signatureCheck: Check = {
   description: 'The RS256 signature must verify with the public key of a certificate uploaded to the connected app ("Use digital signatures").',
   outcomes: ['signatureInvalid'],
   knobs: [],
-  rootCause: { title: 'The signature does not verify with the app\'s certificate', fix: 'Upload the certificate made from the key you sign with (Setup > App Manager > Edit > Use digital signatures), or sign with the key of the uploaded certificate.' },
-  confirm: 'npx sfjwt inspect <JWT> --cert server.crt verifies the signature with the certificate uploaded to the app: signature-mismatch means another key signed it; if it verifies, the app holds another certificate (or none: a deploy can clear it).',
+  rootCause: {
+    title: "The signature does not verify with the app's certificate",
+    fix: 'Upload the certificate made from the key you sign with (Setup > App Manager > Edit > Use digital signatures), or sign with the key of the uploaded certificate.',
+  },
+  confirm:
+    'npx sfjwt inspect <JWT> --cert server.crt verifies the signature with the certificate uploaded to the app: signature-mismatch means another key signed it; if it verifies, the app holds another certificate (or none: a deploy can clear it).',
   run(ctx, { assertion, app }) {
     if (assertion === undefined) return skip('no decodable assertion');
     if (app === undefined) return skip('no app to take the certificate from (iss did not name one)');
@@ -23,14 +27,23 @@ export const signatureCheck: Check = {
     const certs = ctx.world.certificates(app);
     const expected = `a signature by the private key of one of ${certs.length} certificate${certs.length === 1 ? '' : 's'} on "${app.name}"`;
     if (certs.length === 0) {
-      return fail('signatureInvalid', expected, 'the app has no certificate', `Upload the certificate (server.crt) to "${app.name}": Setup > App Manager > Edit > Use digital signatures. A deploy of the app can clear it.`);
+      return fail(
+        'signatureInvalid',
+        expected,
+        'the app has no certificate',
+        `Upload the certificate (server.crt) to "${app.name}": Setup > App Manager > Edit > Use digital signatures. A deploy of the app can clear it.`,
+      );
     }
     const input = Buffer.from(assertion.signingInput, 'ascii');
     for (const cert of certs) {
       // A signature of the wrong length is simply not valid; verify() returns false for it.
       if (verify('sha256', input, cert.publicKey, assertion.signature)) {
         const expired = cert.notAfter.getTime() < ctx.now;
-        return pass(expected, `verified with certificate ${cert.sha256.slice(0, 23)}…`, expired ? `the certificate expired on ${cert.notAfter.toISOString()}; Salesforce accepts it anyway, by design` : undefined);
+        return pass(
+          expected,
+          `verified with certificate ${cert.sha256.slice(0, 23)}…`,
+          expired ? `the certificate expired on ${cert.notAfter.toISOString()}; Salesforce accepts it anyway, by design` : undefined,
+        );
       }
     }
     return fail(

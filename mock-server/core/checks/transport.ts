@@ -4,7 +4,7 @@
  * the path is not a token request, and its body is never read.
  */
 import type { LogicalHost } from '../../world/hosts.ts';
-import { fail, pass, type Check } from '../check.ts';
+import { type Check, fail, pass } from '../check.ts';
 
 export const TOKEN_PATH = '/services/oauth2/token';
 
@@ -19,8 +19,7 @@ export const hostCheck: Check = {
   title: 'Host takes token requests',
   level: 'MUST',
   confidence: 'OBS+',
-  description:
-    'Token requests go to login.salesforce.com, test.salesforce.com, the org\'s My Domain or an Experience Cloud site. A *.lightning.force.com host answers 302 to the My Domain host.',
+  description: "Token requests go to login.salesforce.com, test.salesforce.com, the org's My Domain or an Experience Cloud site. A *.lightning.force.com host answers 302 to the My Domain host.",
   outcomes: ['redirectToMyDomain'],
   knobs: [],
   rootCause: { title: 'The Lightning UI host redirects', fix: 'Post to the My Domain host (https://<domain>.my.salesforce.com) or login/test.salesforce.com.' },
@@ -28,7 +27,12 @@ export const hostCheck: Check = {
   run(ctx) {
     const expected = 'login.salesforce.com, test.salesforce.com, a My Domain (*.my.salesforce.com) or an Experience Cloud site';
     if (!takesTokenRequests(ctx.host)) {
-      return fail('redirectToMyDomain', expected, ctx.host.name, 'Send the token request to the My Domain host (https://<domain>.my.salesforce.com), not the Lightning UI host; most clients do not follow a redirect on POST.');
+      return fail(
+        'redirectToMyDomain',
+        expected,
+        ctx.host.name,
+        'Send the token request to the My Domain host (https://<domain>.my.salesforce.com), not the Lightning UI host; most clients do not follow a redirect on POST.',
+      );
     }
     return pass(expected, ctx.host.name);
   },
@@ -64,7 +68,7 @@ export const methodCheck: Check = {
   outcomes: ['mustUsePost'],
   knobs: [],
   rootCause: { title: 'Not a POST', fix: 'POST the parameters form-encoded.' },
-  confirm: 'the request was sent with another method than POST (look at the client\'s log or a proxy).',
+  confirm: "the request was sent with another method than POST (look at the client's log or a proxy).",
   run(ctx) {
     if (ctx.method === 'POST') return pass('POST', ctx.method);
     return fail('mustUsePost', 'POST', ctx.method, 'Send the token request as POST with the parameters in an application/x-www-form-urlencoded body.');

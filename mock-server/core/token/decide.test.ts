@@ -36,7 +36,19 @@ function request(changes: Partial<TokenRequest> & { hostName?: string; headers?:
   const host = world.index.host(hostName);
   if (host === undefined) throw new Error(`no host ${hostName}`);
   const h = new Headers(headers);
-  return { method: 'POST', url: new URL(`https://${hostName}${TOKEN_PATH}`), header: (n) => h.get(n), body: '', host, path: TOKEN_PATH, sitePrefix: undefined, secure: true, clientIp: '127.0.0.1', urls: realHostUrls(), ...rest };
+  return {
+    method: 'POST',
+    url: new URL(`https://${hostName}${TOKEN_PATH}`),
+    header: (n) => h.get(n),
+    body: '',
+    host,
+    path: TOKEN_PATH,
+    sitePrefix: undefined,
+    secure: true,
+    clientIp: '127.0.0.1',
+    urls: realHostUrls(),
+    ...rest,
+  };
 }
 
 interface Row {
@@ -54,18 +66,58 @@ interface Row {
 
 const ALL_FACTS = ['app', 'assertion', 'audienceIsLoginHost', 'org', 'user'];
 const rows: Row[] = [
-  { name: 'a correct request', request: async () => request({ body: await grantBody() }), outcome: 'success', decidedBy: null, answer: 'token', facts: ALL_FACTS, user: 'integration@acme.com', app: DEFAULT_APPS.selfAuthorized },
+  {
+    name: 'a correct request',
+    request: async () => request({ body: await grantBody() }),
+    outcome: 'success',
+    decidedBy: null,
+    answer: 'token',
+    facts: ALL_FACTS,
+    user: 'integration@acme.com',
+    app: DEFAULT_APPS.selfAuthorized,
+  },
   { name: 'the Lightning host', request: async () => request({ hostName: 'acme.lightning.force.com' }), outcome: 'redirectToMyDomain', decidedBy: 'host', answer: 'redirect', facts: [] },
   { name: 'another path', request: async () => request({ path: '/services/oauth2/token/' }), outcome: 'notFound', decidedBy: 'path', answer: 'not-found', facts: [] },
   { name: 'a GET', request: async () => request({ method: 'GET' }), outcome: 'mustUsePost', decidedBy: 'method', answer: 'error', facts: [] },
   { name: 'no grant_type', request: async () => request({ body: 'foo=bar' }), outcome: 'unsupportedGrantType', decidedBy: 'grant-type', answer: 'error', facts: [] },
   { name: 'a body over the limit', request: async () => request({ body: 'too-large' }), outcome: 'payloadTooLarge', decidedBy: 'grant-type', answer: 'too-large', facts: [] },
-  { name: 'an unknown consumer key', request: async () => request({ body: await grantBody({ iss: 'nope' }) }), outcome: 'invalidClientId', decidedBy: 'issuer', answer: 'error', facts: ['assertion', 'audienceIsLoginHost', 'org', 'user'], user: 'integration@acme.com' },
-  { name: 'another key', request: async () => request({ body: await grantBody({}, otherPrivateKey()) }), outcome: 'signatureInvalid', decidedBy: 'signature', answer: 'error', facts: ALL_FACTS, user: 'integration@acme.com', app: DEFAULT_APPS.selfAuthorized },
-  { name: 'an unknown user', request: async () => request({ body: await grantBody({ sub: 'nobody@acme.com' }) }), outcome: 'notApproved', decidedBy: 'user', answer: 'error', facts: ['app', 'assertion', 'audienceIsLoginHost'], app: DEFAULT_APPS.selfAuthorized },
+  {
+    name: 'an unknown consumer key',
+    request: async () => request({ body: await grantBody({ iss: 'nope' }) }),
+    outcome: 'invalidClientId',
+    decidedBy: 'issuer',
+    answer: 'error',
+    facts: ['assertion', 'audienceIsLoginHost', 'org', 'user'],
+    user: 'integration@acme.com',
+  },
+  {
+    name: 'another key',
+    request: async () => request({ body: await grantBody({}, otherPrivateKey()) }),
+    outcome: 'signatureInvalid',
+    decidedBy: 'signature',
+    answer: 'error',
+    facts: ALL_FACTS,
+    user: 'integration@acme.com',
+    app: DEFAULT_APPS.selfAuthorized,
+  },
+  {
+    name: 'an unknown user',
+    request: async () => request({ body: await grantBody({ sub: 'nobody@acme.com' }) }),
+    outcome: 'notApproved',
+    decidedBy: 'user',
+    answer: 'error',
+    facts: ['app', 'assertion', 'audienceIsLoginHost'],
+    app: DEFAULT_APPS.selfAuthorized,
+  },
   {
     name: 'a site audience',
-    request: async () => request({ hostName: 'acme.my.site.com', url: new URL('https://acme.my.site.com/customers/services/oauth2/token'), sitePrefix: '/customers', body: await grantBody({ aud: 'https://acme.my.site.com/customers' }) }),
+    request: async () =>
+      request({
+        hostName: 'acme.my.site.com',
+        url: new URL('https://acme.my.site.com/customers/services/oauth2/token'),
+        sitePrefix: '/customers',
+        body: await grantBody({ aud: 'https://acme.my.site.com/customers' }),
+      }),
     outcome: 'success',
     decidedBy: null,
     answer: 'token',
@@ -73,10 +125,48 @@ const rows: Row[] = [
     user: 'integration@acme.com',
     app: DEFAULT_APPS.selfAuthorized,
   },
-  { name: 'the login rate reached', request: async () => request({ body: await grantBody() }), state: state({ logins: 3_600 }), outcome: 'rateExceeded', decidedBy: 'rate-limit', answer: 'error', facts: ALL_FACTS, user: 'integration@acme.com', app: DEFAULT_APPS.selfAuthorized },
-  { name: 'a forced drop', request: async () => request({ body: await grantBody() }), state: state({ forced: { outcome: 'drop', count: 1, delayMs: 0 } }), outcome: 'dropped', decidedBy: 'forced', answer: 'dropped', facts: [] },
-  { name: 'a forced unknown_error', request: async () => request({ body: await grantBody() }), state: state({ forced: { outcome: 'unknown_error', count: 1, delayMs: 0 } }), outcome: 'unknownError', decidedBy: 'forced', answer: 'error', facts: ALL_FACTS, user: 'integration@acme.com', app: DEFAULT_APPS.selfAuthorized },
-  { name: 'a forced delay', request: async () => request({ body: await grantBody() }), state: state({ forced: { outcome: 'delay', count: 1, delayMs: 1_500 } }), outcome: 'success', decidedBy: null, answer: 'token', facts: ALL_FACTS, user: 'integration@acme.com', app: DEFAULT_APPS.selfAuthorized },
+  {
+    name: 'the login rate reached',
+    request: async () => request({ body: await grantBody() }),
+    state: state({ logins: 3_600 }),
+    outcome: 'rateExceeded',
+    decidedBy: 'rate-limit',
+    answer: 'error',
+    facts: ALL_FACTS,
+    user: 'integration@acme.com',
+    app: DEFAULT_APPS.selfAuthorized,
+  },
+  {
+    name: 'a forced drop',
+    request: async () => request({ body: await grantBody() }),
+    state: state({ forced: { outcome: 'drop', count: 1, delayMs: 0 } }),
+    outcome: 'dropped',
+    decidedBy: 'forced',
+    answer: 'dropped',
+    facts: [],
+  },
+  {
+    name: 'a forced unknown_error',
+    request: async () => request({ body: await grantBody() }),
+    state: state({ forced: { outcome: 'unknown_error', count: 1, delayMs: 0 } }),
+    outcome: 'unknownError',
+    decidedBy: 'forced',
+    answer: 'error',
+    facts: ALL_FACTS,
+    user: 'integration@acme.com',
+    app: DEFAULT_APPS.selfAuthorized,
+  },
+  {
+    name: 'a forced delay',
+    request: async () => request({ body: await grantBody() }),
+    state: state({ forced: { outcome: 'delay', count: 1, delayMs: 1_500 } }),
+    outcome: 'success',
+    decidedBy: null,
+    answer: 'token',
+    facts: ALL_FACTS,
+    user: 'integration@acme.com',
+    app: DEFAULT_APPS.selfAuthorized,
+  },
 ];
 
 describe('decide', () => {

@@ -7,13 +7,13 @@
  * and draws from the injected random source (the cookie, then the token), as a seeded org replays.
  */
 import { myDomainHost } from '../../world/hosts.ts';
-import { DECIDED_OUTSIDE_CHECKS, REQUEST_CHECKS, TRANSPORT_CHECKS } from '../check-catalogue.ts';
 import type { TokenContext, TokenFacts } from '../check.ts';
+import { DECIDED_OUTSIDE_CHECKS, REQUEST_CHECKS, TRANSPORT_CHECKS } from '../check-catalogue.ts';
 import { isFormContentType } from '../checks/grant-type.ts';
 import { LOGIN_SUCCESS, OUTCOMES, type OutcomeName } from '../outcomes.ts';
 import { negotiateFormat, type WireOptions } from '../responses.ts';
 import type { TraceStep } from '../trace.ts';
-import { NO_CHANGES, type Changes, type Decision, type TokenAnswer } from './decision.ts';
+import { type Changes, type Decision, NO_CHANGES, type TokenAnswer } from './decision.ts';
 import { planForced } from './forced-plan.ts';
 import { grant, TOKEN_ALPHABET } from './grant.ts';
 import type { TokenRequest, TokenState, TokenWorld } from './request.ts';
@@ -99,7 +99,15 @@ export function decide(request: TokenRequest, world: TokenWorld, state: TokenSta
 
   if (request.body === 'too-large') {
     const by = DECIDED_OUTSIDE_CHECKS.payloadTooLarge;
-    steps.push({ check: by, title: 'Request body within the size limit', verdict: 'fail', outcome: 'payloadTooLarge', expected: `at most ${knobs.maxBodyBytes} bytes`, actual: 'a larger body', fix: 'A JWT Bearer request is a few kilobytes: send only grant_type and assertion.' });
+    steps.push({
+      check: by,
+      title: 'Request body within the size limit',
+      verdict: 'fail',
+      outcome: 'payloadTooLarge',
+      expected: `at most ${knobs.maxBodyBytes} bytes`,
+      actual: 'a larger body',
+      fix: 'A JWT Bearer request is a few kilobytes: send only grant_type and assertion.',
+    });
     return made({ outcome: 'payloadTooLarge', decidedBy: by, answer: { kind: 'too-large', status: 413 }, delayMs, changes });
   }
 

@@ -10,7 +10,7 @@ import type { WireResponse } from '../responses.ts';
 import { commit } from './commit.ts';
 import { decide } from './decide.ts';
 import { render } from './render.ts';
-import { readsBody, type Route, type TokenRequest } from './request.ts';
+import { type Route, readsBody, type TokenRequest } from './request.ts';
 
 /** The answer, or `dropped` when the connection is to be dropped without one (a forced outcome). */
 export async function answerToken(org: MockOrg, request: IncomingRequest, sc: ServeContext, route: Route, traceId: string): Promise<WireResponse | 'dropped'> {

@@ -22,14 +22,31 @@ function inputFor(org: MockOrg, body: string): TokenRequest {
   const host = org.index.host('login.salesforce.com');
   if (host === undefined) throw new Error('no login host');
   const headers = new Headers({ 'content-type': 'application/x-www-form-urlencoded' });
-  return { method: 'POST', url: new URL(`https://login.salesforce.com${TOKEN_PATH}`), header: (n) => headers.get(n), body, host, path: TOKEN_PATH, sitePrefix: undefined, secure: true, clientIp: '127.0.0.1', urls: SC.urls };
+  return {
+    method: 'POST',
+    url: new URL(`https://login.salesforce.com${TOKEN_PATH}`),
+    header: (n) => headers.get(n),
+    body,
+    host,
+    path: TOKEN_PATH,
+    sitePrefix: undefined,
+    secure: true,
+    clientIp: '127.0.0.1',
+    urls: SC.urls,
+  };
 }
 
 const grantBody = async (overrides: Record<string, unknown> = {}) => formBody({ grant_type: JWT_GRANT, assertion: await signAssertion({ claims: goodClaims(testWorld(), overrides) }) });
 
 /** What an org holds, as plain data. */
 function stateOf(org: MockOrg, userId: string) {
-  return { sessions: org.sessions.size, journal: org.journal.total, history: org.loginHistory.forUser(userId).length, logins: org.loginHistory.recentSuccesses(userId, org.now()), forced: org.forced.pending() };
+  return {
+    sessions: org.sessions.size,
+    journal: org.journal.total,
+    history: org.loginHistory.forUser(userId).length,
+    logins: org.loginHistory.recentSuccesses(userId, org.now()),
+    forced: org.forced.pending(),
+  };
 }
 
 describe('decide, render and commit', () => {

@@ -19,7 +19,14 @@ export function render(decision: Decision): WireResponse | 'dropped' {
     case 'dropped':
       return 'dropped';
     case 'error':
-      return oauthResponse(answer.status, [['error', answer.error], ['error_description', answer.description]], wire);
+      return oauthResponse(
+        answer.status,
+        [
+          ['error', answer.error],
+          ['error_description', answer.description],
+        ],
+        wire,
+      );
     case 'token':
       return oauthResponse(200, answer.fields, wire);
   }

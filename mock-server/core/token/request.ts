@@ -7,10 +7,10 @@
  */
 import type { HostUrls, LogicalHost } from '../../world/hosts.ts';
 import type { WorldIndex } from '../../world/world-index.ts';
-import type { Forced } from '../forced.ts';
-import type { Random } from '../clock.ts';
-import type { Knobs } from '../knobs.ts';
 import { isTokenPath, takesTokenRequests } from '../checks/transport.ts';
+import type { Random } from '../clock.ts';
+import type { Forced } from '../forced.ts';
+import type { Knobs } from '../knobs.ts';
 
 /** Where a request landed: the logical host and the path under a site's prefix. */
 export interface Route {

@@ -5,7 +5,7 @@
  * trace shows everything that is wrong at once.
  */
 import type { Check, CheckResult, TokenContext, TokenFacts } from '../check.ts';
-import { traceStep, type TraceStep } from '../trace.ts';
+import { type TraceStep, traceStep } from '../trace.ts';
 
 export type Failure = { readonly check: Check; readonly result: Extract<CheckResult, { verdict: 'fail' }> };
 
