@@ -14,28 +14,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { NOW } from '../../mock-server/testing/fixtures.ts';
-import type { Output } from './context.ts';
 import { main } from './main.ts';
 import { COMMANDS } from './registry.ts';
+import { collector } from './testing/collector.ts';
 
 const BIN = new URL('../../bin/sfjwt.js', import.meta.url).pathname;
 const home = mkdtempSync(join(tmpdir(), 'sfjwt-cli-'));
 const env = { SFJWT_HOME: home, NO_COLOR: '1' };
 /** The parent's SFJWT_* variables must not leak into the processes started here. */
 const processEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SFJWT_'))), ...env };
-
-/** A stream that keeps what is written; `onWrite` sees the whole text after each write. */
-function collector(onWrite?: (text: string) => void): Output & { text: string } {
-  const out = {
-    text: '',
-    write(chunk: string) {
-      out.text += chunk;
-      onWrite?.(out.text);
-      return true;
-    },
-  };
-  return out;
-}
 
 /** `npx sfjwt …` in this process: exit code and what it wrote. */
 async function run(argv: string[], signal?: AbortSignal) {

@@ -10,24 +10,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../lib/errors.ts';
 import { NOW } from '../../mock-server/testing/fixtures.ts';
-import type { Output } from './context.ts';
 import { main } from './main.ts';
 import { serveSettings } from './serve.ts';
+import { collector } from './testing/collector.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'sfjwt-serve-token-'));
 const TOKEN = 'a-token-chosen-by-the-user-0123';
-
-function collector(onWrite?: (text: string) => void): Output & { text: string } {
-  const out = {
-    text: '',
-    write(chunk: string) {
-      out.text += chunk;
-      onWrite?.(out.text);
-      return true;
-    },
-  };
-  return out;
-}
 
 /** Runs `serve --json --http …` until its line is printed, gives the line to `use`, then stops it. */
 async function serving(argv: string[], env: Record<string, string>, use: (d: { admin: string; adminToken: string | null }) => Promise<void>): Promise<void> {
