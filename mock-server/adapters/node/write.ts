@@ -20,6 +20,8 @@ export function writeWire(outgoing: ServerResponse, wire: WireResponse): void {
   const cookies: string[] = [];
   for (const [name, value] of wire.headers) {
     const lower = name.toLowerCase();
+    // Content-Length is written last, from the body itself (the core sets none).
+    if (lower === 'content-length') continue;
     const v = trimmed(value);
     if (lower === 'set-cookie') {
       cookies.push(v);
