@@ -23,7 +23,8 @@ export class Sessions {
   constructor(private readonly capacity = 100_000) {}
 
   add(token: string, session: Session): void {
-    // A token already present keeps its place, as a Map key does; one look-up tells both (the map grew or not).
+    // A token already present keeps its place, as a Map key does. Whether it was new shows in the size,
+    // so the token is looked up once rather than by has() and set(): in a full store each costs a cache miss.
     const before = this.byToken.size;
     this.byToken.set(token, session);
     if (this.byToken.size > before) this.order.push(token);
