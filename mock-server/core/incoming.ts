@@ -2,7 +2,7 @@
  * A request as the core reads it: method, URL, headers, and a body read on demand within a limit.
  * The core's edge is this small shape rather than a fetch `Request`, so the node adapter can hand
  * over what node already parsed without building a web Request per call; msw's fetch Requests are
- * wrapped by `fromFetchRequest`. Only the admin API needs a fetch Request, built when asked for.
+ * wrapped by `fromFetchRequest`. The admin API reads the same shape, its body within its own cap.
  */
 import { type BodySource, readBodyLimited } from './body.ts';
 
@@ -15,8 +15,6 @@ export interface IncomingRequest {
   header(name: string): string | null;
   /** The body decoded as UTF-8 (bad bytes replaced), or 'too-large' past `limit` bytes; see body.ts. */
   readBody(limit: number): Promise<string | 'too-large'>;
-  /** The same request as a fetch Request (for the admin API); reads the body, so call it at most once and not after readBody. */
-  toFetchRequest(): Request;
 }
 
 /** A fetch Request (msw, tests) as the core reads it. */
@@ -26,6 +24,5 @@ export function fromFetchRequest(request: Request, bodySource?: BodySource): Inc
     url: new URL(request.url),
     header: (name) => request.headers.get(name),
     readBody: (limit) => readBodyLimited(request, limit, bodySource),
-    toFetchRequest: () => request,
   };
 }

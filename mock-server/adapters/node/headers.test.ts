@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { fetchHeaders, rawHeader } from './headers.ts';
+import { rawHeader } from './headers.ts';
 
 const fromFetch = (raw: string[], name: string) => {
   const h = new Headers();
@@ -55,22 +55,5 @@ describe('rawHeader', () => {
     const raw = await nodeRaw(lines);
     expect(rawHeader(raw, name)).toBe(expected);
     expect(rawHeader(raw, name)).toBe(fromFetch(raw, name));
-  });
-});
-
-describe('fetchHeaders', () => {
-  it('keeps every raw header, repeated ones joined as fetch joins them', async () => {
-    const raw = await nodeRaw('Content-Type: a\r\nContent-Type: b\r\nCookie: a=1\r\nCookie: b=2\r\n');
-    const h = fetchHeaders(raw);
-    expect([...h]).toEqual([
-      ['connection', 'close'],
-      ['content-type', 'a, b'],
-      ['cookie', 'a=1; b=2'],
-      ['host', 'x'],
-    ]);
-  });
-
-  it('leaves out a header fetch refuses instead of throwing', () => {
-    expect([...fetchHeaders(['X-A', 'a\0b', 'X-B', 'ok'])]).toEqual([['x-b', 'ok']]);
   });
 });

@@ -4,7 +4,7 @@
  * first of a repeated Content-Type, Authorization, Host, User-Agent (and a dozen more) and leaves
  * values untrimmed, while `Headers.get` joins every occurrence with ", " (Cookie with "; ") and trims
  * each value of HTTP whitespace. The core reads three or four headers per request, so a look-up scans
- * the few raw pairs rather than building a map; `fetchHeaders` builds real Headers for the admin API.
+ * the few raw pairs rather than building a map.
  */
 
 const isHttpWhitespace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
@@ -30,20 +30,4 @@ export function rawHeader(raw: readonly string[], name: string): string | null {
     value = value === null ? v : `${value}${separator}${v}`;
   }
   return value;
-}
-
-/**
- * The raw headers as fetch Headers, in arrival order. A header fetch refuses (node's parser lets
- * through bytes that `Headers` does not take) is left out rather than failing the request.
- */
-export function fetchHeaders(raw: readonly string[]): Headers {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    try {
-      headers.append(raw[i] ?? '', raw[i + 1] ?? '');
-    } catch {
-      // Skipped: see above.
-    }
-  }
-  return headers;
 }
