@@ -1,17 +1,20 @@
 /**
  * `npm run fuzz`: the token endpoint's properties with many cases and a fresh seed (printed, so a
  * failure can be replayed with FUZZ_SEED), then a soak over real HTTP on loopback, bounded in count
- * and time: every request sent must get an answer, and the journal's count must match what was sent.
+ * and time: every request sent must get an answer, and the journal's count must match what was sent;
+ * then hostile connections (stalled TLS handshakes filling a listener, requests that name no URL).
  */
 
 import { mkdtempSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
+import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { startMockOrg } from '../mock-server/adapters/node-server.ts';
 import { fuzzOrg, tokenEndpointProperty } from '../mock-server/fuzz/properties.ts';
 import { goodClaims, JWT_GRANT, signAssertion, testWorld } from '../mock-server/testing/fixtures.ts';
+import { fetchTrusting } from '../src/client/https-fetch.ts';
 
 const seed = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
 const runs = Number(process.env['FUZZ_RUNS'] ?? 20_000);
@@ -70,4 +73,77 @@ try {
   }
 } finally {
   await mock.close();
+}
+
+/**
+ * Hostile connections, bounded: a full listener of stalled TLS handshakes (some send nothing, some a
+ * ClientHello's first bytes) must be cut off once the handshake timeout passes, after which a good
+ * grant over HTTPS succeeds; requests that name no URL (HTTP/1.0 without Host, `Host: a%b`) must
+ * each be answered and counted in the journal.
+ */
+const HANDSHAKE_MS = 500;
+const STALLED = 200;
+const hostile = await startMockOrg({
+  world: testWorld(),
+  stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-hostile-')),
+  knobs: { loginRatePerHour: null },
+  limits: { handshakeTimeoutMs: HANDSHAKE_MS, maxConnections: STALLED },
+});
+try {
+  const login = new URL(hostile.login);
+  const t2 = performance.now();
+  const closed = await Promise.all(
+    Array.from(
+      { length: STALLED },
+      (_, i) =>
+        new Promise<number>((resolve, reject) => {
+          const s = netConnect({ host: login.hostname, port: Number(login.port) }, () => {
+            // A TLS record header and the start of a ClientHello, or nothing at all.
+            if (i % 2 === 0) s.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00]));
+          });
+          s.on('error', () => undefined);
+          s.on('close', () => resolve(performance.now() - t2));
+          setTimeout(() => reject(new Error('a stalled handshake was still open after 30 s')), 30_000).unref();
+        }),
+    ),
+  );
+  const grant = await signAssertion({ claims: goodClaims(hostile.org.index.world, { exp: Math.floor(Date.now() / 1000) + 3600 }) });
+  const res = await fetchTrusting(hostile.caPem)(`${hostile.login}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: JWT_GRANT, assertion: grant }).toString(),
+  });
+  process.stdout.write(
+    `stalled handshakes: ${STALLED} held a listener full; all closed by the server after ${Math.min(...closed).toFixed(0)}-${Math.max(...closed).toFixed(0)} ms (timeout ${HANDSHAKE_MS} ms); a grant then answered ${res.status}\n`,
+  );
+  if (res.status !== 200) process.exitCode = 1;
+} finally {
+  await hostile.close();
+}
+
+const plain = await startMockOrg({ world: testWorld(), tls: false, stateDir: mkdtempSync(join(tmpdir(), 'sfjwt-nohost-')), knobs: { requireTls: false } });
+try {
+  const url = new URL(plain.login);
+  const RAW = 1_000;
+  const before = plain.org.journal.total;
+  let answered400 = 0;
+  for (let i = 0; i < RAW; i += 1) {
+    const head = i % 2 === 0 ? 'GET /services/oauth2/token HTTP/1.0\r\n\r\n' : 'POST /services/oauth2/token HTTP/1.1\r\nHost: a%b\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+    const reply = await new Promise<string>((resolve) => {
+      let text = '';
+      const s = netConnect({ host: url.hostname, port: Number(url.port) }, () => s.write(head));
+      s.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      s.on('error', () => resolve(text));
+      s.on('close', () => resolve(text));
+    });
+    if (reply.startsWith('HTTP/1.1 400 ') && reply.includes('<h1>Bad Request</h1>')) answered400 += 1;
+  }
+  const counted = plain.org.journal.total - before;
+  process.stdout.write(`requests naming no URL: ${RAW} sent, ${answered400} answered 400 with the page, ${counted} counted in the journal\n`);
+  if (answered400 !== RAW || counted !== RAW) {
+    process.stdout.write('FAIL: a request naming no URL was not answered or not counted\n');
+    process.exitCode = 1;
+  }
+} finally {
+  await plain.close();
 }

@@ -7,7 +7,7 @@ export { CHECK_IDS, type Check, type CheckId, type CheckResult, type OAuthErrorO
 export { CHECKS, checkById, DECIDED_OUTSIDE_CHECKS, isCheckId } from './core/check-catalogue.ts';
 export { type Clock, frozenClock, type ManualClock, manualClock, type Random, seededRandom, systemClock } from './core/clock.ts';
 export { FORCED_CAUSE, type Forced } from './core/forced.ts';
-export { DEFAULT_KNOBS, KNOBS, type KnobChanges, type Knobs, resolveKnobs } from './core/knobs.ts';
+export { DEFAULT_KNOBS, KNOBS, type KnobChanges, KnobError, type KnobInfo, type KnobRange, type Knobs, resolveKnobs } from './core/knobs.ts';
 export { MockOrg, type MockOrgOptions, type ServeContext, TRACE_HEADER } from './core/mock-org.ts';
 export { OUTCOMES, type Outcome, type OutcomeName } from './core/outcomes.ts';
 export {

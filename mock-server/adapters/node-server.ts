@@ -5,11 +5,11 @@
  * real names to 127.0.0.1) is served as that host, whatever port it reached. HTTPS by default, with
  * a local CA (see local-ca.ts). Each request goes to the core as node parsed it, without a fetch
  * Request per call (node/: listener, incoming, write). This file sets up the listeners, their
- * limits against hostile or broken clients, and the handle that closes them.
+ * limits against hostile or broken clients (TLS handshakes included), and the handle that closes them.
  */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { ResourceError } from '../../lib/errors.ts';
 import type { StoredKeyPair } from '../../lib/state-folder.ts';
 import { defaultStateDir } from '../../lib/state-folder.ts';
@@ -47,6 +47,11 @@ export interface StartMockOrgOptions extends Omit<MockOrgOptions, 'world'> {
 }
 
 export interface ServerLimits {
+  /**
+   * An HTTPS client must finish its TLS handshake within this time (a connection that sends nothing,
+   * or a ClientHello and no more, would otherwise hold its place for Node's default two minutes).
+   */
+  handshakeTimeoutMs: number;
   /** A client must send its headers within this time (slow-header attacks). */
   headersTimeoutMs: number;
   /** A whole request must arrive within this time (slow bodies). */
@@ -59,7 +64,14 @@ export interface ServerLimits {
   maxHeaderBytes: number;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 10_000, maxHeaderBytes: 16_384 };
+export const DEFAULT_LIMITS: ServerLimits = {
+  handshakeTimeoutMs: 10_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 10_000,
+  maxHeaderBytes: 16_384,
+};
 
 export interface StartedMockOrg extends AsyncDisposable {
   org: MockOrg;
@@ -88,7 +100,7 @@ function listen(server: Server, port: number, bind: string): Promise<number> {
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new ResourceError(`port ${port} on ${bind} is already in use`, { actions: ['Choose another --port, or 0 for free ports.'] })
+          ? new ResourceError(`port ${port} on ${bind} is already in use`, { actions: ['Choose another --port, or 0 for free ports.'], cause: error })
           : new ResourceError(`cannot listen on ${bind}:${port}: ${error.code ?? error.message}`, { cause: error }),
       );
     };
@@ -111,6 +123,13 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   const bind = options.bind ?? '127.0.0.1';
   const scheme = useTls ? 'https' : 'http';
   const hostNames = org.index.hosts.map((h) => h.name);
+  // One port per host from `port` on: a block that runs past 65535 is refused here, not as a RangeError from listen.
+  const lastPort = (options.port ?? 0) + hostNames.length - 1;
+  if ((options.port ?? 0) > 0 && lastPort > 65_535) {
+    throw new ResourceError(`port ${options.port} leaves too few ports for the ${hostNames.length} hosts of the world: the last would be ${lastPort}, above 65535`, {
+      actions: [`Choose a --port of at most ${65_536 - hostNames.length}, or 0 for free ports.`],
+    });
+  }
   const ports = new Map<string, number>();
   const urlHost = bind.includes(':') ? `[${bind}]` : bind;
   const urls: HostUrls = {
@@ -122,7 +141,7 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   };
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const servers: Server[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   try {
     for (const [i, name] of hostNames.entries()) {
       const listener = nodeListener({ org, ownHost: name, secure: useTls, urls });
@@ -134,14 +153,24 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
         headersTimeout: limits.headersTimeoutMs,
         keepAliveTimeout: limits.keepAliveTimeoutMs,
         connectionsCheckingInterval,
+        // An HTTP/1.1 request without Host goes to the listener, to be answered and journalled as
+        // HTTP/1.0 without one is (node would answer an empty 400 the journal never sees).
+        requireHostHeader: false,
       };
-      const server = tls === undefined ? createHttpServer(serverOptions, listener) : createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert }, listener);
+      const server =
+        tls === undefined ? createHttpServer(serverOptions, listener) : createHttpsServer({ ...serverOptions, key: tls.key, cert: tls.cert, handshakeTimeout: limits.handshakeTimeoutMs }, listener);
       server.maxConnections = limits.maxConnections;
+      // A TLS handshake that failed or timed out: node leaves the socket open on a timeout, and https
+      // passes it on to 'clientError', where end() would never close a connection that is not yet
+      // TLS. Destroyed first, it frees its place at once (the clientError handler then finds it
+      // unwritable). No answer can be written: there is no TLS session to write it in.
+      if (tls !== undefined) server.prependListener('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
       server.on('connection', (socket) => {
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));
       });
       // Malformed HTTP never reaches the core: answer and close, as node's default does, without a crash.
+      // A failed TLS handshake arrives here too (https passes it on), already destroyed above.
       server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
         const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
         if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

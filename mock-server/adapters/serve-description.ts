@@ -1,7 +1,7 @@
 /**
  * The description of a started mock: its base URLs, the admin API's token and what a client needs to
- * log in. `serve --json` prints it as one line; the container adapter reads that line back, so both
- * share this one shape.
+ * log in (for the default world, the app's private key and certificate files). `serve --json` prints
+ * it as one line; the container adapter reads that line back, so both share this one shape.
  */
 import { DEFAULT_APPS } from '../world/default-world.ts';
 import type { StartedMockOrg } from './node-server.ts';
@@ -14,7 +14,9 @@ function reachable(url: string): string {
 /** What `serve --json` prints: the base URLs and what a client needs to log in. */
 export function describeStarted(started: StartedMockOrg) {
   const world = started.org.index.world;
+  // The default world's app key pair; a world file's apps hold certificates only (its user signs with their own key).
   const keyFile = started.appKey?.privateKeyFile ?? null;
+  const certificateFile = started.appKey?.certificateFile ?? null;
   const firstProd = world.orgs.find((o) => o.kind === 'production') ?? world.orgs[0];
   const defaultApp = world.apps.find((a) => a.name === DEFAULT_APPS.selfAuthorized) ?? world.apps[0];
   const happy = world.users.find((u) => u.role === 'default') ?? world.users[0];
@@ -33,8 +35,10 @@ export function describeStarted(started: StartedMockOrg) {
     ca: started.ca,
     consumerKey: defaultApp?.consumerKey ?? null,
     privateKeyFile: keyFile,
+    /** The certificate of that key, which the default world's apps carry; null for a world file. */
+    certificateFile,
     username: happy?.username ?? null,
-    apps: world.apps.map((a) => ({ name: a.name, kind: a.kind, consumerKey: a.consumerKey, policy: a.policy, privateKeyFile: keyFile })),
+    apps: world.apps.map((a) => ({ name: a.name, kind: a.kind, consumerKey: a.consumerKey, policy: a.policy, privateKeyFile: keyFile, certificateFile })),
     users: world.users.map((u) => ({ username: u.username, org: u.org, situation: u.situation ?? null })),
   };
 }

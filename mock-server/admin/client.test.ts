@@ -89,12 +89,12 @@ describe('refused', () => {
       { route: 'POST /setup/approve', status: 404, message: 'no user "nobody@acme.com"', fix: 'GET /__sfjwt/world lists the users.' },
     ],
     ['an unknown org', () => client.setOrgState({ org: 'nope', status: 'locked' }), { route: 'POST /setup/org-state', status: 404, message: 'no org "nope"' }],
+    ['a count of 0', () => client.recordLogins({ username: 'integration@acme.com', count: 0 }), { route: 'POST /setup/record-logins', status: 400, message: 'count: expected at least 1' }],
     [
-      'a count of 0',
-      () => client.recordLogins({ username: 'integration@acme.com', count: 0 }),
-      { route: 'POST /setup/record-logins', status: 400, message: 'count: Too small: expected number to be >=1' },
+      'a bad knob',
+      () => client.setKnobs({ expLeewaySeconds: -1 }),
+      { route: 'PATCH /knobs', status: 400, message: 'expLeewaySeconds: must be an integer from 0 to 86400, got -1', fix: 'docs/knobs.md (in the sfjwt package) lists every knob with its range.' },
     ],
-    ['a bad knob', () => client.setKnobs({ expLeewaySeconds: -1 }), { route: 'PATCH /knobs', status: 400, message: 'expLeewaySeconds: Too small: expected number to be >=0' }],
     ['a trace the journal does not hold', () => client.trace('trace-1'), { route: 'GET /traces/trace-1', status: 404, message: 'no trace with that id (the journal keeps only the newest requests)' }],
     [
       'login history of an unknown user',

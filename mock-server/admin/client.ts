@@ -45,7 +45,10 @@ export type WorldDescription = ReturnType<MockOrg['describe']>;
 export interface JournalPage {
   total: number;
   kept: number;
+  /** Newest first. */
   entries: Trace[];
+  /** When older traces remain: pass it as `before` for the next page. */
+  next?: number;
 }
 
 export interface AdminClientOptions {
@@ -101,7 +104,11 @@ export function adminClient(base: string, options: AdminClientOptions = {}) {
   const client = {
     health: () => send<{ status: 'ok'; requests: number }>('GET', '/health'),
     world: () => send<WorldDescription>('GET', '/world'),
-    journal: (limit?: number) => send<JournalPage>('GET', limit === undefined ? '/journal' : `/journal?limit=${limit}`),
+    /** A page of the journal, newest first (`limit` at most 1,000); `before` is the `next` of the page before. */
+    journal: (limit?: number, before?: number) => {
+      const query = [limit === undefined ? '' : `limit=${limit}`, before === undefined ? '' : `before=${before}`].filter((q) => q !== '').join('&');
+      return send<JournalPage>('GET', query === '' ? '/journal' : `/journal?${query}`);
+    },
     trace: (id: string) => send<Trace>('GET', `/traces/${encodeURIComponent(id)}`),
     loginHistory: (username: string) => send<{ username: string; entries: LoginHistoryEntry[] }>('GET', `/login-history?username=${encodeURIComponent(username)}`),
     reset: async (): Promise<AdminAnswer<Nothing>> => {

@@ -98,7 +98,7 @@ describe('each /setup route answers what its Setup function returns', () => {
     expect(await send(org, 'POST', '/setup/touch-app', '  ')).toEqual({
       status: 400,
       type: 'application/json; charset=utf-8',
-      body: { error: 'app: Invalid input: expected string, received undefined' },
+      body: { error: 'app: expected a string' },
     });
   });
 

@@ -8,6 +8,8 @@
  * unknown action (404), not a property of some prototype. Answers JSON; never echoes secrets.
  */
 import type { IncomingRequest } from '../core/incoming.ts';
+import { JOURNAL_PAGE_ENTRIES } from '../core/journal.ts';
+import { knobProblem } from '../core/knobs.ts';
 import type { MockOrg, ServeContext } from '../core/mock-org.ts';
 import { isSetupAction, SETUP_ACTION_NAMES, SETUP_ACTIONS } from '../setup/actions.ts';
 import { clearForcedOutcomes, HARNESS_CONTROLS, resetMock } from '../setup/harness.ts';
@@ -35,7 +37,7 @@ const withBody =
 const ENDPOINTS = [
   'GET /health',
   'GET /world',
-  'GET /journal?limit=N',
+  'GET /journal?limit=N&before=M',
   'GET /traces/:id',
   'GET /login-history?username=U',
   'POST /reset',
@@ -46,7 +48,18 @@ const ENDPOINTS = [
 ];
 
 const setClock = withBody(HARNESS_CONTROLS.clock);
-const setKnobs = withBody(HARNESS_CONTROLS.knobs);
+const applyKnobs = withBody(HARNESS_CONTROLS.knobs);
+
+/**
+ * PATCH / PUT /knobs: a knob that is unknown or out of range is a 400 that names it, the value sent
+ * and its range (`{error, knob, value, range, fix}`), and changes nothing.
+ */
+const setKnobs: Route = (org, input) => {
+  const refused = knobProblem(input.body);
+  if (refused === undefined) return applyKnobs(org, input);
+  const { message, fix, ...named } = refused;
+  return json(400, { error: message, ...named, fix });
+};
 
 const ROUTES = new Map<string, Route>([
   ['GET /', () => json(200, { endpoints: ENDPOINTS })],
@@ -55,8 +68,18 @@ const ROUTES = new Map<string, Route>([
   [
     'GET /journal',
     (org, { url }) => {
-      const limit = Math.max(1, Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, org.knobs.journalSize));
-      return json(200, { total: org.journal.total, kept: org.journal.size, entries: org.journal.list(limit) });
+      // One page, newest first: at most JOURNAL_PAGE_ENTRIES traces and JOURNAL_PAGE_CHARS characters
+      // of them, so no answer grows with the journal; `next`, when older traces remain, is the
+      // `before` of the page after it.
+      const limit = Math.max(1, Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, JOURNAL_PAGE_ENTRIES));
+      const sent = url.searchParams.get('before');
+      const before = sent === null ? undefined : Number(sent);
+      if (before !== undefined && !(Number.isSafeInteger(before) && before >= 1)) {
+        return problem(400, 'before must be a whole number from 1 up', 'Pass the "next" of the page before, or leave before out for the newest traces.');
+      }
+      const page = org.journal.page(limit, before);
+      const head = { total: org.journal.total, kept: org.journal.size, entries: page.entries };
+      return json(200, page.next === undefined ? head : { ...head, next: page.next });
     },
   ],
   [
@@ -109,16 +132,49 @@ function lookup(method: string, sub: string): Route | Response {
 
 /** Answers a request whose path starts with ADMIN_PREFIX; `sc` says how the mock is served (its host names). */
 export async function handleAdmin(org: MockOrg, request: IncomingRequest, sc: ServeContext): Promise<Response> {
+  return withoutSecrets(org, await route(org, request, sc));
+}
+
+async function route(org: MockOrg, request: IncomingRequest, sc: ServeContext): Promise<Response> {
   const url = request.url;
   const sub = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/+$/, '') || '/';
   const method = request.method.toUpperCase();
   const foreign = foreignHostRefusal(org, request, sc, sub);
   if (foreign !== undefined) return foreign;
-  const route = lookup(method, sub);
-  if (route instanceof Response) return route;
-  if (method === 'GET' || method === 'HEAD') return route(org, { url, body: undefined });
+  const found = lookup(method, sub);
+  if (found instanceof Response) return found;
+  if (method === 'GET' || method === 'HEAD') return found(org, { url, body: undefined });
   const refused = stateChangeRefusal(org, request, sc);
   if (refused !== undefined) return refused;
   const read = await readJsonBody(request);
-  return read instanceof Response ? read : route(org, { url, body: read.body });
+  return read instanceof Response ? read : found(org, { url, body: read.body });
+}
+
+/** Every string of a JSON value through the redactor. */
+function redactJson(value: unknown, text: (s: string) => string): unknown {
+  if (typeof value === 'string') return text(value);
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, text));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [text(k), redactJson(v, text)]));
+  return value;
+}
+
+/**
+ * A refusal echoes what was asked for (`no user "…"`, a knob's value): one holding a consumer secret
+ * of the world reads the redactor's marker instead, as the journal does. Answers that succeed carry
+ * only the mock's own state, which the journal and `describe()` have already redacted.
+ */
+async function withoutSecrets(org: MockOrg, response: Response): Promise<Response> {
+  if (response.status < 400) return response;
+  const redactor = org.redactor();
+  const body = await response.text();
+  if (!redactor.holds(body)) return new Response(body, { status: response.status, headers: response.headers });
+  let clean: string;
+  try {
+    clean = JSON.stringify(redactJson(JSON.parse(body), (s) => redactor.text(s)));
+  } catch {
+    clean = redactor.text(body);
+  }
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(clean, { status: response.status, headers });
 }

@@ -127,16 +127,21 @@ export function skip(reason: string): CheckResult {
   return { verdict: 'skip', reason };
 }
 
-/** Shortens untrusted values for traces; never more than `max` characters. */
+/**
+ * Shortens untrusted values for traces; never more than `max` characters. A long string is cut
+ * before it is printed (the first `max` characters print the same), so showing a megabyte claim costs
+ * what showing its head does; and what is kept is a copy, since V8 keeps a slice as a view of the
+ * whole string it was cut from, and a trace that keeps 80 characters must not keep the megabyte.
+ */
 export function show(value: unknown, max = 80): string {
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    text = JSON.stringify(typeof value === 'string' && value.length > max ? value.slice(0, max) : value) ?? String(value);
   } catch {
     // A value JSON cannot print (too deep, a cycle): name its type instead.
     text = `(a ${typeof value})`;
   }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return text.length > max ? `${JSON.parse(JSON.stringify(text.slice(0, max - 1))) as string}…` : text;
 }
 
 export type { OAuthErrorOutcome };

@@ -15,7 +15,9 @@ import { fromFetchRequest, type IncomingRequest } from './incoming.ts';
 import { Journal } from './journal.ts';
 import { type KnobChanges, type Knobs, resolveKnobs } from './knobs.ts';
 import { LoginHistory } from './login-history.ts';
-import { setHeader, toResponse, type WireResponse } from './responses.ts';
+import { UNADDRESSED_REQUEST } from './outcomes.ts';
+import { type Redactor, RedactorCache } from './redactor.ts';
+import { badRequestPage, setHeader, toResponse, type WireResponse } from './responses.ts';
 import { handleRest, isRestPath } from './rest.ts';
 import { Sessions } from './sessions.ts';
 import { answerToken } from './token/endpoint.ts';
@@ -53,6 +55,7 @@ export class MockOrg {
   private readonly clock: Clock;
   private readonly knobLayers: KnobChanges[];
   private traceCounter = 0;
+  private readonly redactors = new RedactorCache();
 
   constructor(options: MockOrgOptions) {
     // No copy: the index never changes the world it is given (changes go to its own copies of what
@@ -63,7 +66,14 @@ export class MockOrg {
     this.random = options.seed === undefined ? cryptoRandom : seededRandom(options.seed);
     this.knobLayers = [options.world.knobs ?? {}, options.knobs ?? {}, options.strict === true ? { traceHeader: false } : {}];
     this.knobs = resolveKnobs(...this.knobLayers);
-    this.journal = new Journal(this.knobs.journalSize);
+    // The journal asks for the redactor at every trace it stores, so it knows the secrets of the
+    // world as it is then (after a reset, a Setup change or another index).
+    this.journal = new Journal(this.knobs.journalSize, { redactor: () => this.redactor() });
+  }
+
+  /** What keeps the current world's consumer secrets out of what the mock stores and shows. */
+  redactor(): Redactor {
+    return this.redactors.of(this.index.world.apps);
   }
 
   /** Milliseconds since the epoch on the org's clock (the injected clock plus the admin offset). */
@@ -142,6 +152,27 @@ export class MockOrg {
     if (trace.response.status === 0) trace.response.status = response.status;
     this.journal.add(trace);
     return this.stamped(response, traceId);
+  }
+
+  /**
+   * A request the adapter could not address (no Host, or a Host or target that names no URL): the
+   * front's 400 page, journalled and counted like any request. `path` is the target as the adapter
+   * cut it for the trace (no query, bounded); nothing of the body is read.
+   */
+  unaddressed(request: { method: string; path: string; contentType: string | null }, sc: ServeContext): WireResponse {
+    this.traceCounter += 1;
+    const traceId = `trace-${this.traceCounter}`;
+    this.journal.add({
+      id: traceId,
+      time: new Date(this.now()).toISOString(),
+      kind: 'other',
+      request: { method: request.method, host: sc.host, path: request.path, clientIp: sc.clientIp, contentType: request.contentType },
+      response: { status: UNADDRESSED_REQUEST.status },
+      decidedBy: null,
+      outcome: 'other',
+      checks: [],
+    });
+    return this.stamped(badRequestPage(new Date(this.now())), traceId);
   }
 
   /** The answer with the trace id header (left off in strict mode, as Salesforce sends none). */

@@ -196,3 +196,16 @@ export type OutcomeName = keyof typeof OUTCOMES;
 
 /** The Login History status of a successful login. */
 export const LOGIN_SUCCESS = 'Success';
+
+/**
+ * What Salesforce's front answers a request that names no URL: no Host (HTTP/1.0 allows it), a Host
+ * no URL has (`a%b`, `a b`), a target that is not a path. It never reaches an endpoint, so it is not
+ * one of OUTCOMES. No public report shows that answer: the mock's choice (INF) is what common front
+ * servers send, a small HTML `400 Bad Request` page that closes the connection, journalled as a
+ * trace of kind and outcome `other`. No knob changes it.
+ */
+export const UNADDRESSED_REQUEST = {
+  status: 400,
+  confidence: 'INF',
+  meaning: 'The request named no URL (no Host header, or a Host or target that is not one): the front answers a plain HTML 400 page before any endpoint sees it.',
+} as const satisfies { status: number; confidence: Confidence; meaning: string };

@@ -4,6 +4,8 @@
  * The `format` parameter / `Accept` header may ask for urlencoded or XML instead. Nothing here
  * explains anything: explanations travel on the trace, never in these bodies.
  */
+import { UNADDRESSED_REQUEST } from './outcomes.ts';
+
 const COMMON_HEADERS: readonly [string, string][] = [
   ['Strict-Transport-Security', 'max-age=63072000; includeSubDomains'],
   ['X-Content-Type-Options', 'nosniff'],
@@ -133,6 +135,23 @@ export function payloadTooLarge(options: WireOptions): WireResponse {
   };
   setHeader(response, 'Connection', 'close');
   return response;
+}
+
+/**
+ * The front's answer to a request that names no URL (outcomes.ts, UNADDRESSED_REQUEST: INF): a plain
+ * HTML 400 without Salesforce's application headers or cookie, as no application saw the request,
+ * and the connection closed.
+ */
+export function badRequestPage(now: Date): WireResponse {
+  return {
+    status: UNADDRESSED_REQUEST.status,
+    headers: [
+      ['Date', now.toUTCString()],
+      ['Content-Type', 'text/html;charset=UTF-8'],
+      ['Connection', 'close'],
+    ],
+    body: '<html><head><title>400 Bad Request</title></head><body><h1>Bad Request</h1></body></html>',
+  };
 }
 
 /** The redirect a `*.lightning.force.com` host answers with. */

@@ -1,7 +1,9 @@
 /**
  * Why the mock answered as it did. A trace holds every check's verdict with what was expected, what
  * arrived and the fix, and names the check that decided (`decidedBy`). Traces never hold secrets:
- * the assertion's signature, access tokens and request bodies are redacted before they are stored.
+ * the assertion's signature, access tokens and request bodies are redacted before they are stored,
+ * and the journal passes each trace through the world's redactor (no app's consumer secret) and the
+ * size limits of trace-limits.ts as it stores it.
  */
 import type { CheckId, CheckResult } from './check.ts';
 import type { OutcomeName } from './outcomes.ts';
@@ -22,7 +24,8 @@ export interface Trace {
   id: string;
   /** ISO time on the mock's clock. */
   time: string;
-  kind: 'token' | 'identity' | 'rest' | 'admin';
+  /** `other`: a request that named no URL, answered before any endpoint (see MockOrg.unaddressed). */
+  kind: 'token' | 'identity' | 'rest' | 'admin' | 'other';
   request: {
     method: string;
     host: string;
@@ -31,6 +34,8 @@ export interface Trace {
     contentType: string | null;
     /** The decoded assertion with its signature redacted; never the raw assertion. */
     assertion?: { header: Record<string, unknown>; payload: Record<string, unknown>; signature: string };
+    /** Set only when the form held more parameters than the maxFormParameters knob: how many were read, and that the rest were ignored. */
+    formLimit?: { read: number; note: string };
   };
   response: { status: number; error?: string; errorDescription?: string; accessToken?: string };
   /** The check whose failure chose the response; null when every check passed. */
@@ -40,6 +45,8 @@ export interface Trace {
   username?: string;
   app?: string;
   checks: TraceStep[];
+  /** Set only when the journal shortened the trace to its size limits: how many values were cut or dropped (each marked `[truncated: …]`). */
+  truncated?: number;
 }
 
 export function traceStep(check: { id: CheckId; title: string }, result: CheckResult): TraceStep {
@@ -56,11 +63,8 @@ export function traceStep(check: { id: CheckId; title: string }, result: CheckRe
   }
 }
 
-/** `00D5g0000000001!AQ…` keeps the org Id, which is not secret, and drops the rest. */
-export function redactToken(token: string): string {
-  const bang = token.indexOf('!');
-  return bang > 0 ? `${token.slice(0, bang + 1)}[redacted]` : '[redacted]';
-}
+// One redactor for the mock's traces and the CLI's `token` (lib/redact-token.ts).
+export { redactToken } from '../../lib/redact-token.ts';
 
 export function redactSignature(signature: Buffer): string {
   return `[redacted ${signature.length} bytes]`;

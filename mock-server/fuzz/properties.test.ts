@@ -12,7 +12,7 @@ const WORLD = testWorld();
 
 import type { MockOrg } from '../core/mock-org.ts';
 import { SALESFORCE } from '../testing/salesforce-answers.ts';
-import { fuzzOrg, handleWithin, oracleGrants, tokenEndpointProperty } from './properties.ts';
+import { fuzzOrg, fuzzRequest, handleWithin, oracleGrants, respellLast, tokenEndpointProperty } from './properties.ts';
 
 describe('token endpoint properties', () => {
   it('answers arbitrary and mutated requests well, and grants only what the oracle grants', async () => {
@@ -23,6 +23,31 @@ describe('token endpoint properties', () => {
     expect(tally['200'] ?? 0).toBeGreaterThan(5);
     expect(tally['400'] ?? 0).toBeGreaterThan(200);
     expect(tally['exact'] ?? 0).toBeGreaterThan(80);
+  });
+
+  it('holds with canonicalBase64url on, against an oracle that refuses re-spelt segments', async () => {
+    const tally: Record<string, number> = {};
+    await fc.assert(tokenEndpointProperty(fuzzOrg({ canonicalBase64url: true }), tally, { canonicalBase64url: true }), { seed: 20261201, numRuns: 200 });
+    expect(tally['200'] ?? 0).toBeGreaterThan(2);
+  });
+
+  it('reaches the hostile classes: floods, huge claims, aud spellings, re-spelt signatures, the secret as a claim', () => {
+    const bodies = fc.sample(fuzzRequest, { seed: 20261128, numRuns: 400 }).map((r) => new TextDecoder().decode(r.body ?? new Uint8Array()));
+    const assertions = bodies.map((b) => new URLSearchParams(b).get('assertion') ?? '');
+    const payloads = assertions.map((a) => Buffer.from(a.split('.')[1] ?? '', 'base64url').toString());
+    const count = (p: (i: number) => boolean) => bodies.filter((_, i) => p(i)).length;
+    const secret = WORLD.apps[0]?.consumerSecret ?? '';
+    expect({
+      floods: count((i) => (bodies[i]?.split('&').length ?? 0) > 2_000) > 5,
+      hugeClaims: count((i) => (payloads[i]?.length ?? 0) > 10_000) > 2,
+      audSpellings: count((i) => /"aud":"(https:\/\/x@|[^"]*:443|[^"]*\\u3002|[^"]*%2e)/.test(payloads[i] ?? '')) > 2,
+      respelt:
+        count((i) => {
+          const sig = assertions[i]?.split('.')[2] ?? '';
+          return sig !== '' && respellLast(sig) === sig && Buffer.from(sig, 'base64url').toString('base64url') !== sig;
+        }) > 2,
+      secret: count((i) => (payloads[i] ?? '').includes(secret)) > 2,
+    }).toEqual({ floods: true, hugeClaims: true, audSpellings: true, respelt: true, secret: true });
   });
 
   it('grants a token for a correct request with any harmless extra claims', async () => {

@@ -7,6 +7,12 @@
  * Salesforce's exact answer (a method other than POST, a grant_type that is not the JWT Bearer one),
  * the mock must give exactly that. The oracle's answers are written down in
  * testing/salesforce-answers.ts, never read from the mock's own outcome table.
+ *
+ * The hostile classes are generated too: `aud` spellings a URL parser would forgive (userinfo, a
+ * query, `:443`, dot segments, `%2e`, tabs, ideographic full stops, fullwidth letters, soft hyphens),
+ * signatures re-spelt in their unused base64url bits, forms of tens of thousands of parameters,
+ * claims of hundreds of kilobytes, and the world's consumer secret sent as a claim. Whatever arrives,
+ * the trace the journal keeps stays under TRACE_CEILING characters of JSON and never holds a secret.
  */
 import { createPublicKey, verify } from 'node:crypto';
 import fc from 'fast-check';
@@ -19,6 +25,31 @@ import { realHostUrls } from '../world/hosts.ts';
 
 /** The test world, made once: the generators below read its good claims for every case. */
 const WORLD = testWorld();
+/** A secret the journal must never keep, however a client sends it. */
+const SECRET = WORLD.apps[0]?.consumerSecret ?? '';
+/** What one stored trace may take as JSON, whatever the request: the README promises far less. */
+export const TRACE_CEILING = 64 * 1024;
+
+/** `aud` spellings: the lenient ones the documented leniency takes, and those it must refuse. */
+const AUD_SPELLINGS = [
+  'https://login.salesforce.com/',
+  'HTTPS://LOGIN.SALESFORCE.COM',
+  'login.salesforce.com',
+  'https://x@login.salesforce.com',
+  'https://login.salesforce.com?a=1',
+  'https://login.salesforce.com#x',
+  'https://login.salesforce.com:443',
+  'https://login.salesforce.com/./',
+  'https://login.salesforce.com//',
+  'https://login%2esalesforce.com',
+  'https://login.salesforce\t.com',
+  'https://login.sales\nforce.com',
+  'https://login\u3002salesforce\u3002com',
+  'https://\uff4c\uff4f\uff47\uff49\uff4e.salesforce.com',
+  'https://log\u00adin.salesforce.com',
+  'http://login.salesforce.com',
+  ' https://login.salesforce.com',
+];
 
 export interface FuzzRequest {
   method: string;
@@ -30,7 +61,10 @@ export interface FuzzRequest {
 const claimValue = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER, -1, 0, NOW_S, NOW, '9'.repeat(40), 'CurrentTimeStemp+2min', '', null),
+  fc.constantFrom(1e308, -1e308, Number.MAX_SAFE_INTEGER, -1, 0, NOW_S, NOW, '9'.repeat(40), 'CurrentTimeStemp+2min', '', null, SECRET),
+  fc.constantFrom(...AUD_SPELLINGS),
+  // A claim of up to 400 KB (a body just under the limit, once encoded): rare, it is slow to make.
+  { arbitrary: fc.integer({ min: 10_000, max: 400_000 }).map((n) => 'x'.repeat(n)), weight: 1 },
 );
 
 /** A claims object derived from the good one: some claims replaced, renamed, removed or added. */
@@ -49,7 +83,23 @@ const mutatedClaimsRaw = fc
     for (const k of remove) delete out[k];
     return out;
   });
-const mutatedClaims = usually<(base: Record<string, unknown>) => Record<string, unknown>>(identity, mutatedClaimsRaw);
+type ClaimsChange = (base: Record<string, unknown>) => Record<string, unknown>;
+/** aud spelt one of the ways a URL parser would forgive (or the documented leniency takes). */
+const audSpelt = fc.constantFrom(...AUD_SPELLINGS).map(
+  (aud): ClaimsChange =>
+    (base) => ({ ...base, aud }),
+);
+/** The consumer secret where a confused client puts it: as iss, sub or an extra claim. */
+const secretSent = fc.constantFrom('iss', 'sub', 'client_secret').map(
+  (name): ClaimsChange =>
+    (base) => ({ ...base, [name]: SECRET }),
+);
+const mutatedClaims: fc.Arbitrary<ClaimsChange> = fc.oneof(
+  { arbitrary: fc.constant(identity), weight: 12 },
+  { arbitrary: mutatedClaimsRaw, weight: 2 },
+  { arbitrary: audSpelt, weight: 1 },
+  { arbitrary: secretSent, weight: 1 },
+);
 
 const header = fc.oneof(
   { arbitrary: fc.constant({ alg: 'RS256' } as unknown), weight: 12 },
@@ -66,10 +116,13 @@ const assertion = fc
     header,
     claims: mutatedClaims,
     signer: usually('right', fc.constantFrom('other', 'none')),
-    mangle: fc.option(fc.oneof(fc.record({ at: fc.nat(600), ch: fc.string({ minLength: 1, maxLength: 3 }) }), fc.constantFrom('drop-part', 'extra-part', 'spaces', 'standard-base64')), {
-      nil: undefined,
-      freq: 6,
-    }),
+    mangle: fc.option(
+      fc.oneof(fc.record({ at: fc.nat(600), ch: fc.string({ minLength: 1, maxLength: 3 }) }), fc.constantFrom('drop-part', 'extra-part', 'spaces', 'standard-base64', 'respell-signature')),
+      {
+        nil: undefined,
+        freq: 6,
+      },
+    ),
   })
   .map(({ header: h, claims, signer, mangle }) => {
     // The header may be any JSON value (a string too), so both parts go in as exact JSON text.
@@ -81,8 +134,26 @@ const assertion = fc
     if (mangle === 'extra-part') jwt = `${jwt}.x`;
     if (mangle === 'spaces') jwt = ` ${jwt}\n`;
     if (mangle === 'standard-base64') jwt = jwt.replace(/-/g, '+').replace(/_/g, '/');
+    if (mangle === 'respell-signature') jwt = respellLast(jwt);
     return jwt;
   });
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The same bytes in another spelling: the last character of a base64url text whose length leaves
+ * unused bits (2 or 4) with some of those bits set. Decoders that ignore them read the same bytes.
+ */
+export function respellLast(text: string): string {
+  const unused = { 2: 4, 3: 2 }[(text.length % 4) as 2 | 3];
+  if (unused === undefined) return text;
+  const at = B64URL.indexOf(text.at(-1) ?? '');
+  if (at < 0) return text;
+  return `${text.slice(0, -1)}${B64URL[at | ((1 << unused) - 1)] ?? ''}`;
+}
+
+/** Tens of thousands of parameters, empty or named, after the real ones: work bounded per request. */
+const flood = fc.record({ n: fc.integer({ min: 2_000, max: 60_000 }), named: fc.boolean() }).map(({ n, named }) => (named ? '&a='.repeat(n) : '&'.repeat(n)));
 
 const form = fc
   .record({
@@ -97,11 +168,12 @@ const form = fc
       { maxLength: 3 },
     ),
     encode: usually('form', fc.constantFrom('json', 'raw-percent')),
+    flooded: fc.option(flood, { nil: undefined, freq: 12 }),
   })
-  .map(({ grantType, grantKey, assertion: a, extra, encode }) => {
+  .map(({ grantType, grantKey, assertion: a, extra, encode, flooded }) => {
     if (encode === 'json') return JSON.stringify({ [grantKey]: grantType, assertion: a });
     const params = new URLSearchParams([[grantKey, grantType], ['assertion', a], ...extra]).toString();
-    return encode === 'raw-percent' ? `${params}&x=%ZZ%E0%A4%A` : params;
+    return `${encode === 'raw-percent' ? `${params}&x=%ZZ%E0%A4%A` : params}${flooded ?? ''}`;
   });
 
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
@@ -141,8 +213,23 @@ function readParams(req: FuzzRequest): URLSearchParams {
 const formContentType = (req: FuzzRequest) => req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
 const isTokenEndpoint = (req: FuzzRequest) => new URL(req.url).pathname === '/services/oauth2/token';
 
-/** The oracle: would Salesforce grant a token for this request? Checked independently of the mock's code. */
-export function oracleGrants(req: FuzzRequest): boolean {
+/**
+ * Whether `aud` is the login host's audience under the documented leniency, and nothing more: the
+ * exact URL, or it with the scheme and host in any letter case, one trailing slash, or no scheme.
+ */
+function audienceOk(aud: unknown): boolean {
+  const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((v): v is string => typeof v === 'string') : [];
+  return values.some((v) => /^(?:https:\/\/)?login\.salesforce\.com\/?$/i.test(v));
+}
+
+/** Whether a base64url text is the one spelling an encoder writes for its bytes. */
+const canonical = (text: string) => Buffer.from(text, 'base64url').toString('base64url') === text;
+
+/**
+ * The oracle: would Salesforce grant a token for this request? Checked independently of the mock's
+ * code. With `canonicalBase64url` (the knob on), a segment in another spelling of its bytes is refused.
+ */
+export function oracleGrants(req: FuzzRequest, options: { canonicalBase64url?: boolean } = {}): boolean {
   if (req.method !== 'POST' || !isTokenEndpoint(req)) return false;
   const params = readParams(req);
   if (params.get('grant_type') !== JWT_GRANT) return false;
@@ -151,6 +238,8 @@ export function oracleGrants(req: FuzzRequest): boolean {
   const [h = '', p = '', s = ''] = parts;
   try {
     if ((JSON.parse(Buffer.from(h, 'base64url').toString()) as { alg?: unknown }).alg !== 'RS256') return false;
+    if (!audienceOk((JSON.parse(Buffer.from(p, 'base64url').toString()) as { aud?: unknown }).aud)) return false;
+    if (options.canonicalBase64url === true && ![h, p, s].every(canonical)) return false;
     const good = verify('sha256', Buffer.from(`${h}.${p}`), createPublicKey(testKeys().certificatePem), Buffer.from(s, 'base64url'));
     return good && /^[A-Za-z0-9_-]*$/.test(`${h}${p}${s}`);
   } catch {
@@ -173,8 +262,8 @@ export function oracleAnswer(req: FuzzRequest): { status: number; body: string }
   return undefined;
 }
 
-export function fuzzOrg(): MockOrg {
-  return new MockOrg({ world: testWorld(), clock: frozenClock(NOW), seed: 1, knobs: { loginRatePerHour: null, journalSize: 200 } });
+export function fuzzOrg(knobs: { canonicalBase64url?: boolean } = {}): MockOrg {
+  return new MockOrg({ world: testWorld(), clock: frozenClock(NOW), seed: 1, knobs: { loginRatePerHour: null, journalSize: 200, ...knobs } });
 }
 
 /** One request through the mock's core, with a time limit so a hang fails instead of blocking. */
@@ -200,9 +289,14 @@ export async function handleWithin(org: MockOrg, req: FuzzRequest, ms = 2_000): 
  * a token only when the oracle grants one. `tally` counts answers by status, and under `exact` the
  * cases whose answer the oracle fixed.
  */
-export function tokenEndpointProperty(org: MockOrg, tally: Record<string, number> = {}) {
+export function tokenEndpointProperty(org: MockOrg, tally: Record<string, number> = {}, oracle: { canonicalBase64url?: boolean } = {}) {
   return fc.asyncProperty(fuzzRequest, async (req) => {
+    const before = org.journal.total;
     const { status, body } = await handleWithin(org, req);
+    if (org.journal.total !== before + 1) throw new Error(`the journal counted ${org.journal.total - before} requests for one`);
+    const kept = JSON.stringify(org.journal.list(1)[0]);
+    if (kept.length > TRACE_CEILING) throw new Error(`the journal kept a trace of ${kept.length} characters (ceiling ${TRACE_CEILING})`);
+    if (SECRET !== '' && kept.includes(SECRET)) throw new Error('the journal kept the consumer secret');
     tally[status] = (tally[status] ?? 0) + 1;
     if (![200, 302, 400, 401, 403, 404, 413].includes(status)) throw new Error(`status ${status}`);
     if (status === 400 && isTokenEndpoint(req) && !SALESFORCE_ERROR_BODIES.has(body)) throw new Error(`not a Salesforce error body: ${body.slice(0, 200)}`);
@@ -213,6 +307,6 @@ export function tokenEndpointProperty(org: MockOrg, tally: Record<string, number
     }
     const granted = status === 200 && body.includes('"access_token"');
     // The oracle does not model every check: it only vetoes. A grant it would refuse is a hole.
-    if (granted && !oracleGrants(req)) throw new Error('a token was granted that the oracle refuses');
+    if (granted && !oracleGrants(req, oracle)) throw new Error('a token was granted that the oracle refuses');
   });
 }

@@ -28,7 +28,7 @@ class NodeIncomingRequest implements IncomingRequest {
   }
 }
 
-/** The request as the core reads it, or undefined when its target and Host name no URL (answer 400). */
+/** The request as the core reads it, or undefined when its target and Host name no URL (`MockOrg.unaddressed` answers it). */
 export function fromNodeRequest(incoming: IncomingMessage, scheme: 'http' | 'https'): IncomingRequest | undefined {
   const url = requestUrl(scheme, incoming.url ?? '', incoming.headers.host);
   if (url === undefined) return undefined;

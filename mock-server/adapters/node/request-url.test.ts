@@ -1,9 +1,10 @@
 /**
  * The URL of a node request, from its target and Host: the href the core gets, or a refusal (the
- * adapter's bare 400). Each row was checked against @hono/node-server, whose rules these are.
+ * front's 400, `MockOrg.unaddressed`). Each row was checked against @hono/node-server, whose rules
+ * these are. And what a trace keeps of a refused target: no query, no user info, 512 characters.
  */
 import { describe, expect, it } from 'vitest';
-import { requestUrl } from './request-url.ts';
+import { requestUrl, TRACE_FIELD_CHARS, traceTarget } from './request-url.ts';
 
 const LOGIN = 'login.salesforce.com';
 
@@ -52,5 +53,22 @@ describe('requestUrl', () => {
     ['a Host in UTF-8 read as latin-1', '/x', Buffer.from('日本.com').toString('latin1')],
   ])('refuses %s', (_name, target, host) => {
     expect(requestUrl('http', target, host)).toBeUndefined();
+  });
+});
+
+describe('traceTarget', () => {
+  it.each([
+    ['a path, kept', '/services/oauth2/token', '/services/oauth2/token'],
+    ['the query, dropped', '/services/oauth2/token?assertion=eyJ', '/services/oauth2/token'],
+    ['a fragment, dropped', '/a#b?c', '/a'],
+    ['an asterisk, kept', '*', '*'],
+    ['user info of an absolute-form target, dropped', 'http://admin:hunter2@[::1/x', 'http://[::1/x'],
+    ['user info in any scheme case, dropped', 'HTTP://u:p@h/x', 'HTTP://h/x'],
+    ['an @ in the path, kept', '/a@b', '/a@b'],
+    ['a long target, cut', `/${'a'.repeat(600)}`, `/${'a'.repeat(511)}`],
+    ['user info past the cut, still dropped', `http://${'p'.repeat(600)}@h/x`, 'http://h/x'],
+  ])('%s', (_name, target, kept) => {
+    expect(traceTarget(target)).toBe(kept);
+    expect(traceTarget(target).length).toBeLessThanOrEqual(TRACE_FIELD_CHARS);
   });
 });

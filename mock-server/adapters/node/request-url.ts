@@ -1,6 +1,7 @@
 /**
  * The URL a node request addressed, from its request target and Host header, or undefined when the
- * pair names no URL (the adapter answers a bare 400 and the core never sees the request). The rules
+ * pair names no URL (the core answers it as the front would, `MockOrg.unaddressed`, with the target
+ * cut by `traceTarget` for its trace). The rules
  * are the ones the adapter has always applied (those of @hono/node-server, which it used to parse
  * requests): an absolute-form target (`http://…`, `https://…`) is the URL itself; otherwise the
  * scheme of the socket, the Host header and the target are joined. A missing Host, a target that
@@ -51,4 +52,20 @@ export function requestUrl(scheme: 'http' | 'https', target: string, host: strin
   if (target.charCodeAt(0) !== 0x2f) return undefined;
   if ((!PLAIN_TARGET.test(target) || DOT_SEGMENT.test(target)) && backslashInPath(target)) return undefined;
   return parse(href);
+}
+
+/** The most of a target (or Content-Type) of a request that named no URL a trace keeps (node's head limit is 16 KiB). */
+export const TRACE_FIELD_CHARS = 512;
+
+/**
+ * A target that named no URL as its trace keeps it: without query or fragment (a GET may carry an
+ * assertion there), without the user info of an absolute-form target (`http://user:password@…`),
+ * and at most TRACE_FIELD_CHARS long.
+ */
+export function traceTarget(target: string): string {
+  const query = target.search(/[?#]/);
+  const path = query === -1 ? target : target.slice(0, query);
+  // Dropped before the cut, so a cut can never leave a password without its '@'.
+  const safe = path.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/]*@/, '$1');
+  return safe.slice(0, TRACE_FIELD_CHARS);
 }

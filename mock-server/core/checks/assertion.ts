@@ -2,12 +2,43 @@
  * The `assertion` parameter and its JOSE header: three base64url parts, a JSON object header and
  * payload, and `alg` RS256 (the only algorithm Salesforce accepts: no HS256, no `none`, no ECDSA).
  * `kid`, `jku`, `jwk` and `x5u` headers are ignored: the certificate always comes from the app.
+ * With the canonicalBase64url knob each part must also be the one spelling an encoder writes for its
+ * bytes (RFC 4648 §3.5), so a signature re-spelt in its unused bits is not the same signature.
  */
 import { type Check, type DecodedAssertion, fail, found, pass, show, skip } from '../check.ts';
 
 const INSPECT = 'npx sfjwt inspect <JWT>';
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+export interface DecodeOptions {
+  /** Refuse a part that is not the canonical base64url of its bytes (the canonicalBase64url knob). */
+  canonical?: boolean;
+}
+
+/**
+ * Why base64url text (already known to be of the alphabet) is not the canonical spelling of its
+ * bytes, or undefined when it is. 4n+2 characters carry one byte and 4 unused bits, 4n+3 two bytes and
+ * 2 unused bits; an encoder writes them as zeros, and 4n+1 characters are no encoding at all. Node's
+ * decoder ignores both (java.util.Base64 the unused bits), so the same bytes have up to 16 spellings.
+ */
+function nonCanonical(part: string): string | undefined {
+  const rest = part.length % 4;
+  if (rest === 1) return 'it has one character too many (base64url text is never 4n+1 characters long)';
+  if (rest === 0) return undefined;
+  const last = ALPHABET.indexOf(part.at(-1) ?? 'A');
+  const unused = rest === 2 ? 0b1111 : 0b11;
+  if ((last & unused) === 0) return undefined;
+  return `its last character "${ALPHABET[last]}" sets bits beyond the bytes it encodes (an encoder writes "${ALPHABET[last & ~unused]}")`;
+}
+
+/** Why a part is not base64url (canonical, if asked), or undefined when it is. */
+function notBase64url(part: string, options: DecodeOptions): string | undefined {
+  if (!B64URL.test(part)) return 'is not base64url (it holds characters outside A-Z a-z 0-9 - _; standard base64 "+", "/" or "=" padding are not allowed)';
+  const why = options.canonical === true ? nonCanonical(part) : undefined;
+  return why === undefined ? undefined : `is not canonical base64url: ${why}`;
+}
 
 /** Deepest nesting accepted in a header or payload; Jackson, Salesforce's JSON parser, defaults to 1000. */
 export const MAX_JSON_DEPTH = 1000;
@@ -25,8 +56,9 @@ function jsonDepth(value: unknown): number {
   return max;
 }
 
-function decodeJsonPart(part: string): Record<string, unknown> | string {
-  if (!B64URL.test(part)) return 'is not base64url (it holds characters outside A-Z a-z 0-9 - _; standard base64 "+", "/" or "=" padding are not allowed)';
+function decodeJsonPart(part: string, options: DecodeOptions): Record<string, unknown> | string {
+  const bad = notBase64url(part, options);
+  if (bad !== undefined) return bad;
   const text = Buffer.from(part, 'base64url').toString('utf8');
   let value: unknown;
   try {
@@ -40,15 +72,17 @@ function decodeJsonPart(part: string): Record<string, unknown> | string {
 }
 
 /** Decodes a compact JWS, or says what is wrong with it. */
-export function decodeAssertion(raw: string): DecodedAssertion | string {
+export function decodeAssertion(raw: string, options: DecodeOptions = {}): DecodedAssertion | string {
   const parts = raw.split('.');
   if (parts.length !== 3) return `has ${parts.length} part${parts.length === 1 ? '' : 's'} separated by "."; a signed JWT has 3 (header.payload.signature)`;
   const [h = '', p = '', s = ''] = parts;
-  const header = decodeJsonPart(h);
+  const header = decodeJsonPart(h, options);
   if (typeof header === 'string') return `header ${header}`;
-  const payload = decodeJsonPart(p);
+  const payload = decodeJsonPart(p, options);
   if (typeof payload === 'string') return `payload ${payload}`;
   if (!B64URL.test(s)) return 'signature is not base64url';
+  const why = options.canonical === true ? nonCanonical(s) : undefined;
+  if (why !== undefined) return `signature is not canonical base64url: ${why}`;
   return { header, payload, signingInput: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
 }
 
@@ -59,7 +93,7 @@ export const assertionCheck: Check = {
   confidence: 'OBS1',
   description: 'The assertion parameter is a compact JWS: base64url header, payload and signature separated by dots, header and payload JSON objects.',
   outcomes: ['invalidAssertion'],
-  knobs: [],
+  knobs: ['canonicalBase64url'],
   rootCause: {
     title: 'The assertion is not a well-formed JWT',
     fix: 'Send the compact JWT exactly as the signing library produced it (three base64url parts, JSON header and payload) in the assertion form field.',
@@ -71,7 +105,7 @@ export const assertionCheck: Check = {
     if (raw === null || raw === '') {
       return fail('invalidAssertion', expected, raw === null ? 'no assertion parameter' : 'an empty assertion', 'Send the signed JWT in the assertion form field.');
     }
-    const decoded = decodeAssertion(raw.trim());
+    const decoded = decodeAssertion(raw.trim(), { canonical: ctx.knobs.canonicalBase64url });
     if (typeof decoded === 'string') {
       const fix = decoded.includes('JSON')
         ? 'Build the claims with a JSON library rather than by string concatenation.'

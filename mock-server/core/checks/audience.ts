@@ -3,6 +3,8 @@
  * and a production My Domain or site, test.salesforce.com on the test host and a sandbox's, a site's
  * URL on that site. The mock's own base URL for a host counts as that host (clients use the URL
  * they were pointed at). A My Domain `aud` is a knob for connected apps and fine for External Client Apps.
+ * A value matches a URL exactly, or (knob audienceLenient) but for one trailing slash, the letter case
+ * of scheme and host and a missing https://, read by a small grammar of its own and never by a URL parser.
  */
 import { LOGIN_HOST, type LogicalHost, myDomainHost, siteHost, TEST_HOST } from '../../world/hosts.ts';
 import type { Org } from '../../world/schema.ts';
@@ -18,17 +20,34 @@ interface Audience {
   urls: string[];
 }
 
-/** Canonical form of an `aud` value: lenient matching drops a trailing slash, case and a missing scheme. */
-export function normaliseAudience(aud: string, lenient: boolean): string {
-  if (!lenient) return aud;
-  let s = aud.trim();
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) s = `https://${s}`;
-  try {
-    const u = new URL(s);
-    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
-  } catch {
-    return aud;
-  }
+/** Lower-cases A-Z only: Unicode case folding would map the Kelvin sign to "k" and so on, and a host is ASCII. */
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+
+/**
+ * Whether the `aud` value denotes `url`, one of the audience URLs this module builds (`scheme://host[:port][/path]`).
+ * Exact text always matches. Lenient matching (the audienceLenient knob) forgives exactly what it
+ * documents and nothing more, with no URL parser (a WHATWG parser would also grant userinfo, a query, a
+ * fragment, `:443`, dot segments, `%2e`, tabs, ideographic full stops, fullwidth letters, soft hyphens…):
+ * the scheme prefix in any letter case, or none at all when the URL's scheme is https; the host
+ * (and port) equal but for ASCII letter case; then the URL's path exactly, case-sensitive (a site's
+ * path prefix), followed by at most one slash. Two trailing slashes are not "a trailing slash".
+ */
+export function audienceMatches(aud: string, url: string, lenient: boolean): boolean {
+  if (aud === url) return true;
+  if (!lenient) return false;
+  const sep = url.indexOf('://');
+  const scheme = url.slice(0, sep + 3);
+  const slash = url.indexOf('/', sep + 3);
+  const host = slash === -1 ? url.slice(sep + 3) : url.slice(sep + 3, slash);
+  const path = slash === -1 ? '' : url.slice(slash);
+  let rest: string;
+  if (asciiLower(aud.slice(0, scheme.length)) === scheme) rest = aud.slice(scheme.length);
+  else if (scheme === 'https://') rest = aud;
+  else return false;
+  const end = rest.indexOf('/');
+  if (asciiLower(end === -1 ? rest : rest.slice(0, end)) !== asciiLower(host)) return false;
+  const tail = end === -1 ? '' : rest.slice(end);
+  return tail === path || tail === `${path}/`;
 }
 
 function audiencesOf(host: LogicalHost, ctx: TokenContext): Audience[] {
@@ -49,12 +68,12 @@ function audiencesOf(host: LogicalHost, ctx: TokenContext): Audience[] {
 
 function fixFor(aud: string, host: LogicalHost, accepted: readonly Audience[]): string {
   const first = accepted[0]?.urls[0] ?? `https://${host.name}`;
-  if (/\s/.test(aud.trim())) return `aud is just the URL, such as "${first}", with nothing before or after it.`;
+  if (/\s/.test(aud)) return `aud is just the URL, such as "${first}", with nothing before or after it.`;
   if (aud.includes('/services/')) return `aud is the login URL without a path: "${first}", not the token URL.`;
-  const n = normaliseAudience(aud, true);
-  if (n === `https://${TEST_HOST}` && host.kind !== 'test')
+  // The hints read the aud as leniently as the knob's default would, whatever the knob says now.
+  if (audienceMatches(aud, `https://${TEST_HOST}`, true) && host.kind !== 'test')
     return `test.salesforce.com is the audience for sandboxes. For this ${host.kind === 'login' ? 'production login host' : 'org'} use "${first}", or send sandbox logins to https://test.salesforce.com.`;
-  if (n === `https://${LOGIN_HOST}` && host.kind !== 'login')
+  if (audienceMatches(aud, `https://${LOGIN_HOST}`, true) && host.kind !== 'login')
     return `login.salesforce.com is the audience for production orgs. For a sandbox use "https://test.salesforce.com" and post to test.salesforce.com or the sandbox's My Domain.`;
   return `Set aud to "${first}" for a request posted to ${host.name}.`;
 }
@@ -80,14 +99,7 @@ export const audienceCheck: Check = {
     }
     const lenient = ctx.knobs.audienceLenient;
     for (const value of values) {
-      // Normalised only when needed: the usual aud is one of the URLs as it stands, which needs no URL parsing.
-      let n: string | undefined;
-      const matches = (u: string) => {
-        if (u === value) return true;
-        n ??= normaliseAudience(value, lenient);
-        return normaliseAudience(u, lenient) === n;
-      };
-      const match = accepted.find((a) => a.urls.some(matches));
+      const match = accepted.find((a) => a.urls.some((u) => audienceMatches(value, u, lenient)));
       if (match === undefined) continue;
       if (match.kind === 'my-domain' && app?.kind !== 'external-client-app' && ctx.knobs.myDomainAudience !== 'accept') {
         const outcome = ctx.knobs.myDomainAudience === 'not-approved' ? 'notApproved' : 'audienceInvalid';

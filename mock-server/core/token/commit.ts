@@ -1,7 +1,8 @@
 /**
  * Writes what a decision changes, in one place: one use of a forced outcome, the session a grant
  * opens and the login it counts against the rate limit, the user's Login History, and the trace
- * (never a secret: the signature and the access token are redacted) into the journal.
+ * (never a secret: the signature and the access token are redacted here, the world's consumer
+ * secrets and anything past the size limits by the journal as it stores it) into the journal.
  */
 import type { Journal } from '../journal.ts';
 import type { LoginHistory } from '../login-history.ts';
@@ -45,10 +46,11 @@ export function traceOf(decision: Decision, id: string, time = new Date(decision
   if (assertion !== undefined) trace.request.assertion = { header: assertion.header, payload: assertion.payload, signature: redactSignature(assertion.signature) };
   if (facts.user !== undefined) trace.username = facts.user.username;
   if (facts.app !== undefined) trace.app = facts.app.name;
+  if (decision.formLimit !== undefined) trace.request.formLimit = decision.formLimit;
   return trace;
 }
 
-/** Commits a decision under its trace id; returns the trace it journalled. */
+/** Commits a decision under its trace id; returns the trace as the journal keeps it. */
 export function commit(decision: Decision, org: CommitTarget, traceId: string): Trace {
   const { changes, facts, request, now } = decision;
   const time = new Date(now).toISOString();
@@ -72,7 +74,5 @@ export function commit(decision: Decision, org: CommitTarget, traceId: string): 
       });
     }
   }
-  const trace = traceOf(decision, traceId, time);
-  org.journal.add(trace);
-  return trace;
+  return org.journal.add(traceOf(decision, traceId, time));
 }

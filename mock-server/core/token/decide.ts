@@ -9,14 +9,13 @@
 import { myDomainHost } from '../../world/hosts.ts';
 import type { TokenContext, TokenFacts } from '../check.ts';
 import { DECIDED_OUTSIDE_CHECKS, REQUEST_CHECKS, TRANSPORT_CHECKS } from '../check-catalogue.ts';
-import { isFormContentType } from '../checks/grant-type.ts';
 import { LOGIN_SUCCESS, OUTCOMES, type OutcomeName } from '../outcomes.ts';
 import { negotiateFormat, type WireOptions } from '../responses.ts';
 import type { TraceStep } from '../trace.ts';
 import { type Changes, type Decision, NO_CHANGES, type TokenAnswer } from './decision.ts';
 import { planForced } from './forced-plan.ts';
 import { grant, TOKEN_ALPHABET } from './grant.ts';
-import type { TokenRequest, TokenState, TokenWorld } from './request.ts';
+import { readForm, type TokenRequest, type TokenState, type TokenWorld } from './request.ts';
 import { NO_FACTS, runChecks, skipAll } from './run-checks.ts';
 
 const BROWSER_ID_ALPHABET = TOKEN_ALPHABET.slice(0, 62);
@@ -30,16 +29,6 @@ const ERROR_ANSWERS = new Map<OutcomeName, TokenAnswer>(
     return o.kind === 'oauth-error' ? [[name, { kind: 'error', status: o.status, error: o.error, description: o.description }] as const] : [];
   }),
 );
-
-/** Form parameters as Salesforce reads them (Java servlet semantics, INF): the query string first, then a form body's; the first value wins. */
-function formParams(url: URL, body: string, contentType: string | null): URLSearchParams {
-  const isForm = isFormContentType(contentType);
-  // The usual request has no query string: the body's parameters are then the whole list.
-  if (url.search === '') return new URLSearchParams(isForm ? body : '');
-  const params = new URLSearchParams(url.search);
-  if (isForm) for (const [k, v] of new URLSearchParams(body)) params.append(k, v);
-  return params;
-}
 
 /** The answer to a request the token endpoint does not take: the Lightning host redirects to the org's My Domain, anything else is the HTML 404 page. */
 function notTaken(request: TokenRequest, world: TokenWorld, wrongHost: boolean): TokenAnswer {
@@ -55,6 +44,7 @@ export function decide(request: TokenRequest, world: TokenWorld, state: TokenSta
   const knobs = world.knobs;
   const browserId = state.random.string(22, BROWSER_ID_ALPHABET);
   const body = request.body === 'too-large' ? '' : request.body;
+  const form = readForm(request.url, body, request.header('content-type'), knobs.maxFormParameters);
   const ctx: TokenContext = {
     method: request.method,
     url: request.url,
@@ -70,19 +60,24 @@ export function decide(request: TokenRequest, world: TokenWorld, state: TokenSta
     now,
     recentLogins: (userId) => state.loginHistory.recentSuccesses(userId, now),
     body,
-    params: formParams(request.url, body, request.header('content-type')),
+    params: form.params,
   };
   const steps: TraceStep[] = [];
-  const made = (rest: Pick<Decision, 'outcome' | 'decidedBy' | 'answer'> & Partial<Decision>): Decision => ({
-    request,
-    now,
-    steps,
-    facts: NO_FACTS,
-    delayMs: 0,
-    changes: NO_CHANGES,
-    ...rest,
-    wire: rest.wire ?? { browserId, now: new Date(now) },
-  });
+  // Said in the trace, never silently: parameters past the limit were not read.
+  const formLimit = form.cut ? { read: form.read, note: `the form held more than ${form.read} parameters: the rest were ignored (the maxFormParameters knob)` } : undefined;
+  const made = (rest: Pick<Decision, 'outcome' | 'decidedBy' | 'answer'> & Partial<Decision>): Decision => {
+    const decision: Decision = {
+      request,
+      now,
+      steps,
+      facts: NO_FACTS,
+      delayMs: 0,
+      changes: NO_CHANGES,
+      ...rest,
+      wire: rest.wire ?? { browserId, now: new Date(now) },
+    };
+    return formLimit === undefined ? decision : { ...decision, formLimit };
+  };
 
   // Host and path first: a request the token endpoint does not take is answered as such, and
   // nothing after (not even a forced outcome) looks at it.

@@ -45,6 +45,8 @@ export interface Decision {
   /** Milliseconds to wait on the org's clock before answering (a forced delay); 0 for none. */
   readonly delayMs: number;
   readonly changes: Changes;
+  /** Set only when the form held more parameters than the maxFormParameters knob: how many were read. */
+  readonly formLimit?: { readonly read: number; readonly note: string };
 }
 
 export const NO_CHANGES: Changes = { takeForced: false, loginHistory: undefined, session: undefined };
