@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { SfjwtError } from '../../lib/errors.ts';
 import { INPUT_LIMITS, tryReadInputFile } from '../../lib/read-input-file.ts';
+import { expectedWords, issueMessage } from '../../lib/zod-message.ts';
 
 export class ConfigError extends SfjwtError {
   override readonly code = 'ERR_CONFIG';
@@ -100,7 +101,9 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   }
   const parsed = ConfigSchema.safeParse(json);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(the config)'}: ${i.message}`);
+    // A secret written in the file is never echoed back, not even a wrong one.
+    const shown = (i: z.core.$ZodIssue) => (i.path.some((k) => k === 'consumerSecret' || k === 'passphrase') ? `${expectedWords(i)} (the value is not shown: a secret)` : issueMessage(i, json));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.map(String).join('.') || '(the config)'}: ${shown(i)}`);
     throw new ConfigError(`${file} is not a valid sfjwt config:\n${lines.join('\n')}`, { actions: ['Fix the fields named above; sfjwt.config.schema.json describes every field.'] });
   }
   return Object.entries(parsed.data.targets).map(([name, t]) => resolveTarget(name, t, dirname(resolve(file)), env));
@@ -123,7 +126,8 @@ export function targetFromEnv(env: NodeJS.ProcessEnv = process.env): ResolvedTar
   const parsed = TargetConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const names: Record<string, string> = { loginUrl: 'SFJWT_LOGIN_URL', consumerKey: 'SFJWT_CLIENT_ID', username: 'SFJWT_USERNAME', keyFile: 'SFJWT_KEY_FILE' };
-    const lines = parsed.error.issues.map((i) => `  ${names[String(i.path[0])] ?? String(i.path[0])}: ${i.message}`);
+    // What belongs there, never what is there: a variable may hold a secret.
+    const lines = parsed.error.issues.map((i) => `  ${names[String(i.path[0])] ?? String(i.path[0])}: ${raw[String(i.path[0])] === undefined ? 'not set' : expectedWords(i)}`);
     throw new ConfigError(`the SFJWT_* environment variables do not describe a target:\n${lines.join('\n')}`, {
       actions: ['Set SFJWT_LOGIN_URL, SFJWT_CLIENT_ID, SFJWT_USERNAME and SFJWT_KEY_FILE (and SFJWT_PASSPHRASE for an encrypted key).'],
     });

@@ -31,6 +31,7 @@ import { WorldIndex } from '../../mock-server/world/world-index.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import type { RequestContext } from '../client/build-request.ts';
 import { type FetchLike, fetchTrusting } from '../client/https-fetch.ts';
+import type { KnownSecret } from './redact-secrets.ts';
 import type { Target, TargetKind } from './target.ts';
 
 /** The world app of each app role; a Map, so a role is never looked up on an object's prototype. */
@@ -110,6 +111,16 @@ function adminControl(admin: string, token: string | null, world: World, fetchAd
       return !answer.ok && answer.status === 404 ? undefined : valueOrThrow(answer);
     },
   };
+}
+
+/**
+ * Every app's consumer secret, not only the scenario's app's (a mistake may send another one), named
+ * as the mock names them in its own traces: `the consumer secret of app A, app B` for a shared one.
+ */
+function consumerSecrets(world: World): KnownSecret[] {
+  const apps = new Map<string, string[]>();
+  for (const app of world.apps) if (app.consumerSecret !== undefined) apps.set(app.consumerSecret, [...(apps.get(app.consumerSecret) ?? []), app.name]);
+  return [...apps].map(([value, names]) => ({ value, kind: `the consumer secret of app ${names.join(', app ')}` }));
 }
 
 interface MockTargetOptions {
@@ -196,6 +207,7 @@ function mockTarget(name: string, kind: Exclude<TargetKind, 'real'>, o: MockTarg
       return undefined;
     },
     trace: (answer) => (answer.traceId === undefined ? undefined : o.control.trace(answer.traceId)),
+    knownSecrets: () => consumerSecrets(index().world),
     close,
   };
 }

@@ -135,8 +135,8 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
   });
 
   it('a scenario file cannot carry its own budget or opt-in', () => {
-    expect(() => parseScenario({ ...catalogue()[0], budget: 1000 }, 'evil.json')).toThrow(/evil\.json is not a valid scenario:\n {2}\(the scenario\): Unrecognized key: "budget"/);
-    expect(() => parseScenario({ ...catalogue()[0], realOrg: { safe: true, allowNegative: true } }, 'evil.json')).toThrow(/realOrg: Unrecognized key: "allowNegative"/);
+    expect(() => parseScenario({ ...catalogue()[0], budget: 1000 }, 'evil.json')).toThrow(/evil\.json is not a valid scenario:\n {2}\(the scenario\): unknown field "budget"/);
+    expect(() => parseScenario({ ...catalogue()[0], realOrg: { safe: true, allowNegative: true } }, 'evil.json')).toThrow(/realOrg: unknown field "allowNegative"/);
   });
 
   it("a scenario that needs the mock's state is refused by a real target whatever its runsOn says", async () => {
@@ -176,7 +176,7 @@ describe('a real-org target (the mock over HTTPS, configured as an org)', () => 
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ targets: { org: { loginUrl: 'login.salesforce.com', consumerKey: 'x', username: 'u', keyFile: 'k', budget: 0 } } }));
     expect(() => loadConfig(bad)).toThrow(
-      `${bad} is not a valid sfjwt config:\n  targets.org.loginUrl: expected a URL such as https://login.salesforce.com\n  targets.org.budget: Too small: expected number to be >=1`,
+      `${bad} is not a valid sfjwt config:\n  targets.org.loginUrl: expected a URL such as https://login.salesforce.com, got "login.salesforce.com"\n  targets.org.budget: expected at least 1, got 0`,
     );
     writeFileSync(bad, JSON.stringify({ targets: { org: { loginUrl: 'https://x.example', consumerKey: { env: 'SFJWT_UNSET_VARIABLE' }, username: 'u', keyFile: 'k' } } }));
     expect(() => loadConfig(bad)).toThrow('targets.org.consumerKey reads the environment variable SFJWT_UNSET_VARIABLE, which is not set');

@@ -126,6 +126,11 @@ export function realTarget(config: ResolvedTargetConfig, options: RealTargetOpti
       for (const user of sentUsernames(request)) failures.set(user.toLowerCase(), (failures.get(user.toLowerCase()) ?? 0) + 1);
     },
     trace: () => undefined,
+    // The config's secrets; the consumer key is an identifier that Setup and the mock show openly.
+    knownSecrets: () => [
+      ...(config.consumerSecret === undefined ? [] : [{ value: config.consumerSecret, kind: `the consumer secret of target ${config.name}` }]),
+      ...(config.passphrase === undefined ? [] : [{ value: config.passphrase, kind: `the key passphrase of target ${config.name}` }]),
+    ],
     close: async () => undefined,
   };
 }

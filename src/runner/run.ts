@@ -1,8 +1,11 @@
 /**
  * Runs scenarios against targets and records, for each pair, what was expected, what arrived, the
- * check that decided (on the mock) and a verdict: pass, fail (the mock answered otherwise), divergence
- * (a real org answered otherwise: a finding, not a crash) or skip (with the reason). Results never
- * hold an access token, a key or a whole assertion.
+ * check that decided (on the mock) and a verdict: pass, fail (the mock answered otherwise, or a real
+ * org refused the baseline: its setup is broken), divergence (a real org answered otherwise: a
+ * finding about Salesforce, not a crash), inconclusive (a real org whose baseline failed: its answers
+ * are not judged) or skip (with the reason). Results never hold an access token, a key or a whole
+ * assertion, nor any secret a target knows (a consumer secret sent as `iss` comes back in the mock's
+ * trace): each result is redacted once, as it is made.
  */
 
 import type { CheckId } from '../../mock-server/core/check.ts';
@@ -10,19 +13,14 @@ import type { Trace } from '../../mock-server/core/trace.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { buildRequest, UnresolvedValueError } from '../client/build-request.ts';
 import { sendRequest, type TokenAnswer } from '../client/send.ts';
+import type { Answer } from './answer.ts';
+import { judgeBaselines, type RunFinding } from './baseline.ts';
+import { secretRedactor } from './redact-secrets.ts';
 import type { Target, TargetKind } from './target.ts';
 
-export type Verdict = 'pass' | 'fail' | 'divergence' | 'skip';
+export type { Answer };
 
-export interface Answer {
-  status: number;
-  error?: string;
-  error_description?: string;
-  body: 'json' | 'html' | 'text' | 'none';
-  /** A 200 carried an access_token (the token itself is never kept). */
-  hasToken?: boolean;
-  networkError?: string;
-}
+export type Verdict = 'pass' | 'fail' | 'divergence' | 'inconclusive' | 'skip';
 
 export interface ScenarioResult {
   scenario: string;
@@ -32,7 +30,7 @@ export interface ScenarioResult {
   target: string;
   targetKind: TargetKind;
   verdict: Verdict;
-  /** Why it failed, diverged or was skipped, in plain words. */
+  /** Why it failed, diverged, was not judged or was skipped, in plain words. */
   reason?: string;
   expected: Scenario['expect'];
   actual?: Answer;
@@ -41,7 +39,10 @@ export interface ScenarioResult {
   /** The mock's whole trace (already redacted by the mock). */
   trace?: Trace;
   durationMs: number;
-  /** Copied from the scenario so a report explains itself without the catalogue at hand. */
+  /**
+   * Copied from the scenario so a report explains itself without the catalogue at hand (but for a
+   * real org's failed baseline, whose fix is to repair the setup: see baseline.ts).
+   */
   explanation: string;
   fix: string;
   references: string[];
@@ -71,7 +72,13 @@ export function compare(expected: Scenario['expect'], actual: Answer, decidedBy:
   return out;
 }
 
+/** One scenario against one target, its result redacted of the secrets the target knows. */
 export async function runScenario(scenario: Scenario, target: Target): Promise<ScenarioResult> {
+  return secretRedactor(target.knownSecrets())(await resultOf(scenario, target));
+}
+
+/** The result as it arrived, before redaction: never returned as it is. */
+async function resultOf(scenario: Scenario, target: Target): Promise<ScenarioResult> {
   const started = performance.now();
   const base = {
     scenario: scenario.id,
@@ -131,6 +138,8 @@ export interface RunReport {
   seed: number | null;
   targets: { name: string; kind: TargetKind }[];
   summary: Record<Verdict, number> & { total: number };
+  /** What the run found beyond single results: a real org whose baseline failed (its setup is broken). */
+  findings: RunFinding[];
   results: ScenarioResult[];
 }
 
@@ -146,14 +155,18 @@ export async function runCatalogue(scenarios: readonly Scenario[], targets: read
   const startedAt = now();
   const results: ScenarioResult[] = [];
   const total = scenarios.length * targets.length;
+  // Every target's secrets from every result: the run knows them all, whichever target answered.
+  const redact = secretRedactor(targets.flatMap((t) => t.knownSecrets()));
   for (const target of targets) {
     for (const scenario of scenarios) {
-      const result = await runScenario(scenario, target);
+      const result = redact(await resultOf(scenario, target));
       results.push(result);
       options.onResult?.(result, results.length, total);
     }
   }
-  const summary = { total: results.length, pass: 0, fail: 0, divergence: 0, skip: 0 };
+  // Judged once every answer is in: a baseline that fails after other scenarios ran still voids them.
+  const findings = judgeBaselines(results);
+  const summary = { total: results.length, pass: 0, fail: 0, divergence: 0, inconclusive: 0, skip: 0 };
   for (const r of results) summary[r.verdict] += 1;
   return {
     kind: 'sfjwt-run',
@@ -164,6 +177,7 @@ export async function runCatalogue(scenarios: readonly Scenario[], targets: read
     seed: options.seed ?? null,
     targets: targets.map((t) => ({ name: t.name, kind: t.kind })),
     summary,
+    findings,
     results,
   };
 }
