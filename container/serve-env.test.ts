@@ -22,8 +22,8 @@ const home = testStateDir('sfjwt-serve-env-');
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SFJWT_')));
 
 describe('serveSettings: flags, then SFJWT_* variables, then defaults', () => {
-  it('no flags and no variables: free ports on 127.0.0.1, HTTPS, not strict', () => {
-    expect(serveSettings({}, {})).toEqual({ bind: '127.0.0.1', tls: true, requireTls: true, strict: false });
+  it('no flags and no variables: the block from 8443 on 127.0.0.1, HTTPS, not strict', () => {
+    expect(serveSettings({}, {})).toEqual({ port: 8443, bind: '127.0.0.1', tls: true, requireTls: true, strict: false });
   });
 
   it('every variable, as the image sets them', () => {
@@ -39,6 +39,7 @@ describe('serveSettings: flags, then SFJWT_* variables, then defaults', () => {
 
   it('an empty variable counts as unset; 1 and 0 are true and false', () => {
     expect(serveSettings({}, { SFJWT_WORLD: '', SFJWT_SEED: '', SFJWT_PORT: '', SFJWT_BIND: '', SFJWT_TLS: '', SFJWT_STRICT: '' })).toEqual({
+      port: 8443,
       bind: '127.0.0.1',
       tls: true,
       requireTls: true,
@@ -73,9 +74,9 @@ describe('serveSettings: flags, then SFJWT_* variables, then defaults', () => {
 });
 
 describe('the documentation', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../docs/serving.md', import.meta.url), 'utf8');
   const help = spawnSync(process.execPath, [BIN, 'serve', '--help'], { env: cleanEnv, encoding: 'utf8', timeout: 30_000 }).stdout;
-  it.each(['SFJWT_WORLD', 'SFJWT_SEED', 'SFJWT_TLS', 'SFJWT_STRICT', 'SFJWT_PORT', 'SFJWT_BIND', 'SFJWT_READY_FILE', 'SFJWT_HOME'])('README and serve --help name %s', (name) => {
+  it.each(['SFJWT_WORLD', 'SFJWT_SEED', 'SFJWT_TLS', 'SFJWT_STRICT', 'SFJWT_PORT', 'SFJWT_BIND', 'SFJWT_READY_FILE', 'SFJWT_HOME'])('docs/serving.md and serve --help name %s', (name) => {
     expect(readme).toContain(`| \`${name}\` |`);
     expect(help).toContain(`[${name}`);
   });

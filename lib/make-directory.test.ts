@@ -1,6 +1,6 @@
 /**
  * makeDirectory makes a path and its parents, accepts a folder already there, and throws the errno
- * error of the first folder it cannot make, at once: ENOTDIR under a file, ENOENT under a dangling
+ * error of the first folder it cannot make, at once (and says whether it made the path itself): ENOTDIR under a file, ENOENT under a dangling
  * link, and ENOENT under /proc, where Node's own recursive mkdir spins forever (that case runs as a
  * process with a time limit, so that a spin fails the test instead of hanging the suite).
  */
@@ -44,6 +44,13 @@ describe('makeDirectory', () => {
     ['a path under a dangling link', join(dir, 'dangling', 'x'), 'ENOENT'],
   ])('throws for %s', (_name, path, code) => {
     expect(codeOf(path)).toBe(code);
+  });
+
+  it('says whether it made the path itself: true for a new one, false for a folder that is there', () => {
+    expect(makeDirectory(join(dir, 'said', 'inner'))).toBe(true);
+    expect(makeDirectory(join(dir, 'said', 'inner'))).toBe(false);
+    expect(makeDirectory(join(dir, 'said'))).toBe(false);
+    expect(makeDirectory(join(dir, 'said', 'other'))).toBe(true);
   });
 
   it('sets the mode of what it makes (before the umask)', () => {

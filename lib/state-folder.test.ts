@@ -2,7 +2,9 @@
  * The state folder's key pairs: made once with the key at mode 0600 and read back after; anything
  * else in their place is a ResourceError naming the path and what to do, and nothing outside the
  * folder is ever written through a link. Tests run as root here, so "unreadable" is played by what
- * root cannot read either: a directory, a FIFO, damaged content.
+ * root cannot read either: a directory, a FIFO, damaged content. The state folder gets a
+ * .gitignore of its own (everything in it ignored) when it is sfjwt's, and never one that overwrites
+ * a .gitignore there or lands in a folder of the user's.
  */
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResourceError } from './errors.ts';
+import { gitignoreText } from './own-gitignore.ts';
 import { ensureKeyPair } from './state-folder.ts';
 import { HAS_FIFOS, makeFifo, underWatchdog } from './testing/fifo.ts';
 
@@ -137,5 +140,42 @@ describe('ensureKeyPair', () => {
     expect(error.message).toBe(`cannot use the state folder: ${join(dir, 'app.key')} is there but ${join(dir, 'app.crt')} is not, and sfjwt does not complete a pair it cannot vouch for`);
     expect(error.actions).toEqual([`Put ${join(dir, 'app.crt')} back, or delete ${join(dir, 'app.key')} (or set SFJWT_HOME to another folder) to have sfjwt make a new pair.`]);
     expect(readFileSync(join(dir, 'app.key'), 'utf8')).toBe('a key someone put here');
+  });
+});
+
+describe("the state folder's .gitignore", () => {
+  const OURS = "# Written by sfjwt: this folder holds private keys and the mock's local CA, which sfjwt made for itself; nothing in it belongs in git.\n*\n";
+
+  it('a new state folder gets one: everything in it ignored, the first line saying sfjwt wrote it', () => {
+    const state = join(fresh(), '.sfjwt');
+    ensureKeyPair(join(state, 'keys'), 'app', SUBJECT);
+    ensureKeyPair(join(state, 'tls'), 'ca', SUBJECT);
+    expect(readFileSync(join(state, '.gitignore'), 'utf8')).toBe(OURS);
+    expect(gitignoreText("private keys and the mock's local CA, which sfjwt made for itself")).toBe(OURS);
+    expect(statSync(join(state, '.gitignore')).mode & 0o777).toBe(0o644);
+  });
+
+  it('a state folder made before there was one (keys/ and tls/ only) gets it on the next use', () => {
+    const state = join(fresh(), '.sfjwt');
+    ensureKeyPair(join(state, 'keys'), 'app', SUBJECT);
+    ensureKeyPair(join(state, 'tls'), 'ca', SUBJECT);
+    rmSync(join(state, '.gitignore'));
+    ensureKeyPair(join(state, 'keys'), 'app', SUBJECT);
+    expect(readFileSync(join(state, '.gitignore'), 'utf8')).toBe(OURS);
+  });
+
+  it('a .gitignore that is there is never overwritten', () => {
+    const state = join(fresh(), '.sfjwt');
+    mkdirSync(state);
+    writeFileSync(join(state, '.gitignore'), '# mine\n*.key\n');
+    ensureKeyPair(join(state, 'keys'), 'app', SUBJECT);
+    expect(readFileSync(join(state, '.gitignore'), 'utf8')).toBe('# mine\n*.key\n');
+  });
+
+  it("a folder of the user's (SFJWT_HOME=their home, holding other things) gets none", () => {
+    const home = fresh();
+    writeFileSync(join(home, 'notes.txt'), 'mine');
+    ensureKeyPair(join(home, 'keys'), 'app', SUBJECT);
+    expect(existsSync(join(home, '.gitignore'))).toBe(false);
   });
 });

@@ -1,17 +1,19 @@
 /**
  * Key material sfjwt makes for itself and keeps between runs in a state folder (`.sfjwt/` in the
- * working directory unless SFJWT_HOME says otherwise, git-ignored): the default world's app key pair
- * and the mock's local certificate authority. Made on first use, never committed. sfjwt writes these
+ * working directory unless SFJWT_HOME says otherwise): the default world's app key pair and the
+ * mock's local certificate authority. Made on first use, never committed: the state folder gets a
+ * `.gitignore` of its own that ignores everything in it (see ownStateFolder). sfjwt writes these
  * files only as new files (never through a link, never over a file that is there), private keys with
  * mode 0600 from the first byte, and reads them only as regular files: anything else in their place
  * (a link, a directory, a FIFO, a lone half of a pair, content that is not a matching key and
  * certificate) is a ResourceError naming the path and what to do, never a stack trace or a hang.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { lstatSync, type Stats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { lstatSync, readdirSync, type Stats } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ResourceError } from './errors.ts';
 import { makeDirectory } from './make-directory.ts';
+import { GITIGNORE, writeOwnGitignore } from './own-gitignore.ts';
 import { generateRsaKeyPair, issueCertificate, type SubjectField } from './pki/generate.ts';
 import { fileKind, INPUT_LIMITS, tryReadInputFile } from './read-input-file.ts';
 import { PUBLIC_MODE, publishNewFile, SECRET_MODE } from './write-new-file.ts';
@@ -36,6 +38,28 @@ function ensureDir(dir: string): void {
       actions: ['Set SFJWT_HOME to a writable folder.'],
       cause,
     });
+  }
+}
+
+/**
+ * What sfjwt puts in a state folder: its key folders (prepareWorld's keys/, the local CA's tls/), the
+ * logs of background serves, the default ready file of one (serve.json) and its .gitignore.
+ */
+const STATE_ENTRIES: ReadonlySet<string> = new Set(['keys', 'tls', 'logs', 'serve.json', GITIGNORE]);
+
+/**
+ * Gives the state folder `root` its .gitignore when it has none and is sfjwt's: a folder that holds
+ * nothing but what sfjwt puts there (a new one, or one an earlier version made without a
+ * .gitignore). SFJWT_HOME may name a folder of the user's, such as their home: one that holds
+ * anything else gets nothing. A .gitignore that is there is never touched.
+ */
+function ownStateFolder(root: string): void {
+  try {
+    if (readdirSync(root).some((entry) => !STATE_ENTRIES.has(entry) || entry === GITIGNORE)) return;
+    writeOwnGitignore(root, "private keys and the mock's local CA, which sfjwt made for itself");
+  } catch {
+    // A folder sfjwt cannot list or write: the keys work without it, and the folder's error, if it
+    // matters, is reported where a key is read or written.
   }
 }
 
@@ -88,11 +112,20 @@ function readPair(privateKeyFile: string, certificateFile: string): StoredKeyPai
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** `<root>/<name>`, made (mode 0700) if need be, in a state folder that has its .gitignore. */
+export function stateSubfolder(root: string, name: 'logs'): string {
+  const dir = join(root, name);
+  ensureDir(dir);
+  ownStateFolder(root);
+  return dir;
+}
+
 /**
  * Reads `<dir>/<name>.key` and `<name>.crt`, or makes them: an RSA 2048 key and a self-signed
- * SHA-256 certificate valid for `days`. The certificate is published first and the key last, so a
- * process starting at the same time waits briefly for a pair that is half there; one that stays
- * half there is refused rather than completed over a file sfjwt cannot vouch for.
+ * SHA-256 certificate valid for `days`. `dir` is a folder of the state folder (`<state>/keys`,
+ * `<state>/tls`), whose .gitignore is seen to here. The certificate is published first and the key
+ * last, so a process starting at the same time waits briefly for a pair that is half there; one that
+ * stays half there is refused rather than completed over a file sfjwt cannot vouch for.
  */
 export function ensureKeyPair(dir: string, name: string, subject: readonly SubjectField[], options: { days?: number; isCa?: boolean } = {}): StoredKeyPair {
   const privateKeyFile = join(dir, `${name}.key`);
@@ -102,6 +135,7 @@ export function ensureKeyPair(dir: string, name: string, subject: readonly Subje
   let [hasKey, hasCert] = state();
   if (!hasKey && !hasCert) {
     ensureDir(dir);
+    ownStateFolder(dirname(dir));
     const keys = generateRsaKeyPair(2048);
     const certificatePem = issueCertificate(keys, { subject, days: options.days ?? 365, isCa: options.isCa === true });
     try {
@@ -125,5 +159,6 @@ export function ensureKeyPair(dir: string, name: string, subject: readonly Subje
       actions: [`Put ${missing} back, or delete ${there} (or set SFJWT_HOME to another folder) to have sfjwt make a new pair.`],
     });
   }
+  ownStateFolder(dirname(dir));
   return readPair(privateKeyFile, certificateFile);
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResourceError } from '../lib/errors.ts';
 import { HAS_FIFOS, makeFifo, underWatchdog } from '../lib/testing/fifo.ts';
-import { catalogue, loadScenarios, ScenarioFileError } from './load.ts';
+import { catalogue, loadScenarios, parseScenario, ScenarioFileError } from './load.ts';
 
 const dirs: string[] = [];
 const folder = () => {
@@ -52,7 +52,24 @@ describe('loadScenarios', () => {
     writeFileSync(join(dir, 'b.json'), text);
     const error = thrownBy(() => loadScenarios(dir));
     expect(error).toBeInstanceOf(ScenarioFileError);
-    expect((error as ScenarioFileError).issues).toEqual([{ path: 'mistakes.0.set.sub.0.0.0.0.0.0.0.0…', message: 'nested more than 100 levels deep' }]);
-    expect((error as ScenarioFileError).message).toBe(`${join(dir, 'b.json')} is not a valid scenario:\n  mistakes.0.set.sub.0.0.0.0.0.0.0.0…: nested more than 100 levels deep`);
+    expect((error as ScenarioFileError).issues).toEqual([{ path: 'mistakes[0].set.sub[0][0][0][0][0][0][0][0]…', message: 'nested more than 100 levels deep' }]);
+    expect((error as ScenarioFileError).message).toBe(`${join(dir, 'b.json')} is not a valid scenario:\n  mistakes[0].set.sub[0][0][0][0][0][0][0][0]…: nested more than 100 levels deep`);
+  });
+});
+
+describe('parseScenario', () => {
+  it("words typical mistakes as what belongs there and what is there, never in zod's words", () => {
+    const { expect: _expected, ...withoutExpect } = catalogue()[0] as unknown as Record<string, unknown>;
+    const json = { ...withoutExpect, level: 'must', mistakes: [{ at: 'claim', set: { iss: 'x' } }], budget: 10 };
+    const error = thrownBy(() => parseScenario(json, 'my.json'));
+    expect(error).toBeInstanceOf(ScenarioFileError);
+    expect((error as ScenarioFileError).message.split('\n')).toEqual([
+      'my.json is not a valid scenario:',
+      '  level: expected one of "MUST", "SHOULD", "MAY", got "must"',
+      '  mistakes[0].at: expected one of "claims", "payload", "header", "sign", "form", "send", got "claim"',
+      '  expect: expected an object, got nothing',
+      '  (the scenario): unknown field "budget": check the spelling (field names are case-sensitive)',
+    ]);
+    expect((error as ScenarioFileError).message).not.toMatch(/Invalid (input|option|discriminator)|received|Unrecognized/);
   });
 });

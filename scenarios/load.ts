@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { WorldError } from '../lib/errors.ts';
 import { MAX_JSON_DEPTH, tooDeepAt } from '../lib/json-depth.ts';
 import { INPUT_LIMITS, readInputText } from '../lib/read-input-file.ts';
+import { describeIssues, issuePath } from '../lib/zod-message.ts';
 import { type Scenario, ScenarioSchema } from './schema.ts';
 
 /**
@@ -26,12 +27,12 @@ export function parseScenario(json: unknown, source: string): Scenario {
   // A claim value may be any JSON: one nested past the limit would overflow the stack when sent.
   const deep = tooDeepAt(json);
   if (deep !== undefined) {
-    const issue = { path: deep.slice(0, 12).map(String).join('.') + (deep.length > 12 ? '…' : ''), message: `nested more than ${MAX_JSON_DEPTH} levels deep` };
+    const issue = { path: issuePath(deep.slice(0, 12)) + (deep.length > 12 ? '…' : ''), message: `nested more than ${MAX_JSON_DEPTH} levels deep` };
     throw new ScenarioFileError(`${source} is not a valid scenario:\n  ${issue.path}: ${issue.message}`, [issue], { actions: ['Keep values shallow: no claim Salesforce reads is nested at all.'] });
   }
   const parsed = ScenarioSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(the scenario)', message: i.message }));
+  const issues = describeIssues(parsed.error, json, '(the scenario)');
   throw new ScenarioFileError(`${source} is not a valid scenario:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues, {
     actions: ['Fix the fields named above; scenarios/catalogue/ has examples of every kind of mistake.'],
   });

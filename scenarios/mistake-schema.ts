@@ -44,7 +44,8 @@ const isSymbolic = (value: unknown): boolean => value !== null && typeof value =
 const ValueSchema: z.ZodType<unknown> = z.unknown().transform((value, ctx) => {
   const parsed = (isSymbolic(value) ? SymbolSchema : PlainValueSchema).safeParse(value);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  // Each issue whole (its code, the values it allows), so that it can be worded for a user.
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
   return z.NEVER;
 });
 

@@ -8,8 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario, ScenarioFileError } from './load.ts';
 
-const HOSTS = 'Invalid option: expected one of "login"|"test"|"my-domain"|"site"|"lightning"';
-const USERS = 'Invalid option: expected one of "default"|"unapproved"|"not-admitted"|"inactive"|"frozen"|"ip-restricted"|"sandbox"|"locked-org"';
+const HOSTS = (got: string) => `expected one of "login", "test", "my-domain", "site", "lightning", got ${JSON.stringify(got)}`;
+const USERS = (got: string) => `expected one of "default", "unapproved", "not-admitted", "inactive", "frozen", "ip-restricted", "sandbox", "locked-org", got ${JSON.stringify(got)}`;
 
 const scenario = (mistakes: unknown[]) => ({
   id: 'roles.test',
@@ -34,19 +34,18 @@ function issuesOf(json: unknown): unknown {
 
 describe('roles named in mistakes', () => {
   it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'evil.example', 'LOGIN'])('send.host %j: the field and the host roles', (host) => {
-    expect(issuesOf(scenario([{ at: 'send', host }]))).toEqual({ issues: [{ path: 'mistakes.0.host', message: HOSTS }], message: `x.json is not a valid scenario:\n  mistakes.0.host: ${HOSTS}` });
+    expect(issuesOf(scenario([{ at: 'send', host }]))).toEqual({
+      issues: [{ path: 'mistakes[0].host', message: HOSTS(host) }],
+      message: `x.json is not a valid scenario:\n  mistakes[0].host: ${HOSTS(host)}`,
+    });
   });
 
   it.each([
-    [{ $: 'url', host: 'constructor' }, 'mistakes.0.set.aud.host', HOSTS],
-    [{ $: 'realUrl', host: 'valueOf' }, 'mistakes.0.set.aud.host', HOSTS],
-    [{ $: 'username', role: 'constructor' }, 'mistakes.0.set.aud.role', USERS],
+    [{ $: 'url', host: 'constructor' }, 'mistakes[0].set.aud.host', HOSTS('constructor')],
+    [{ $: 'realUrl', host: 'valueOf' }, 'mistakes[0].set.aud.host', HOSTS('valueOf')],
+    [{ $: 'username', role: 'constructor' }, 'mistakes[0].set.aud.role', USERS('constructor')],
     // An object with a "$" key is a symbol or an error, never a plain object the client would resolve anyway.
-    [
-      { $: 'constructor' },
-      'mistakes.0.set.aud.$',
-      "Invalid discriminator value. Expected 'now' | 'nowMs' | 'consumerSecret' | 'appName' | 'userEmail' | 'userId' | 'username' | 'url' | 'realUrl' | 'string'",
-    ],
+    [{ $: 'constructor' }, 'mistakes[0].set.aud.$', 'expected one of "now", "nowMs", "consumerSecret", "appName", "userEmail", "userId", "username", "url", "realUrl", "string", got "constructor"'],
   ])('a claim set to %j: the field and the roles', (value, path, message) => {
     expect((issuesOf(scenario([{ at: 'claims', set: { aud: value } }])) as { issues: unknown }).issues).toEqual([{ path, message }]);
   });

@@ -65,6 +65,8 @@ export function serveArgs(o: ServeOptions = {}): string[] {
     'loginRatePerHour=null',
     ...(o.http === true ? ['--http'] : []),
     ...(o.world === undefined ? [] : ['--world', o.world]),
+    // Free ports unless the caller picks a block: serve's default block (8443 on) is one per machine, and trees run side by side.
+    ...(o.args?.includes('--port') === true ? [] : ['--port', '0']),
     ...(o.args ?? []),
   ];
 }

@@ -8,6 +8,10 @@
  * so an unusable one is an error at once. Every file is written as a new file, never through a link,
  * private material with mode 0600 (checked again once written); --force replaces each file whole
  * (a new file renamed over it), so an existing 0644 key or a link in its place never survives.
+ * A folder it makes gets a .gitignore that ignores everything in it (a folder of the user's is left
+ * alone). What Salesforce or keytool would refuse is refused before anything is written: a key under
+ * 2048 bits, an empty passphrase, a store password under 6 characters, an alias the keystore import
+ * refuses.
  */
 import { createPrivateKey, createPublicKey, randomBytes, X509Certificate } from 'node:crypto';
 import { lstatSync, unlinkSync } from 'node:fs';
@@ -15,10 +19,12 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { ResourceError, UsageError } from '../errors.ts';
 import { makeDirectory } from '../make-directory.ts';
+import { writeOwnGitignore } from '../own-gitignore.ts';
 import { fileKind } from '../read-input-file.ts';
 import { PUBLIC_MODE, publishNewFile, replaceFile, SECRET_MODE, temporaryNameFor, writeNewFile } from '../write-new-file.ts';
 import { generateRsaKeyPair, issueCertificate, type SubjectField } from './generate.ts';
 import { writeJks } from './jks.ts';
+import { DEFAULT_KEYSTORE_ALIAS, KEYSTORE_KEY_BITS, keystoreAliasProblem, MIN_STORE_PASSWORD } from './salesforce-keystore.ts';
 
 export const BUNDLE_FILES = {
   encryptedKey: 'server.pass.key',
@@ -39,7 +45,7 @@ export interface BundleOptions {
   days?: number;
   bits?: number;
   cipher?: 'aes-256-cbc' | 'des-ede3-cbc';
-  /** Also write keystore.jks with this alias (Salesforce refuses keytool's default alias "1"). */
+  /** Also write keystore.jks with this alias (Salesforce refuses keytool's default alias "1"); the store password defaults to the passphrase. */
   jks?: { alias: string; storePassword?: string | undefined } | undefined;
   /** Replace existing files (each whole, by a new file renamed over it; a link there is replaced, not followed). */
   force?: boolean;
@@ -48,6 +54,8 @@ export interface BundleOptions {
 
 export interface BundleResult {
   files: Partial<Record<keyof typeof BUNDLE_FILES, string>>;
+  /** The .gitignore written in the output folder when keys generate made the folder; undefined otherwise. */
+  gitignore?: string;
   /** True when the passphrase was generated (and written to passphrase.txt). */
   generatedPassphrase: boolean;
   sha256: string;
@@ -76,17 +84,47 @@ function kindAt(path: string): string | undefined {
   }
 }
 
+/** Refuses, before anything is written, what Salesforce or keytool would refuse later. */
+function checkOptions(options: BundleOptions): void {
+  const bits = options.bits ?? 2048;
+  if (!Number.isInteger(bits) || bits < 2048 || bits > 8192) {
+    throw new UsageError(`--bits ${bits}: Salesforce needs an RSA key of 2048 bits or more`, { actions: ['Leave --bits out for 2048, or give 3072 or 4096 (at most 8192).'] });
+  }
+  if (options.passphrase === '') {
+    throw new UsageError('the passphrase is empty: server.pass.key and server.p12 would be "encrypted" with an empty password', {
+      actions: ['Give a passphrase, or leave --passphrase out to have one generated (written to passphrase.txt).'],
+    });
+  }
+  if (options.jks === undefined) return;
+  const problem = keystoreAliasProblem(options.jks.alias);
+  if (problem !== undefined) throw new UsageError(`the JKS alias "${options.jks.alias}" ${problem}`, { actions: [`Choose another alias, such as --alias ${DEFAULT_KEYSTORE_ALIAS}.`] });
+  if (!KEYSTORE_KEY_BITS.includes(bits)) {
+    throw new UsageError(`--bits ${bits} with --jks: Salesforce's Import from Keystore takes RSA keys of ${KEYSTORE_KEY_BITS.join(', ')} bits only`, {
+      actions: ['Leave --bits out for 2048, or give 3072 or 4096.'],
+    });
+  }
+  const store = options.jks.storePassword ?? options.passphrase;
+  if (store !== undefined && store.length < MIN_STORE_PASSWORD) {
+    const which = options.jks.storePassword === undefined ? 'the store password (the passphrase, as no --storepass was given)' : 'the store password';
+    throw new UsageError(`${which} has ${store.length} character${store.length === 1 ? '' : 's'}: keytool and Salesforce need a store password of at least ${MIN_STORE_PASSWORD}`, {
+      actions: [`Give a store password of ${MIN_STORE_PASSWORD} or more characters with --storepass (or SFJWT_STOREPASS).`],
+    });
+  }
+}
+
 /**
  * Makes the output folder and proves it takes a new file, before any key is made: a place that
  * cannot hold the files (`/proc/x`, a path under a file, a read-only folder) is an error at once.
+ * True when it made the folder (which is then sfjwt's, and gets a .gitignore).
  */
-function prepareFolder(out: string): void {
+function prepareFolder(out: string): boolean {
   const fail = (cause: unknown, doing: string): never => {
     const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
     throw new ResourceError(`cannot ${doing} the output folder ${out}: ${code}`, { actions: ['Choose a folder you can write for --out (it is made when missing).'], cause });
   };
+  let made = false;
   try {
-    makeDirectory(out);
+    made = makeDirectory(out);
   } catch (cause) {
     fail(cause, 'create');
   }
@@ -97,6 +135,7 @@ function prepareFolder(out: string): void {
     fail(cause, 'write in');
   }
   unlinkSync(probe);
+  return made;
 }
 
 /** The file at `path` is the one just written: a regular file (not a link) with exactly `mode`. */
@@ -111,14 +150,12 @@ function verifyWritten(path: string, mode: number): void {
 }
 
 export function generateKeyBundle(options: BundleOptions): BundleResult {
-  if (options.jks !== undefined && options.jks.alias.trim() === '1') {
-    throw new UsageError('the JKS alias "1" is the one Salesforce refuses (keytool\'s default after -importkeystore)', { actions: ['Choose another alias, such as --alias salesforcetest.'] });
-  }
+  checkOptions(options);
   const out = options.outDir;
   const force = options.force === true;
   const files: BundleResult['files'] = {};
   const names = Object.entries(BUNDLE_FILES).filter(([k]) => (k === 'jks' ? options.jks !== undefined : k === 'passphrase' ? options.passphrase === undefined : true));
-  prepareFolder(out);
+  const made = prepareFolder(out);
   const there = names
     .map(([, n]) => join(out, n))
     .map((path) => ({ path, kind: kindAt(path) }))
@@ -130,6 +167,13 @@ export function generateKeyBundle(options: BundleOptions): BundleResult {
     throw new ResourceError(`cannot replace ${odd.map((e) => `${e.path} (${e.kind ?? ''})`).join(', ')}: --force replaces files only`, {
       actions: ['Move them away, or choose another --out folder.'],
     });
+  // Before the first key: a folder of private keys is never without it, even if a later step fails.
+  let gitignore: string | undefined;
+  try {
+    gitignore = made ? writeOwnGitignore(out, 'the private keys sfjwt keys generate wrote') : undefined;
+  } catch (cause) {
+    throw new ResourceError(`cannot write ${join(out, '.gitignore')}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { actions: ['Choose a folder you can write for --out.'], cause });
+  }
   const generatedPassphrase = options.passphrase === undefined;
   const passphrase = options.passphrase ?? randomBytes(18).toString('base64url');
   const keys = generateRsaKeyPair(options.bits ?? 2048);
@@ -155,7 +199,7 @@ export function generateKeyBundle(options: BundleOptions): BundleResult {
   write('publicKey', createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }) as string, false);
   write('csr', createCsr(keys.privateKeyPem, keys.publicKeyPem, options.subject), false);
   write('certificate', certificatePem, false);
-  const alias = options.jks?.alias ?? 'salesforcetest';
+  const alias = options.jks?.alias ?? DEFAULT_KEYSTORE_ALIAS;
   write('pkcs12', createPkcs12(keys.privateKeyPem, certificatePem, passphrase, alias), true);
   if (options.jks !== undefined) {
     const storePassword = options.jks.storePassword ?? passphrase;
@@ -166,5 +210,5 @@ export function generateKeyBundle(options: BundleOptions): BundleResult {
     write('jks', jks, true);
   }
   if (generatedPassphrase) write('passphrase', `${passphrase}\n`, true);
-  return { files, generatedPassphrase, sha256: new X509Certificate(certificatePem).fingerprint256 };
+  return { files, ...(gitignore === undefined ? {} : { gitignore }), generatedPassphrase, sha256: new X509Certificate(certificatePem).fingerprint256 };
 }

@@ -1,13 +1,16 @@
 /**
  * The key-material doctor: reads a private key (any form) and optionally a certificate, and returns
  * findings, each with a stable id, a severity, what it saw and the fix. Findings are data; nothing
- * here throws for a user's mistake.
+ * here throws for a user's mistake. A key or certificate that was read is `key-ok` / `cert-ok` only
+ * when the check found no error at all; beside an error it is `key-read` / `cert-read`, so that no
+ * line says "ok" where something is wrong.
  */
 import type { KeyObject } from 'node:crypto';
 import { KeyMaterialError } from '../errors.ts';
 import { type CertificateInfo, loadCertificate } from './certificate.ts';
 import { MATERIAL_NAMES } from './detect.ts';
 import { KeyLoadError, keyMatchesCertificate, type LoadedKey, loadPrivateKey } from './load.ts';
+import { keystoreAliasProblem, renameAliasFix } from './salesforce-keystore.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -21,13 +24,18 @@ export interface Finding {
 
 export const KEY_FINDING_IDS = [
   'key-ok',
+  'key-read',
   'key-unreadable',
   'key-not-private',
+  'key-alias-not-found',
   'key-needs-passphrase',
   'key-wrong-passphrase',
   'key-not-rsa',
   'key-too-small',
+  'jks-alias-refused',
+  'jks-key-password-differs',
   'cert-ok',
+  'cert-read',
   'cert-not-certificate',
   'cert-key-mismatch',
   'cert-expired',
@@ -46,6 +54,11 @@ export interface KeyCheckInput {
   passphrase?: string | undefined;
   keyPassword?: string | undefined;
   alias?: string | undefined;
+  /**
+   * Also what Salesforce's Import from Keystore refuses in a JKS (the alias, a key password of its
+   * own): `keys check` asks for it; signing a JWT with the key (the doctor) does not care.
+   */
+  keystoreImport?: boolean;
   /** Milliseconds since the epoch. */
   now: number;
 }
@@ -62,6 +75,33 @@ function keySummary(key: KeyObject): { type: string; bits: number | undefined } 
   return { type: key.asymmetricKeyType ?? 'unknown', bits: key.asymmetricKeyDetails?.modulusLength };
 }
 
+/** "an EC", "an ED25519", "a DSA": key types are read letter by letter, so the article follows the first letter's name. */
+function withArticle(initialism: string): string {
+  return `${/^[aefhilmnorsx]/i.test(initialism) ? 'an' : 'a'} ${initialism}`;
+}
+
+/** What Salesforce's Import from Keystore would refuse in a JKS that was read. */
+function keystoreFindings(loaded: LoadedKey, input: KeyCheckInput, source: string, findings: Finding[]): void {
+  if (input.keystoreImport !== true || loaded.kind !== 'jks' || loaded.alias === undefined) return;
+  const problem = keystoreAliasProblem(loaded.alias);
+  if (problem !== undefined)
+    findings.push({
+      id: 'jks-alias-refused',
+      severity: 'error',
+      title: 'Salesforce refuses the alias of this keystore entry',
+      saw: `${source}: the alias "${loaded.alias}" of its private key entry ${problem}`,
+      fix: renameAliasFix(source, loaded.alias),
+    });
+  if (input.keyPassword !== undefined && input.keyPassword !== input.passphrase)
+    findings.push({
+      id: 'jks-key-password-differs',
+      severity: 'error',
+      title: 'The key password differs from the store password',
+      saw: `${source}: the entry "${loaded.alias}" opens with a key password other than the store password`,
+      fix: 'Salesforce asks for the store password only and refuses a keystore whose key password differs: set the key password to the store password (keytool -keypasswd -keystore FILE -alias ALIAS), or write a new keystore: npx sfjwt keys jks --key server.key --cert server.crt.',
+    });
+}
+
 function loadKeyFindings(input: KeyCheckInput, findings: Finding[]): LoadedKey | undefined {
   if (input.key === undefined) return undefined;
   const { data, source } = input.key;
@@ -73,7 +113,7 @@ function loadKeyFindings(input: KeyCheckInput, findings: Finding[]): LoadedKey |
         id: 'key-not-rsa',
         severity: 'error',
         title: 'The key is not RSA',
-        saw: `${source} is a ${type.toUpperCase()} key`,
+        saw: `${source} is ${withArticle(type.toUpperCase())} key`,
         fix: 'Salesforce accepts RS256 only (ECDSA is not accepted): make an RSA key pair of 2048 bits or more (npx sfjwt keys generate).',
       });
     } else if (bits !== undefined && bits < 2048) {
@@ -85,6 +125,7 @@ function loadKeyFindings(input: KeyCheckInput, findings: Finding[]): LoadedKey |
         fix: 'Make a 2048-bit (or larger) key; many clients (jsonwebtoken 9) refuse smaller keys for RS256.',
       });
     }
+    keystoreFindings(loaded, input, source, findings);
     findings.push({
       id: 'key-ok',
       severity: 'info',
@@ -99,12 +140,14 @@ function loadKeyFindings(input: KeyCheckInput, findings: Finding[]): LoadedKey |
       'needs-passphrase': 'key-needs-passphrase',
       'wrong-passphrase': 'key-wrong-passphrase',
       'not-a-private-key': 'key-not-private',
+      'alias-not-found': 'key-alias-not-found',
       unreadable: 'key-unreadable',
     };
     const titles: Record<string, string> = {
       'needs-passphrase': 'The key is encrypted and no passphrase was given',
       'wrong-passphrase': 'Wrong passphrase',
       'not-a-private-key': 'Not a private key',
+      'alias-not-found': 'No private key entry with that alias',
       unreadable: 'The key cannot be read',
     };
     findings.push({ id: ids[reason] ?? 'key-unreadable', severity: 'error', title: titles[reason] ?? 'The key cannot be read', saw: error.message, fix: error.actions.join(' ') });
@@ -118,7 +161,7 @@ function certificateFindings(cert: CertificateInfo, source: string, now: number,
       id: 'cert-not-rsa',
       severity: 'error',
       title: "The certificate's key is not RSA",
-      saw: `${source} holds a ${cert.keyType.toUpperCase()} public key`,
+      saw: `${source} holds ${withArticle(cert.keyType.toUpperCase())} public key`,
       fix: 'Upload a certificate of an RSA key (2048 bits or more): Salesforce verifies RS256 only.',
     });
   else if (cert.keyBits !== undefined && cert.keyBits < 2048)
@@ -196,6 +239,13 @@ export function checkKeyMaterial(input: KeyCheckInput): KeyCheckResult {
         saw: `${input.key?.source ?? 'the key'} is not the private key of ${certSource} (${certificate.subject})`,
         fix: 'Salesforce will answer "invalid assertion". Upload the certificate made from this key (openssl req -new -x509 -key server.key), or sign with the key the uploaded certificate was made from.',
       });
+    }
+  }
+  // "ok" only where nothing is wrong: beside an error, the key and the certificate were read, no more.
+  if (findings.some((f) => f.severity === 'error')) {
+    for (const f of findings) {
+      if (f.id === 'key-ok') f.id = 'key-read';
+      if (f.id === 'cert-ok') f.id = 'cert-read';
     }
   }
   const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -4,7 +4,7 @@
  * `keys check` is triggered from a real file. Tools missing from the machine skip with a reason.
  */
 import { spawnSync } from 'node:child_process';
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyBundle } from './bundle.ts';
 import { loadCertificate } from './certificate.ts';
 import { checkKeyMaterial, KEY_FINDING_IDS } from './check.ts';
+import { writeJks } from './jks.ts';
 import { keyMatchesCertificate, loadPrivateKey } from './load.ts';
 
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -98,7 +99,7 @@ describe('keys generate, read by the real tools', () => {
   it('refuses to overwrite what is there, and the alias "1"', () => {
     expect(() => generateKeyBundle({ outDir: join(dir, 'bundle'), subject: [{ shortName: 'CN', value: 'x' }], passphrase: 'p' })).toThrow(/not overwriting .*server\.pass\.key/);
     expect(() => generateKeyBundle({ outDir: join(dir, 'other'), subject: [{ shortName: 'CN', value: 'x' }], passphrase: 'p', jks: { alias: '1' } })).toThrow(
-      'the JKS alias "1" is the one Salesforce refuses',
+      'the JKS alias "1" is keytool\'s default (after keytool -importkeystore from a PKCS#12 without a friendly name), which Salesforce refuses',
     );
   });
 });
@@ -169,6 +170,16 @@ describe.skipIf(!HAS_KEYTOOL)('what keytool writes, read by sfjwt', () => {
     expect(loaded.certificates[0]?.subject).toBe('CN=keytool');
     expect(keyMatchesCertificate(loaded.key, loaded.certificates[0] ?? loadCertificate(Buffer.alloc(0)))).toBe(true);
   });
+
+  it.skipIf(!HAS_OPENSSL)('keytool -importkeystore of a PKCS#12 without a friendly name gives the alias "1", which keys check calls an error', () => {
+    opensslRsaKey('nameless.key');
+    openssl('req', '-new', '-x509', '-key', 'nameless.key', '-subj', '/CN=nameless', '-days', '365', '-sha256', '-out', 'nameless.crt');
+    openssl('pkcs12', '-export', '-inkey', 'nameless.key', '-in', 'nameless.crt', '-passout', 'pass:changeit', '-out', 'nameless.p12');
+    const args = ['-importkeystore', '-srckeystore', 'nameless.p12', '-srcstoretype', 'PKCS12', '-srcstorepass', 'changeit', '-destkeystore', 'nameless.jks', '-deststoretype', 'JKS'];
+    tool('keytool', [...args, '-deststorepass', 'changeit', '-noprompt']);
+    const findings = checkKeyMaterial({ key: { data: readFileSync(f('nameless.jks')), source: 'nameless.jks' }, passphrase: 'changeit', keystoreImport: true, now: Date.now() }).findings;
+    expect(findings.map((x) => `${x.severity}:${x.id}`)).toEqual(['error:jks-alias-refused', 'info:key-read', 'info:cert-read']);
+  });
 });
 
 describe.skipIf(!HAS_OPENSSL)('every finding of keys check, from a real file', () => {
@@ -190,14 +201,27 @@ describe.skipIf(!HAS_OPENSSL)('every finding of keys check, from a real file', (
     const jks = readFileSync(bundle().jks ?? '');
     writeFileSync(f('good.jks'), jks);
     writeFileSync(f('truncated.jks'), jks.subarray(0, 100));
+    const good = loadPrivateKey(readFileSync(f('good.key')));
+    const entry = (alias: string, keyPassword?: string) => ({
+      kind: 'private-key' as const,
+      alias,
+      privateKeyDer: good.key.export({ type: 'pkcs8', format: 'der' }),
+      certificateChainDer: [new X509Certificate(readFileSync(f('good.crt'))).raw],
+      ...(keyPassword === undefined ? {} : { keyPassword }),
+    });
+    writeFileSync(f('alias-1.jks'), writeJks([entry('1')], 'changeit'));
+    writeFileSync(f('keypass.jks'), writeJks([entry('jwt', 'other-pass')], 'changeit'));
     notAfter = loadCertificate(readFileSync(f('good.crt'))).notAfter.getTime();
   });
 
-  const run = (key: string | undefined, cert: string | undefined, extra: { passphrase?: string; now?: number } = {}) =>
+  const run = (key: string | undefined, cert: string | undefined, extra: { passphrase?: string; keyPassword?: string; alias?: string; now?: number } = {}) =>
     checkKeyMaterial({
       ...(key === undefined ? {} : { key: { data: readFileSync(f(key)), source: key } }),
       ...(cert === undefined ? {} : { certificate: { data: readFileSync(f(cert)), source: cert } }),
       passphrase: extra.passphrase,
+      keyPassword: extra.keyPassword,
+      alias: extra.alias,
+      keystoreImport: true,
       now: extra.now ?? notAfter - 100 * DAY,
     }).findings.map((x) => `${x.severity}:${x.id}`);
 
@@ -209,17 +233,24 @@ describe.skipIf(!HAS_OPENSSL)('every finding of keys check, from a real file', (
     ['key-unreadable for a truncated JKS', () => run('truncated.jks', undefined, { passphrase: 'changeit' }), ['error:key-unreadable']],
     ['key-wrong-passphrase for a JKS', () => run('good.jks', undefined, { passphrase: 'wrong' }), ['error:key-wrong-passphrase']],
     ['key-wrong-passphrase', () => run('good.enc.key', undefined, { passphrase: 'wrong' }), ['error:key-wrong-passphrase']],
-    ['key-not-rsa for an EC key', () => run('ec.key', undefined), ['error:key-not-rsa', 'info:key-ok']],
-    ['key-too-small for 1024 bits', () => run('small.key', undefined), ['error:key-too-small', 'info:key-ok']],
+    ['key-not-rsa for an EC key (and key-read, not key-ok, beside it)', () => run('ec.key', undefined), ['error:key-not-rsa', 'info:key-read']],
+    ['key-too-small for 1024 bits', () => run('small.key', undefined), ['error:key-too-small', 'info:key-read']],
+    ['key-alias-not-found for a JKS', () => run('good.jks', undefined, { passphrase: 'changeit', alias: 'nope' }), ['error:key-alias-not-found']],
+    [
+      'jks-alias-refused for the alias "1" (and cert-read, not cert-ok)',
+      () => run('alias-1.jks', undefined, { passphrase: 'changeit' }),
+      ['error:jks-alias-refused', 'info:key-read', 'info:cert-read'],
+    ],
+    ['jks-key-password-differs', () => run('keypass.jks', undefined, { passphrase: 'changeit', keyPassword: 'other-pass' }), ['error:jks-key-password-differs', 'info:key-read', 'info:cert-read']],
     ['cert-not-certificate for a CSR given as the certificate', () => run(undefined, 'good.csr'), ['error:cert-not-certificate']],
     ['cert-not-certificate for a key given as the certificate', () => run(undefined, 'good.key'), ['error:cert-not-certificate']],
-    ['cert-key-mismatch', () => run('good.key', 'other.crt'), ['error:cert-key-mismatch', 'info:key-ok', 'info:cert-ok']],
+    ['cert-key-mismatch', () => run('good.key', 'other.crt'), ['error:cert-key-mismatch', 'info:key-read', 'info:cert-read']],
     ['cert-expired (a warning: Salesforce accepts it)', () => run(undefined, 'good.crt', { now: notAfter + DAY }), ['warning:cert-expired', 'info:cert-ok']],
     ['cert-not-yet-valid', () => run(undefined, 'good.crt', { now: notAfter - 400 * DAY }), ['warning:cert-not-yet-valid', 'info:cert-ok']],
     ['cert-expiring within 30 days', () => run(undefined, 'good.crt', { now: notAfter - 10 * DAY }), ['warning:cert-expiring', 'info:cert-ok']],
     ['cert-sha1', () => run(undefined, 'sha1.crt'), ['warning:cert-sha1', 'info:cert-ok']],
-    ['cert-not-rsa', () => run(undefined, 'ec.crt'), ['error:cert-not-rsa', 'info:cert-ok']],
-    ['cert-too-small', () => run(undefined, 'small.crt'), ['error:cert-too-small', 'info:cert-ok']],
+    ['cert-not-rsa', () => run(undefined, 'ec.crt'), ['error:cert-not-rsa', 'info:cert-read']],
+    ['cert-too-small', () => run(undefined, 'small.crt'), ['error:cert-too-small', 'info:cert-read']],
   ];
 
   it.each(cases)('%s', (_name, findings, expected) => {

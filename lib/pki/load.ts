@@ -11,7 +11,7 @@ import { type CertificateInfo, readCertificate } from './certificate.ts';
 import { detectMaterial, MATERIAL_NAMES, type MaterialKind } from './detect.ts';
 import { readJks } from './jks.ts';
 
-export type KeyLoadReason = 'needs-passphrase' | 'wrong-passphrase' | 'not-a-private-key' | 'unreadable';
+export type KeyLoadReason = 'needs-passphrase' | 'wrong-passphrase' | 'not-a-private-key' | 'alias-not-found' | 'unreadable';
 
 export class KeyLoadError extends KeyMaterialError {
   readonly reason: KeyLoadReason;
@@ -45,7 +45,15 @@ export interface LoadedKey {
 
 function needsPassphrase(kind: MaterialKind, source: string): KeyLoadError {
   return new KeyLoadError('needs-passphrase', kind, `${source} is ${MATERIAL_NAMES[kind]} and needs a passphrase`, [
-    'Pass --passphrase (the password chosen when the key was made), or use the plain key (server.key).',
+    'Pass --passphrase or set SFJWT_KEY_PASSPHRASE (the password chosen when the key was made), or use the plain key (server.key).',
+  ]);
+}
+
+/** A bundle without an entry of the alias asked for: the error names the aliases it does hold. */
+function aliasNotFound(kind: MaterialKind, source: string, alias: string, aliases: readonly string[]): KeyLoadError {
+  const held = aliases.length === 0 ? 'it holds no named private key entry' : `its private key entries: ${aliases.map((a) => `"${a}"`).join(', ')}`;
+  return new KeyLoadError('alias-not-found', kind, `${source} has no private key entry with the alias "${alias}" (${held})`, [
+    aliases[0] === undefined ? 'Leave out --alias to use the first private key entry.' : `Pass --alias ${aliases.join(' or --alias ')}, or leave --alias out to use the first private key entry.`,
   ]);
 }
 
@@ -73,6 +81,14 @@ function fromPkcs12(data: Buffer, options: LoadOptions, source: string): LoadedK
     ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag ?? ''] ?? []),
   ];
   const bag = options.alias === undefined ? bags[0] : bags.find((b) => b.attributes['friendlyName']?.[0] === options.alias);
+  if (options.alias !== undefined && bag === undefined && bags.length > 0) {
+    throw aliasNotFound(
+      'pkcs12',
+      source,
+      options.alias,
+      bags.flatMap((b) => b.attributes['friendlyName']?.[0] ?? []),
+    );
+  }
   if (bag?.key === undefined || bag.key === null) {
     throw new KeyLoadError('not-a-private-key', 'pkcs12', `${source} holds no RSA private key${options.alias === undefined ? '' : ` named "${options.alias}"`}`, [
       'Export the bundle with its private key (openssl pkcs12 -export -inkey server.key -in server.crt).',
@@ -95,14 +111,20 @@ function fromJks(data: Buffer, options: LoadOptions, source: string): LoadedKey 
     if (/password is wrong|wrong key password/.test(message)) throw wrongPassphrase('jks', source, cause);
     throw new KeyLoadError('unreadable', 'jks', `${source}: ${message}`, cause instanceof KeyMaterialError ? cause.actions : [], cause);
   }
-  const entry = entries.find((e) => e.kind === 'private-key' && (options.alias === undefined || e.alias === options.alias.toLowerCase()));
-  if (entry === undefined || entry.kind !== 'private-key') {
-    throw new KeyLoadError(
-      'not-a-private-key',
+  const keyEntries = entries.filter((e) => e.kind === 'private-key');
+  const entry = keyEntries.find((e) => options.alias === undefined || e.alias === options.alias.toLowerCase());
+  if (entry === undefined && options.alias !== undefined && keyEntries.length > 0) {
+    throw aliasNotFound(
       'jks',
-      `${source} has no private key entry${options.alias === undefined ? '' : ` with the alias "${options.alias}"`} (aliases: ${entries.map((e) => e.alias).join(', ') || 'none'})`,
-      ["Pass --alias with the private key entry's alias (keytool -list shows them)."],
+      source,
+      options.alias,
+      keyEntries.map((e) => e.alias),
     );
+  }
+  if (entry === undefined || entry.kind !== 'private-key') {
+    throw new KeyLoadError('not-a-private-key', 'jks', `${source} has no private key entry (entries: ${entries.map((e) => `"${e.alias}" (a trusted certificate)`).join(', ') || 'none'})`, [
+      'Give a keystore with the private key in it (npx sfjwt keys jks --key server.key --cert server.crt makes one).',
+    ]);
   }
   const key = createPrivateKey({ key: entry.privateKeyDer, format: 'der', type: 'pkcs8' });
   const certificates = entry.certificateChainDer.map((der) => readCertificate(`-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`, source));

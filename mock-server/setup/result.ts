@@ -7,6 +7,7 @@
  * every caller (the admin routes, the runner, code that holds a MockOrg).
  */
 import type { z } from 'zod';
+import { expectedWords } from '../../lib/zod-message.ts';
 
 export type SetupErrorCode = 'invalid-input' | 'no-user' | 'no-app' | 'no-org' | 'no-certificate' | 'bad-certificate';
 
@@ -33,9 +34,9 @@ export function refuse(code: SetupErrorCode, message: string, fix?: string): Set
   return fix === undefined ? { ok: false, code, message } : { ok: false, code, message, fix };
 }
 
-/** One line naming each field that is wrong, as `field: what zod says` (`(body)` for the whole input). */
+/** One line naming each field that is wrong, as `field: what belongs there` (`(body)` for the whole input). */
 function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; ');
+  return error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${expectedWords(i)}`).join('; ');
 }
 
 /**

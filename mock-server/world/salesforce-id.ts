@@ -31,6 +31,42 @@ export function isValidId18(id: string): boolean {
   return /^[a-zA-Z0-9]{18}$/.test(id) && idChecksum(id.slice(0, 15)) === id.slice(15);
 }
 
+/**
+ * The first 15 characters in the case the suffix records (read without regard to case), or
+ * undefined when the suffix says a digit is upper case: how an 18-character Id that lost its
+ * letter case (upper-cased by a spreadsheet, say) is restored.
+ */
+function caseFromSuffix(id: string): string | undefined {
+  let out = '';
+  for (let chunk = 0; chunk < 3; chunk += 1) {
+    const bits = SUFFIX_ALPHABET.indexOf(id.charAt(15 + chunk).toUpperCase());
+    if (bits < 0) return undefined;
+    for (let i = 0; i < 5; i += 1) {
+      const c = id.charAt(chunk * 5 + i);
+      const upper = (bits & (1 << i)) !== 0;
+      if (upper && !/[a-zA-Z]/.test(c)) return undefined;
+      out += upper ? c.toUpperCase() : c.toLowerCase();
+    }
+  }
+  return out;
+}
+
+/**
+ * The valid 18-character Id a wrong one most likely meant, or undefined when it is not 15 or 18
+ * letters and digits (or is already valid). A 15-character Id gets its suffix. An 18-character Id
+ * whose letters are all one case (it lost its case) gets the case its suffix records, where that
+ * is possible; any other keeps its first 15 characters and gets their suffix.
+ */
+export function suggestId18(id: string): string | undefined {
+  if (/^[a-zA-Z0-9]{15}$/.test(id)) return to18(id);
+  if (!/^[a-zA-Z0-9]{18}$/.test(id) || isValidId18(id)) return undefined;
+  if (id === id.toUpperCase() || id === id.toLowerCase()) {
+    const restored = caseFromSuffix(id);
+    if (restored !== undefined) return `${restored}${id.slice(15).toUpperCase()}`;
+  }
+  return to18(id.slice(0, 15));
+}
+
 const BODY_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /**

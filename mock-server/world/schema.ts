@@ -1,22 +1,38 @@
 /**
  * The world a mock org serves, as JSON: orgs, connected apps / External Client Apps and users. The
  * zod schema is the single source of the shape: it validates world files (with errors that name the
- * exact field), fills defaults, and gives the TypeScript types. Cross-references (a user's org, an
- * app a user approved, unique usernames and consumer keys) are checked in `validate-world.ts`.
+ * exact field), fills defaults, gives the TypeScript types, and is the source of the JSON Schema
+ * editors validate world files with (sfjwt.world.schema.json, written by scripts/write-world-schema.ts).
+ * Cross-references (a user's org, an app a user approved, unique usernames and consumer keys) are
+ * checked in `validate-world.ts`.
  */
 import { z } from 'zod';
 import { USER_ROLES } from '../../lib/roles.ts';
 import { KnobsSchema } from '../core/knobs.ts';
-import { isValidId18 } from './salesforce-id.ts';
+import { isValidId18, suggestId18 } from './salesforce-id.ts';
 
+/**
+ * An 18-character Id. A wrong one carries the Id it most likely meant (`params.didYouMean`), which
+ * the validator adds to its message. The JSON Schema gets the length and prefix as a pattern; the
+ * checksum no JSON Schema can express.
+ */
 const id18 = (
   prefix: string,
   what: string, // `what` carries its article: "an organization"
 ) =>
   z
     .string()
-    .refine((v) => isValidId18(v), { message: `expected an 18-character Salesforce Id with a valid case-checksum suffix` })
-    .refine((v) => v.startsWith(prefix), { message: `expected ${what} Id, which starts with "${prefix}"` });
+    .superRefine((v, ctx) => {
+      if (!isValidId18(v)) {
+        const meant = suggestId18(v);
+        ctx.addIssue({ code: 'custom', message: 'expected an 18-character Salesforce Id with a valid case-checksum suffix', ...(meant === undefined ? {} : { params: { didYouMean: meant } }) });
+      }
+      if (!v.startsWith(prefix)) ctx.addIssue({ code: 'custom', message: `expected ${what} Id, which starts with "${prefix}"` });
+    })
+    .meta({
+      pattern: `^${prefix}[a-zA-Z0-9]{15}$`,
+      description: `The 18-character Id of ${what}: it starts with "${prefix}", and its last 3 characters record which of the first 15 are upper case.`,
+    });
 
 const handle = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, { message: 'expected a short name of letters, digits, ".", "_" or "-"' });
 
@@ -58,7 +74,10 @@ export const AppSchema = z.strictObject({
   consumerKey: z.string().regex(/^[\x21-\x7e]{8,255}$/, { message: 'expected a consumer key: 8 to 255 printable ASCII characters without spaces' }),
   consumerSecret: z.string().min(1).optional(),
   /** Certificates uploaded with "Use digital signatures": PEM text, or a path relative to the world file. */
-  certificates: z.array(z.string().min(1)).default([]),
+  certificates: z
+    .array(z.string().min(1))
+    .default([])
+    .meta({ description: 'Certificates of the app ("Use digital signatures"): PEM text, or a path relative to the world file. An app without one accepts no JWT bearer login.' }),
   /** Selected OAuth scopes: api, web, id, openid, refresh_token (refresh_token, offline_access), full, … */
   scopes: z
     .array(
@@ -99,18 +118,28 @@ export const UserSchema = z.strictObject({
   situation: z.string().optional(),
 });
 
-export const WorldSchema = z.strictObject({
-  $schema: z.string().optional(),
-  /** Format version of world files. */
-  version: z.literal(1).default(1),
-  /** The seed the world was generated from, if it was. */
-  seed: z.int().optional(),
-  orgs: z.array(OrgSchema).min(1, { message: 'a world needs at least one org' }),
-  apps: z.array(AppSchema).default([]),
-  users: z.array(UserSchema).default([]),
-  /** Behaviour knobs for this world (see the README's knob table); unset knobs keep their defaults. */
-  knobs: KnobsSchema.partial().optional(),
-});
+export const WorldSchema = z
+  .strictObject({
+    $schema: z
+      .string()
+      .optional()
+      .meta({ description: 'The JSON Schema of world files, for editors: "./node_modules/sfjwt/sfjwt.world.schema.json" in a world file at the root of a project that depends on sfjwt.' }),
+    /** A note for readers of the file; `sfjwt world` says in it whose certificate the apps hold. */
+    $comment: z.string().optional().meta({ description: 'A note for readers of the file; sfjwt ignores it.' }),
+    /** Format version of world files. */
+    version: z.literal(1).default(1),
+    /** The seed the world was generated from, if it was. */
+    seed: z.int().optional(),
+    orgs: z.array(OrgSchema).min(1, { message: 'a world needs at least one org' }),
+    apps: z.array(AppSchema).default([]),
+    users: z.array(UserSchema).default([]),
+    /** Behaviour knobs for this world (see docs/knobs.md); unset knobs keep their defaults. */
+    knobs: KnobsSchema.partial().optional(),
+  })
+  .meta({
+    title: 'sfjwt world',
+    description: 'The orgs, apps and users a mock Salesforce org serves (npx sfjwt serve --world FILE). npx sfjwt world prints a complete one; npx sfjwt world --check FILE names every wrong field.',
+  });
 
 export type Site = z.infer<typeof SiteSchema>;
 export type Org = z.infer<typeof OrgSchema>;
@@ -119,3 +148,8 @@ export type User = z.infer<typeof UserSchema>;
 export type World = z.infer<typeof WorldSchema>;
 /** A world as written in a file: every field with a default may be left out. */
 export type WorldInput = z.input<typeof WorldSchema>;
+
+/** The JSON Schema of a world file as written (defaults may be left out): sfjwt.world.schema.json. */
+export function worldJsonSchema(): unknown {
+  return z.toJSONSchema(WorldSchema, { io: 'input' });
+}

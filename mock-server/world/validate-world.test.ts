@@ -8,13 +8,15 @@ import { testKeys } from '../testing/fixtures.ts';
 import { defaultWorld } from './default-world.ts';
 import { makeId } from './salesforce-id.ts';
 import type { World } from './schema.ts';
-import { loadWorldFile, validateWorld } from './validate-world.ts';
+import { formatWorldWarnings, loadWorldFile, validateWorld, type WorldIssue, worldWarnings } from './validate-world.ts';
 
 /** A world as parsed from a file: plain JSON, freely mutable by the table rows below. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type WorldJson = any;
 
 const pem = () => testKeys().certificatePem;
+/** The certificate with five lines of its body cut out: still PEM, no longer a certificate. */
+const corruptPem = () => pem().split('\n').toSpliced(3, 5).join('\n');
 const fresh = (): World => defaultWorld({ seed: 42, certificatePem: pem() });
 const asFile = (): WorldJson => JSON.parse(JSON.stringify(fresh()));
 
@@ -152,35 +154,49 @@ const brokenWorlds: Row[] = [
     (w) => {
       w.apps[0].policy = 'all';
     },
-    [{ path: 'apps[0].policy', contains: ['expected one of "self-authorize"|"admin-approved"', 'got "all"'] }],
+    [{ path: 'apps[0].policy', contains: ['expected one of "self-authorize", "admin-approved"', 'got "all"'] }],
   ],
   [
     'an app kind outside the enum',
     (w) => {
       w.apps[1].kind = 'ConnectedApp';
     },
-    [{ path: 'apps[1].kind', contains: ['expected one of "connected-app"|"external-client-app"', 'got "ConnectedApp"'] }],
+    [{ path: 'apps[1].kind', contains: ['expected one of "connected-app", "external-client-app"', 'got "ConnectedApp"'] }],
   ],
   [
     'an unknown scope',
     (w) => {
       w.apps[0].scopes = ['api', 'everything'];
     },
-    [{ path: 'apps[0].scopes[1]', contains: ['Invalid option', 'got "everything"'] }],
+    [{ path: 'apps[0].scopes[1]', contains: ['expected one of "api", "web"', 'got "everything"'] }],
   ],
   [
     'a user Id with a wrong case-checksum',
     (w) => {
       w.users[0].id = `${w.users[0].id.slice(0, 15)}AAB`;
     },
-    [{ path: 'users[0].id', contains: ['expected an 18-character Salesforce Id with a valid case-checksum suffix', 'got "0055g0000000001AAB"'] }],
+    [{ path: 'users[0].id', contains: ['expected an 18-character Salesforce Id with a valid case-checksum suffix', 'got "0055g0000000001AAB"; did you mean "0055g0000000001AAA"?'] }],
+  ],
+  [
+    'a user Id whose suffix is wrong for its first 15 characters (a published pair: 00558000001N0Ke is 00558000001N0KeAAK)',
+    (w) => {
+      w.users[0].id = '00558000001N0KeAAA';
+    },
+    [{ path: 'users[0].id', contains: ['valid case-checksum suffix', 'got "00558000001N0KeAAA"; did you mean "00558000001N0KeAAK"?'] }],
+  ],
+  [
+    'a user Id upper-cased whole (its suffix still says which letters were upper case)',
+    (w) => {
+      w.users[0].id = w.users[0].id.toUpperCase();
+    },
+    [{ path: 'users[0].id', contains: ['valid case-checksum suffix', `got "${makeId('005', '5g', 1).toUpperCase()}"; did you mean "${makeId('005', '5g', 1)}"?`] }],
   ],
   [
     'a 15-character user Id',
     (w) => {
       w.users[3].id = w.users[3].id.slice(0, 15);
     },
-    [{ path: 'users[3].id', contains: ['expected an 18-character Salesforce Id', 'got "0055g0000000004"'] }],
+    [{ path: 'users[3].id', contains: ['expected an 18-character Salesforce Id', 'got "0055g0000000004"; did you mean "0055g0000000004AAA"?'] }],
   ],
   [
     'a user Id with an account prefix',
@@ -213,7 +229,7 @@ const brokenWorlds: Row[] = [
       delete w.users[2].username;
     },
     [
-      { path: 'users[2].username', contains: ['expected string, received undefined', 'got nothing'] },
+      { path: 'users[2].username', contains: ['expected a string, got nothing'] },
       { path: 'users[2]', contains: ['unknown field "Username"', 'field names are case-sensitive'] },
     ],
   ],
@@ -237,21 +253,21 @@ const brokenWorlds: Row[] = [
     (w) => {
       delete w.users[0].lastName;
     },
-    [{ path: 'users[0].lastName', contains: ['expected string, received undefined', 'got nothing'] }],
+    [{ path: 'users[0].lastName', contains: ['expected a string, got nothing'] }],
   ],
   [
     'a missing consumer key',
     (w) => {
       delete w.apps[1].consumerKey;
     },
-    [{ path: 'apps[1].consumerKey', contains: ['expected string, received undefined'] }],
+    [{ path: 'apps[1].consumerKey', contains: ['expected a string, got nothing'] }],
   ],
   [
     'a missing org kind',
     (w) => {
       delete w.orgs[2].kind;
     },
-    [{ path: 'orgs[2].kind', contains: ['expected one of "production"|"sandbox"', 'got nothing'] }],
+    [{ path: 'orgs[2].kind', contains: ['expected one of "production", "sandbox"', 'got nothing'] }],
   ],
   [
     'a username that is not e-mail shaped',
@@ -338,7 +354,7 @@ const brokenWorlds: Row[] = [
     (w) => {
       w.users[0].loginHours = { start: '09:00' };
     },
-    [{ path: 'users[0].loginHours.end', contains: ['expected string, received undefined'] }],
+    [{ path: 'users[0].loginHours.end', contains: ['expected a string, got nothing'] }],
   ],
   [
     'knobs with an unknown knob and a wrong type',
@@ -346,7 +362,7 @@ const brokenWorlds: Row[] = [
       w.knobs = { expLeewaySeconds: '180', leeway: 60 };
     },
     [
-      { path: 'knobs.expLeewaySeconds', contains: ['expected number, received string', 'got "180"'] },
+      { path: 'knobs.expLeewaySeconds', contains: ['must be an integer from 0 to 86400, got "180"'] },
       { path: 'knobs', contains: ['unknown field "leeway"'] },
     ],
   ],
@@ -355,14 +371,24 @@ const brokenWorlds: Row[] = [
     (w) => {
       w.knobs = { maxBodyBytes: 10 };
     },
-    [{ path: 'knobs.maxBodyBytes', contains: ['got 10'] }],
+    [{ path: 'knobs.maxBodyBytes', contains: ['must be an integer from 1024 to 4194304, got 10'] }],
+  ],
+  [
+    'a knob above its range (a body limit of 100 MiB)',
+    (w) => {
+      w.knobs = { maxBodyBytes: 104_857_600, journalSize: 1_000_000 };
+    },
+    [
+      { path: 'knobs.maxBodyBytes', contains: ['must be an integer from 1024 to 4194304, got 104857600'] },
+      { path: 'knobs.journalSize', contains: ['must be an integer from 1 to 10000, got 1000000'] },
+    ],
   ],
   [
     'a knob outside its enum',
     (w) => {
       w.knobs = { myDomainAudience: 'reject' };
     },
-    [{ path: 'knobs.myDomainAudience', contains: ['expected one of "audience-invalid"|"not-approved"|"accept"', 'got "reject"'] }],
+    [{ path: 'knobs.myDomainAudience', contains: ['must be "audience-invalid", "not-approved" or "accept", got "reject"'] }],
   ],
   [
     'an empty orgs array',
@@ -378,14 +404,14 @@ const brokenWorlds: Row[] = [
     (w) => {
       delete w.orgs;
     },
-    [{ path: 'orgs', contains: ['expected array, received undefined', 'got nothing'] }],
+    [{ path: 'orgs', contains: ['expected a list, got nothing'] }],
   ],
   [
     'users that is not an array',
     (w) => {
       w.users = 'ana@acme.com';
     },
-    [{ path: 'users', contains: ['expected array, received string', 'got "ana@acme.com"'] }],
+    [{ path: 'users', contains: ['expected a list, got "ana@acme.com"'] }],
   ],
   [
     'version 2',
@@ -519,6 +545,136 @@ const brokenWorlds: Row[] = [
     },
     [{ path: 'apps[2].installedIn[1]', contains: [`no org is named "globex"; expected one of ${ORGS}`] }],
   ],
+
+  // --- certificates given as PEM text ---
+  [
+    'a corrupt PEM certificate (lines of it lost when copied)',
+    (w) => {
+      w.apps[1].certificates = [pem(), corruptPem()];
+    },
+    [{ path: 'apps[1].certificates[1]', contains: ['a corrupt PEM certificate: the text between its BEGIN and END lines is not an X.509 certificate'] }],
+  ],
+  [
+    'a private key given as a certificate',
+    (w) => {
+      w.apps[0].certificates = [testKeys().privateKeyPem];
+    },
+    [{ path: 'apps[0].certificates[0]', contains: ['a PEM "PRIVATE KEY" block, not a certificate', 'a private key belongs with the client, never in a world file'] }],
+  ],
+
+  // --- shape and references in one pass ---
+  [
+    'a shape problem and a dangling reference, both at once',
+    (w) => {
+      w.apps[0].policy = 'all';
+      w.users[0].org = 'globex';
+    },
+    [
+      { path: 'apps[0].policy', contains: ['got "all"'] },
+      { path: 'users[0].org', contains: [`no org is named "globex"; expected one of ${ORGS}`] },
+    ],
+  ],
+  [
+    'a dangling reference of a user whose other field is wrong',
+    (w) => {
+      delete w.users[1].lastName;
+      w.users[1].org = 'globex';
+    },
+    [
+      { path: 'users[1].lastName', contains: ['got nothing'] },
+      { path: 'users[1].org', contains: ['no org is named "globex"'] },
+    ],
+  ],
+  [
+    'a wrong item of approvedApps and a dangling one beside it',
+    (w) => {
+      w.users[4].approvedApps = [42, 'Acme Mobile', 'Acme Integration'];
+    },
+    [
+      { path: 'users[4].approvedApps[0]', contains: ['expected a string, got 42'] },
+      { path: 'users[4].approvedApps[1]', contains: [`no app is named "Acme Mobile"; expected one of ${APPS}`] },
+    ],
+  ],
+  [
+    'a wrong login IP range and a reversed one beside it',
+    (w) => {
+      w.users[5].loginIpRanges = [
+        { start: '203.0.113', end: '203.0.113.9' },
+        { start: '203.0.113.200', end: '203.0.113.10' },
+      ];
+    },
+    [
+      { path: 'users[5].loginIpRanges[0].start', contains: ['expected an IPv4 address'] },
+      { path: 'users[5].loginIpRanges[1]', contains: ['start 203.0.113.200 is after end 203.0.113.10'] },
+    ],
+  ],
+  [
+    'duplicate usernames beside a user whose Id is wrong',
+    (w) => {
+      w.users[3].username = 'integration@acme.com';
+      w.users[2].id = 'x';
+    },
+    [
+      { path: 'users[2].id', contains: ['valid case-checksum suffix'] },
+      { path: 'users[2].id', contains: ['expected a user Id'] },
+      { path: 'users[3].username', contains: ['is already used by users[0].username'] },
+    ],
+  ],
+  [
+    'a reference of the wrong shape is reported as such, not also as dangling',
+    (w) => {
+      w.orgs[1].name = 'acme uat';
+      w.users[6].org = 'acme uat';
+    },
+    [
+      { path: 'orgs[1].name', contains: ['expected a short name', 'got "acme uat"'] },
+      { path: 'users[6].org', contains: ['expected a short name', 'got "acme uat"'] },
+    ],
+  ],
+  [
+    'a sandbox check skipped for an org whose kind is wrong, the other orgs still checked',
+    (w) => {
+      w.orgs[1].kind = 'Sandbox';
+      w.orgs[2].myDomain = 'initech--dev';
+    },
+    [
+      { path: 'orgs[1].kind', contains: ['got "Sandbox"'] },
+      { path: 'orgs[2].myDomain', contains: ['"--" marks a sandbox\'s My Domain', 'got "initech--dev"'] },
+    ],
+  ],
+  [
+    'users that is not a list beside an app in an unknown org',
+    (w) => {
+      w.users = { ana: 1 };
+      w.apps[1].org = 'globex';
+    },
+    [
+      { path: 'users', contains: ['expected a list, got {'] },
+      { path: 'apps[1].org', contains: ['no org is named "globex"'] },
+    ],
+  ],
+  [
+    'no orgs at all: no org reference is reported (there is nothing to check it against)',
+    (w) => {
+      delete w.orgs;
+      w.users[0].approvedApps = ['Acme Mobile'];
+    },
+    [
+      { path: 'orgs', contains: ['got nothing'] },
+      { path: 'users[0].approvedApps[0]', contains: ['no app is named "Acme Mobile"'] },
+    ],
+  ],
+  [
+    'a corrupt certificate beside a shape problem',
+    (w) => {
+      w.apps[0].scopes = ['everything'];
+      w.apps[0].certificates = [corruptPem()];
+    },
+    [
+      { path: 'apps[0].scopes[0]', contains: ['got "everything"'] },
+      { path: 'apps[0].certificates[0]', contains: ['a corrupt PEM certificate'] },
+    ],
+  ],
 ];
 
 describe('validateWorld: values nested too deep', () => {
@@ -533,7 +689,7 @@ describe('validateWorld: values nested too deep', () => {
     // users (1) > users[0] (2) > firstName (3): 98 nested lists end at depth 100.
     const within = asFile();
     within.users[0].firstName = nested(98);
-    expectIssues(worldErrorOf(within, 'w.json'), [{ path: 'users[0].firstName', contains: ['expected string', 'got [[['] }]);
+    expectIssues(worldErrorOf(within, 'w.json'), [{ path: 'users[0].firstName', contains: ['expected a string', 'got [[['] }]);
     const past = asFile();
     past.users[0].firstName = nested(99);
     expectIssues(worldErrorOf(past, 'w.json'), [{ path: 'users[0].firstName', contains: [DEEP] }]);
@@ -560,9 +716,9 @@ describe('validateWorld: broken worlds', () => {
   });
 
   it.each([
-    ['null', null, 'expected object, received null, got null'],
-    ['an array', [], 'expected object, received array, got []'],
-    ['a string', 'acme', 'expected object, received string, got "acme"'],
+    ['null', null, 'expected an object, got null'],
+    ['an array', [], 'expected an object, got []'],
+    ['a string', 'acme', 'expected an object, got "acme"'],
   ])('rejects %s as a world, naming the world itself', (_name, input, phrase) => {
     const error = worldErrorOf(input);
     expectIssues(error, [{ path: '(the world)', contains: [phrase] }]);
@@ -620,7 +776,7 @@ describe('validateWorld: broken worlds', () => {
     const secret = Array.from({ length: 30 }, (_, i) => 1000 + i);
     input.apps[1].consumerSecret = secret;
     const error = worldErrorOf(input);
-    expectIssues(error, [{ path: 'apps[1].consumerSecret', contains: ['expected string, received array', 'got a list (not shown: a secret)'] }]);
+    expectIssues(error, [{ path: 'apps[1].consumerSecret', contains: ['expected a string, got a list (not shown: a secret)'] }]);
     expect(error.message).not.toContain('1000');
   });
 
@@ -636,6 +792,8 @@ describe('validateWorld: broken worlds', () => {
     expectIssues(worldErrorOf(input), [{ path: 'users[5].loginIpRanges[0].end', contains: ['expected an IPv4 address', `got "${address}"`] }]);
   });
 });
+
+const CERTIFICATE_ACTION = 'Give the PEM certificate uploaded to the app (-----BEGIN CERTIFICATE-----): its text, or a path relative to the world file.';
 
 describe('loadWorldFile', () => {
   let dir: string;
@@ -797,7 +955,60 @@ describe('loadWorldFile', () => {
     const error = thrown as WorldError;
     expect(error.issues).toEqual([{ path: `apps[0].certificates[${j}]`, message: `cannot read ${cert}: ${reason}` }]);
     expect(error.message).toBe(`${path}: apps[0].certificates[${j}]: cannot read the certificate file ${cert}: ${reason}`);
-    expect(error.actions).toEqual(['Give PEM text, or a path relative to the world file.']);
+    expect(error.actions).toEqual([CERTIFICATE_ACTION]);
+  });
+
+  it.each([
+    ['a corrupt PEM certificate', () => corruptPem(), 'a corrupt PEM certificate: the text between its BEGIN and END lines is not an X.509 certificate (cut short, or changed when copied?)'],
+    [
+      'a private key',
+      () => testKeys().privateKeyPem,
+      'a PEM "PRIVATE KEY" block, not a certificate: give the certificate uploaded to the app (-----BEGIN CERTIFICATE-----); a private key belongs with the client, never in a world file',
+    ],
+    ['text that is not PEM', () => 'MIIB...', 'not a PEM certificate: expected the text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----'],
+  ])('throws a WorldError naming the world file, the field and the certificate file for %s', (_name, text, problem) => {
+    write('bad-cert/certs/app.pem', text());
+    const path = write('bad-cert/world.json', JSON.stringify(worldWithCertificates(pem(), 'certs/app.pem')));
+    let thrown: unknown;
+    try {
+      loadWorldFile(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WorldError);
+    const error = thrown as WorldError;
+    expect(error.message).toBe(`${path}: apps[0].certificates[1]: the certificate file certs/app.pem holds ${problem}`);
+    expect(error.issues).toEqual([{ path: 'apps[0].certificates[1]', message: `the file certs/app.pem holds ${problem}` }]);
+    expect(error.actions).toEqual([CERTIFICATE_ACTION]);
+    expect(error.message).not.toContain('PRIVATE KEY-----');
+    expect(error.message).not.toContain(testKeys().privateKeyPem.split('\n')[1]);
+  });
+
+  it('names the world file and every certificate that cannot be used, at once', () => {
+    write('two-bad/certs/key.pem', testKeys().privateKeyPem);
+    const w = asFile();
+    w.apps[0].certificates = ['certs/missing.pem'];
+    w.apps[2].certificates = [pem(), 'certs/key.pem'];
+    const path = write('two-bad/world.json', JSON.stringify(w));
+    let thrown: unknown;
+    try {
+      loadWorldFile(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(WorldError);
+    const error = thrown as WorldError;
+    expect(error.issues.map((i) => i.path)).toEqual(['apps[0].certificates[0]', 'apps[2].certificates[1]']);
+    expect(error.message).toBe(
+      `${path} is not a valid world (2 problems):\n  apps[0].certificates[0]: cannot read certs/missing.pem: ENOENT\n  apps[2].certificates[1]: the file certs/key.pem holds a PEM "PRIVATE KEY" block, not a certificate: give the certificate uploaded to the app (-----BEGIN CERTIFICATE-----); a private key belongs with the client, never in a world file`,
+    );
+  });
+
+  it('names the world file and the field of a corrupt certificate given as PEM text', () => {
+    const path = write('inline-bad/world.json', JSON.stringify(worldWithCertificates(corruptPem())));
+    expect(() => loadWorldFile(path)).toThrow(
+      `${path} is not a valid world (1 problem):\n  apps[0].certificates[0]: a corrupt PEM certificate: the text between its BEGIN and END lines is not an X.509 certificate (cut short, or changed when copied?)`,
+    );
   });
 
   it('names the app index of an unreadable certificate on a later app', () => {
@@ -820,6 +1031,20 @@ describe('loadWorldFile', () => {
   });
 });
 
+describe("validateWorld: zod's own wording never reaches a user", () => {
+  it('a missing field, a wrong enum value and a wrong type are worded as what belongs there and what is there', () => {
+    const world = asFile();
+    delete world.orgs[0].myDomain;
+    world.apps[0].policy = 'all';
+    world.orgs[0].sessionTimeoutSeconds = 'long';
+    const message = worldErrorOf(world).message;
+    expect(message).toContain('orgs[0].myDomain: expected a string, got nothing');
+    expect(message).toContain('apps[0].policy: expected one of "self-authorize", "admin-approved", got "all"');
+    expect(message).toContain('orgs[0].sessionTimeoutSeconds: expected a number, got "long"');
+    expect(message).not.toMatch(/Invalid (input|option)|received|Too (big|small)/);
+  });
+});
+
 describe('secrets in a world file', () => {
   it('a bad consumer secret is never echoed, not even in part', () => {
     const world = JSON.parse(JSON.stringify(defaultWorld({ seed: 42, certificatePem: testKeys().certificatePem }))) as { apps: Record<string, unknown>[] };
@@ -832,8 +1057,87 @@ describe('secrets in a world file', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain('apps[0].consumerSecret: Invalid input: expected string, received number, got a number (not shown: a secret)');
-    expect(message).toContain('apps[1].consumerSecret: Too small: expected string to have >=1 characters, got a 0-character string (not shown: a secret)');
+    expect(message).toContain('apps[0].consumerSecret: expected a string, got a number (not shown: a secret)');
+    expect(message).toContain('apps[1].consumerSecret: expected a non-empty string, got a 0-character string (not shown: a secret)');
     expect(message).not.toContain('12345');
+  });
+});
+
+describe('worldWarnings: valid, but almost surely not meant', () => {
+  const warningsOf = (mutate: (w: WorldJson) => void): WorldIssue[] => {
+    const input = asFile();
+    mutate(input);
+    return worldWarnings(validateWorld(input));
+  };
+
+  it('finds nothing in the default world', () => {
+    expect(worldWarnings(fresh())).toEqual([]);
+  });
+
+  it('warns of an app without a certificate: no JWT bearer login to it can succeed', () => {
+    expect(
+      warningsOf((w) => {
+        w.apps[1].certificates = [];
+      }),
+    ).toEqual([
+      {
+        path: 'apps[1].certificates',
+        message:
+          'the app "Acme Admin-Approved Integration" has no certificate, so no JWT bearer login to it can succeed (a signature is verified with the app\'s certificates); add the PEM certificate of the key that signs the assertions',
+      },
+    ]);
+  });
+
+  it.each([
+    ['a typo', 'Integration Usr', '; did you mean "Integration User"?'],
+    ['another case', 'integration user', '; did you mean "Integration User"?'],
+    ['a typo of a standard profile', 'System Adminstrator', '; did you mean "System Administrator"?'],
+    ['a custom profile no user has', 'Finance Operations', ''],
+  ])('warns of an app admitting a profile no user has (%s)', (_name, profile, meant) => {
+    expect(
+      warningsOf((w) => {
+        w.apps[2].profiles = [profile];
+      }),
+    ).toEqual([{ path: 'apps[2].profiles[0]', message: `no user has the profile "${profile}", so it admits no one${meant} (profile names are case-sensitive)` }]);
+  });
+
+  it('does not warn of an admitted standard profile no user has', () => {
+    expect(
+      warningsOf((w) => {
+        w.apps[2].profiles = ['Read Only', 'System Administrator'];
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    ['a typo of an admitted profile', 'Integration Usr', 'Integration User'],
+    ['another case of an admitted profile', 'INTEGRATION USER', 'Integration User'],
+    ['a typo of a standard profile', 'Standard Usr', 'Standard User'],
+  ])('warns of a user whose profile nothing else names and is %s', (_name, profile, meant) => {
+    expect(
+      warningsOf((w) => {
+        w.users[4].profile = profile;
+      }),
+    ).toEqual([{ path: 'users[4].profile', message: `no app admits and no other user has the profile "${profile}"; did you mean "${meant}"? (profile names are case-sensitive)` }]);
+  });
+
+  it("does not warn of a user's custom profile that is no near miss, or that another user has too", () => {
+    expect(
+      warningsOf((w) => {
+        w.users[2].profile = 'Finance Operations';
+        w.users[3].profile = 'Integration Usr';
+        w.users[4].profile = 'Integration Usr';
+      }),
+    ).toEqual([]);
+  });
+
+  it('formats warnings for a terminal, naming the file and the field, at most 20', () => {
+    const warnings = Array.from({ length: 22 }, (_, i) => ({ path: `apps[${i}].certificates`, message: 'no certificate' }));
+    const lines = formatWorldWarnings('w.json', warnings);
+    expect(lines).toHaveLength(21);
+    expect(lines[0]).toBe('sfjwt: warning: w.json: apps[0].certificates: no certificate');
+    expect(lines[19]).toBe('sfjwt: warning: w.json: apps[19].certificates: no certificate');
+    expect(lines[20]).toBe('sfjwt: warning: w.json: … and 2 more warnings');
+    expect(formatWorldWarnings('w.json', [])).toEqual([]);
   });
 });

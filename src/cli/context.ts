@@ -6,6 +6,7 @@
  * and it also keeps a reader that went away (`sfjwt scenarios | head`) from ending in a stack trace.
  */
 import { resolve } from 'node:path';
+import { type AskSecret, askOnTerminal } from './secret-prompt.ts';
 
 /** Where a command writes: process.stdout, or anything that collects strings. */
 export interface Output {
@@ -31,6 +32,8 @@ export interface CommandIo {
   cwd?: string | undefined;
   /** Stops a long-running command (serve) when aborted; without one, serve stops on SIGINT or SIGTERM. */
   signal?: AbortSignal | undefined;
+  /** Asks for a passphrase without echo; undefined answers (or none given) when there is no terminal to ask on. */
+  askSecret?: AskSecret | undefined;
 }
 
 export interface CommandContext extends CommandIo {
@@ -89,6 +92,8 @@ export function withProcess(io: Partial<CommandIo>): CommandIo {
     now: io.now ?? Date.now,
     cwd: io.cwd,
     signal: io.signal,
+    // The process's terminal only with the process's stdin (read when asked: opening it early can hold a terminal).
+    askSecret: io.askSecret ?? (io.stdin === undefined ? (question) => askOnTerminal(process.stdin, process.stderr)(question) : undefined),
   };
 }
 

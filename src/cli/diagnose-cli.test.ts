@@ -67,6 +67,30 @@ describe('sfjwt explain', () => {
     expect(r.stdout).not.toContain('\u001b[');
   });
 
+  it('words typed apart are looked up as one name, and the output says so', async () => {
+    const r = await run(['explain', 'invalid', 'grant']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['Read "invalid grant" as invalid_grant.', '', '8 answers match "invalid_grant"']);
+    const check = await run(['explain', 'user', 'state']);
+    expect(check.stdout.split('\n').slice(0, 3)).toEqual(['Read "user state" as user-state.', '', 'user-state: User active and not frozen; org active']);
+    // A query found as typed gets no such line.
+    expect((await run(['explain', 'invalid_grant'])).stdout.startsWith('8 answers match "invalid_grant"')).toBe(true);
+    const unknown = await run(['explain', 'hello', 'world']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.split('\n').slice(0, 2)).toEqual(['sfjwt: explain does not know "hello world"', '  → Looked up "hello world", hello_world and hello-world.']);
+  });
+
+  it.each([
+    [['INVALID_SESSION_ID'], 'INVALID_SESSION_ID: Session expired or invalid  (HTTP 401, the REST API)'],
+    [['Session', 'expired', 'or', 'invalid'], 'INVALID_SESSION_ID: Session expired or invalid  (HTTP 401, the REST API)'],
+    [['Bad_OAuth_Token'], 'Bad_OAuth_Token  (HTTP 403, the identity service: the id URL and /services/oauth2/userinfo)'],
+    [['URL No Longer Exists'], 'HTTP 404'],
+  ])('the answers after the token: %j', async (args, first) => {
+    const r = await run(['explain', ...args]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(first);
+  });
+
   it('--json prints the structured explanation', async () => {
     const r = await run(['explain', '--json', 'invalid_client_id']);
     expect(r.code).toBe(0);

@@ -52,7 +52,11 @@ ${doctorSpec.summary}.
                     sandboxes); by default the real one, and only when --login is a Salesforce host
   --json            {ok, answer, rootCause: {check, title, evidence, fix, alternatives}, findings, probes}
 
-Exit code 0: the setup works; 1: it does not (see the root cause); 2: usage errors.`;
+Exit code 0: the setup works; 1: it does not (see the root cause); 2: usage errors.
+
+Examples:
+  npx sfjwt doctor --login https://login.salesforce.com --client-id 3MVG9… --username integration@acme.com --key server.key --cert server.crt
+  npx sfjwt doctor --target uat --json`;
 
 /**
  * Key, certificate and CA material a user names: a regular file of at most 1 MiB (a FIFO would block

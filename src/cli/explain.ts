@@ -1,11 +1,13 @@
 /**
  * `sfjwt explain`: what a Salesforce answer means and every known cause of it, how to tell the
- * causes apart and fix them; or one scenario or one check in full. A query nobody knows is a usage
- * error (exit code 2) that lists what is close and the kinds of things explain knows.
+ * causes apart and fix them; or one scenario or one check in full. The words given are one query;
+ * words that name nothing as typed are tried as one name (`invalid grant` → invalid_grant), and the
+ * output says what was looked up. A query nobody knows is a usage error (exit code 2) that lists
+ * what was tried, what is close and the kinds of things explain knows.
  */
 
 import { UsageError } from '../../lib/errors.ts';
-import { explainable, explain as explainQuery, explainSuggestions } from '../diagnose/explain.ts';
+import { explainable, explainSuggestions, lookUp, lookUpForms } from '../diagnose/explain.ts';
 import { renderExplanation } from '../diagnose/explain-render.ts';
 import { type CommandSpec, colours, parse } from './args.ts';
 import type { CommandContext } from './context.ts';
@@ -21,20 +23,29 @@ const explainSpec = {
 
 function knows(): string {
   const k = explainable();
-  return `explain knows error codes (${k.errors.join(', ')}), error_description texts (such as "audience is invalid"), a whole response body, check ids (${k.checks.join(', ')}) and scenario ids (npx sfjwt scenarios lists them).`;
+  return `explain knows error codes (${k.errors.join(', ')}), error_description texts (such as "audience is invalid"), a whole response body or HTML page, what the REST API and identity service answer a token (${k.apiAnswers.join(', ')}), check ids (${k.checks.join(', ')}) and scenario ids (npx sfjwt scenarios lists them).`;
 }
 
 const HELP = `${explainSpec.usage}
 
 ${explainSpec.summary}.
-  invalid_grant                              every answer with this error code
+  invalid_grant                              every answer with this error code (invalid grant too)
   "user hasn't approved this consumer"       an error_description, whole or in part, any case
   '{"error":"invalid_grant","error_description":"audience is invalid"}'   the body as received
+  INVALID_SESSION_ID, Bad_OAuth_Token        what the REST API and identity service answer a token
+  "URL No Longer Exists"                     an HTML page, by its title or whole
   claims.iss-capitalised                     a scenario: its mistakes, answer, deciding check, fix
   audience                                   a check: what it checks, its answers, its scenarios
   --json                                     the structured explanation
 
-Exit code 0: explained; 2: nothing known by that name (close matches are listed).`;
+The words given are one query; words that name nothing as typed are also tried as one name
+(invalid grant → invalid_grant, user state → user-state), and the output says so.
+Exit code 0: explained; 2: nothing known by that name (close matches are listed).
+
+Examples:
+  npx sfjwt explain "user hasn't approved this consumer"
+  npx sfjwt explain '{"error":"invalid_grant","error_description":"audience is invalid"}'
+  npx sfjwt explain INVALID_SESSION_ID`;
 
 export function explain(ctx: CommandContext): number {
   const { values, positionals } = parse(explainSpec, ctx.argv);
@@ -44,12 +55,22 @@ export function explain(ctx: CommandContext): number {
   }
   const query = positionals.join(' ').trim();
   if (query === '') throw new UsageError('explain needs something to explain', { actions: [`Usage: ${explainSpec.usage}`, knows()] });
-  const explanation = explainQuery(query);
-  if (explanation === undefined) {
+  const found = lookUp(query);
+  if (found === undefined) {
     const close = explainSuggestions(query);
     const shown = query.length > 80 ? `${query.slice(0, 79)}…` : query;
-    throw new UsageError(`explain does not know "${shown}"`, { actions: [...(close.length === 0 ? [] : [`Close matches: ${close.join(', ')}.`]), knows()] });
+    const [typed, ...joined] = lookUpForms(query);
+    const tried = joined.length === 0 ? [] : [`Looked up "${typed ?? ''}", ${joined.slice(0, -1).join(', ')} and ${joined.at(-1) ?? ''}.`];
+    throw new UsageError(`explain does not know "${shown}"`, { actions: [...tried, ...(close.length === 0 ? [] : [`Close matches: ${close.join(', ')}.`]), knows()] });
   }
-  ctx.stdout.write(values.json === true ? `${JSON.stringify(explanation)}\n` : `${renderExplanation(explanation, colours(ctx.stdout, ctx.env))}\n`);
+  const { lookedUp, explanation } = found;
+  if (values.json === true) {
+    ctx.stdout.write(`${JSON.stringify(explanation)}\n`);
+    return 0;
+  }
+  const c = colours(ctx.stdout, ctx.env);
+  // Words read as one name: say so, so that what is explained is never a surprise.
+  const note = lookedUp === query.replace(/\s+/g, ' ') ? '' : `${c.dim(`Read "${query.replace(/\s+/g, ' ')}" as ${lookedUp}.`)}\n\n`;
+  ctx.stdout.write(`${note}${renderExplanation(explanation, c)}\n`);
   return 0;
 }

@@ -83,7 +83,7 @@ describe('hostile input: exit 2 with the file named, never a stack', () => {
       ['serve', '--http', '--ready-file', at('folder')],
       [`sfjwt: the ready file ${at('folder')} is already there and is a directory: sfjwt writes its ready file only as a new file`],
     ],
-    ['keys generate --out a file', ['keys', 'generate', '--bits', '1024', '--out', at('notes.txt')], [`sfjwt: cannot create the output folder ${at('notes.txt')}: ENOTDIR`]],
+    ['keys generate --out a file', ['keys', 'generate', '--out', at('notes.txt')], [`sfjwt: cannot create the output folder ${at('notes.txt')}: ENOTDIR`]],
     ['run --out a file', ['run', '--target', 'mock-msw', '--scenario', 'send.wrong-path', '--out', at('notes.txt')], [`sfjwt: cannot write the report under ${at('notes.txt')}: ENOTDIR`]],
     [
       'world --generate of 10,000 orgs of 1,000,000 users',

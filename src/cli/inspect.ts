@@ -36,7 +36,11 @@ ${inspectSpec.summary}.
   --json         {header, payload, findings, signature: {bytes, verified?}}
 
 The signature and the whole JWT are never printed: the signature shows as its length only.
-Exit code 0: no errors; 1: errors found; 2: usage errors.`;
+Exit code 0: no errors; 1: errors found; 2: usage errors.
+
+Examples:
+  npx sfjwt inspect eyJhbGciOiJSUzI1NiJ9.eyJpc3Mi… --host login.salesforce.com --cert server.crt
+  npx sfjwt inspect - < request-body.txt`;
 
 /**
  * The most `inspect -` reads from standard input: a token endpoint takes bodies of at most 1 MiB

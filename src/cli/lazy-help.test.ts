@@ -1,9 +1,10 @@
 /**
- * `npx sfjwt --help` and the command list load no command: a real `node bin/sfjwt.js` process runs
- * with a module hook that writes down every module it loads, and the list must hold only the
- * dispatcher (main, context, registry, summaries) and lib/errors, with no package at all (msw, jose,
- * node-forge, zod) and nothing of the mock. The same hook on `scenarios --help` sees that command and
- * its packages load, so an empty list means laziness, not a hook that saw nothing.
+ * `npx sfjwt --help`, the command list and `--version` load no command: a real `node bin/sfjwt.js`
+ * process runs with a module hook that writes down every module it loads, and the list must hold
+ * only the dispatcher (main, context and its secret-prompt, registry, summaries) and lib/errors,
+ * with no package at all (msw, jose, node-forge, zod) and nothing of the mock. The same hook on
+ * `scenarios --help` sees that command and its packages load, so an empty list means laziness, not
+ * a hook that saw nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -36,13 +37,18 @@ export async function load(url, context, next) { appendFileSync(${JSON.stringify
   return { code: r.status, stdout: r.stdout, project: files.filter((f) => !f.includes('node_modules/')).sort(), packages: [...packages].sort() };
 }
 
-/** What the command list may load: the dispatcher and the error formatting, compiled or not. */
-const DISPATCHER = /^(dist\/)?(src\/cli\/(main|context|registry|summaries)|lib\/errors)\.(js|ts)$/;
+/** What the command list may load: the dispatcher (with the context's passphrase prompt) and the error formatting, compiled or not. */
+const DISPATCHER = /^(dist\/)?(src\/cli\/(main|context|secret-prompt|registry|summaries)|lib\/errors)\.(js|ts)$/;
 
 describe('the command list loads no command', () => {
-  it.each([[['--help']], [[]], [['bogus']]])('sfjwt %j: only the dispatcher and lib/errors, no package', (argv) => {
+  it.each([
+    [['--help'], 0],
+    [[], 2],
+    [['bogus'], 2],
+    [['--version'], 0],
+  ])('sfjwt %j: only the dispatcher and lib/errors, no package', (argv, code) => {
     const r = loadedBy(argv);
-    expect(r.code).toBe(argv[0] === 'bogus' ? 2 : 0);
+    expect(r.code).toBe(code);
     expect(r.packages).toEqual([]);
     expect(r.project.filter((f) => f !== 'bin/sfjwt.js' && !DISPATCHER.test(f))).toEqual([]);
     // The hook did see the dispatcher load (the list is not empty for want of a working hook).
@@ -55,7 +61,7 @@ describe('the command list loads no command', () => {
     expect(r.stdout).toContain('npx sfjwt scenarios');
     expect(r.project.some((f) => /src\/cli\/scenarios\.(js|ts)$/.test(f))).toBe(true);
     expect(r.packages).toContain('zod');
-    const otherCommands = r.project.filter((f) => /src\/cli\/(start|run|serve|world|keys|doctor|explain|inspect)\.(js|ts)$/.test(f));
+    const otherCommands = r.project.filter((f) => /src\/cli\/(start|run|serve|world|keys|sign|token|doctor|explain|inspect)\.(js|ts)$/.test(f));
     expect(otherCommands).toEqual([]);
   });
 });

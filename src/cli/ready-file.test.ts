@@ -30,7 +30,7 @@ async function serveWith(file: string, during: (line: string) => void | Promise<
       return true;
     },
   };
-  const served = main(['serve', '--json', '--http', '--ready-file', file], { stdout, stderr: { write: (c) => ((stderr += c), true) }, env, now: () => NOW, signal: stop.signal });
+  const served = main(['serve', '--json', '--http', '--port', '0', '--ready-file', file], { stdout, stderr: { write: (c) => ((stderr += c), true) }, env, now: () => NOW, signal: stop.signal });
   const ended = served.then((code) => ({ code, line: '' }));
   const first = await Promise.race([firstLine.then((line) => ({ code: undefined, line })), ended]);
   if (first.code !== undefined) return { code: first.code, line: '', stderr };

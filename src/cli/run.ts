@@ -1,20 +1,23 @@
 /**
- * `sfjwt run`: the catalogue (or part of it) against the mock and real orgs, a summary table, and a
- * JSON run report under reports/. Exit code 0 when every scenario got its expected answer, 1 when
- * any did not (a failure on the mock, a divergence on a real org), 2 for usage or config errors.
+ * `sfjwt run`: the catalogue (or part of it) against the mock and real orgs, a summary table, and the
+ * run reports under reports/. Exit code 0 when every scenario got its expected answer, 1 when any did
+ * not (a failure on the mock, a divergence on a real org, a real org whose baseline failed), 2 for
+ * usage or config errors (an unknown target, scenario id or tag among them).
  */
 import { existsSync } from 'node:fs';
 import { UsageError } from '../../lib/errors.ts';
 import { catalogue } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
+import { countsLine, inReadingOrder, VERDICT_WORD } from '../report/view.ts';
 import { isReportFormat, RENDERERS, REPORT_FORMATS, type ReportFormat, writeRunReport } from '../report/write.ts';
 import { loadConfig, targetFromEnv } from '../runner/config.ts';
 import { httpsTarget, mswTarget } from '../runner/mock-target.ts';
 import { realTarget } from '../runner/real-target.ts';
-import { type RunReport, runCatalogue, type ScenarioResult } from '../runner/run.ts';
+import { type RunReport, runCatalogue, type ScenarioResult, type Verdict } from '../runner/run.ts';
 import type { Target } from '../runner/target.ts';
 import { type Colours, type CommandSpec, colours, interactive, intOption, parse, table } from './args.ts';
 import { type CommandContext, inCwd, stateDir } from './context.ts';
+import { selectScenarios } from './select-scenarios.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const runSpec = {
@@ -49,7 +52,11 @@ ${runSpec.summary}.
                   comma-separated or repeated (default all four)
   --json          print the run report as JSON instead of the table
 
-Exit code 0: every scenario got its expected answer; 1: some did not; 2: usage or config errors.`;
+Exit code 0: every scenario got its expected answer; 1: some did not; 2: usage or config errors.
+
+Examples:
+  npx sfjwt run --target mock --report md,junit
+  npx sfjwt run --config sfjwt.config.json --target uat --scenario baseline.login`;
 
 /** `--report json,md` (repeatable, comma-separated) as formats; all of them when not given. */
 export function reportFormats(values: readonly string[] | undefined): ReportFormat[] {
@@ -71,12 +78,6 @@ export function reportFormats(values: readonly string[] | undefined): ReportForm
 export function mainReportFile(runDir: string, formats: readonly ReportFormat[]): string {
   const first = formats.includes('html') ? 'html' : (formats[0] ?? 'json');
   return `${runDir}/${RENDERERS[first].file}`;
-}
-
-export function selectScenarios(all: readonly Scenario[], ids: readonly string[], tags: readonly string[]): Scenario[] {
-  const unknown = ids.filter((id) => !all.some((s) => s.id === id));
-  if (unknown.length > 0) throw new UsageError(`no scenario ${unknown.map((u) => `"${u}"`).join(', ')}`, { actions: ['npx sfjwt scenarios lists the ids.'] });
-  return all.filter((s) => (ids.length === 0 || ids.includes(s.id)) && (tags.length === 0 || tags.some((t) => s.tags.includes(t))));
 }
 
 /** What a run takes from its command's context: the environment, the clock, the folder, where progress goes. */
@@ -111,21 +112,24 @@ export async function openTargets(ctx: RunContext, names: readonly string[], con
   return targets;
 }
 
+/**
+ * The terminal's summary: a row per result in the reports' reading order, each named by its verdict's
+ * word (shouted where something needs attention), then any finding about a whole target with what to
+ * run, then the counts line every report has.
+ */
 export function summaryTable(report: RunReport, c: Colours): string {
-  const mark = { pass: c.green('pass'), fail: c.red('FAIL'), divergence: c.yellow('DIVERGES'), skip: c.dim('skip') };
-  const order = { divergence: 0, fail: 1, pass: 2, skip: 3 };
-  const rows = [...report.results]
-    .sort((a, b) => order[a.verdict] - order[b.verdict])
-    .map((r: ScenarioResult) => [
-      mark[r.verdict],
-      r.target,
-      r.scenario,
-      r.actual === undefined ? '-' : `${r.actual.status} ${r.actual.error ?? ''}`.trim(),
-      r.decidedBy === undefined ? '-' : String(r.decidedBy ?? 'all passed'),
-      r.reason ?? '',
-    ]);
-  const s = report.summary;
-  return `${table(['', 'target', 'scenario', 'answer', 'decided by', 'note'], rows)}\n\n${s.pass} passed, ${s.fail + s.divergence} failed, ${s.skip} skipped (${s.divergence} divergences from real orgs)`;
+  const paint: Record<Verdict, (s: string) => string> = { pass: c.green, fail: c.red, divergence: c.yellow, inconclusive: c.yellow, skip: c.dim };
+  const loud = (v: Verdict) => (v === 'fail' || v === 'divergence' ? VERDICT_WORD[v].toUpperCase() : VERDICT_WORD[v]);
+  const rows = inReadingOrder(report.results).map((r: ScenarioResult) => [
+    paint[r.verdict](loud(r.verdict)),
+    r.target,
+    r.scenario,
+    r.actual === undefined ? '-' : `${r.actual.status} ${r.actual.error ?? ''}`.trim(),
+    r.decidedBy === undefined ? '-' : String(r.decidedBy ?? 'all passed'),
+    r.reason ?? '',
+  ]);
+  const findings = report.findings.flatMap((f) => [c.bold(c.red(`setup broken: ${f.message}`)), `  → ${f.command}`]);
+  return [table(['', 'target', 'scenario', 'answer', 'decided by', 'note'], rows), '', ...findings, `${countsLine(report.summary)} (${report.summary.total} results)`].join('\n');
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
@@ -136,13 +140,18 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
   const seed = intOption(values.seed as string | undefined, 'seed', { min: 0, max: 2 ** 31 - 1 });
   const formats = reportFormats(values.report as string[] | undefined);
+  // Every id and tag is known (or this throws), so the selection is never empty.
   const scenarios = selectScenarios(catalogue(), (values.scenario as string[] | undefined) ?? [], (values.tag as string[] | undefined) ?? []);
-  if (scenarios.length === 0) throw new UsageError('no scenario matches the --tag given', { actions: ['npx sfjwt scenarios lists ids and tags.'] });
   const report = await executeRun(ctx, scenarios, (values.target as string[] | undefined) ?? [], values.config as string | undefined, seed, values.json !== true && interactive(ctx.stderr, ctx.env));
   const { runDir } = writeRunReport(report, inCwd(ctx, (values.out as string | undefined) ?? 'reports'), formats);
   if (values.json === true) ctx.stdout.write(`${JSON.stringify(report)}\n`);
   else ctx.stdout.write(`${summaryTable(report, colours(ctx.stdout, ctx.env))}\nreport: ${mainReportFile(runDir, formats)}\n`);
-  return report.summary.fail + report.summary.divergence > 0 ? 1 : 0;
+  return exitCode(report);
+}
+
+/** 0 when every scenario got its expected answer; 1 when any failed, diverged or could not be judged. */
+export function exitCode(report: RunReport): number {
+  return report.summary.fail + report.summary.divergence + report.summary.inconclusive > 0 ? 1 : 0;
 }
 
 export async function executeRun(

@@ -5,23 +5,26 @@
 import { catalogue } from '../../scenarios/load.ts';
 import { type CommandSpec, parse, table } from './args.ts';
 import type { CommandContext } from './context.ts';
+import { selectScenarios } from './select-scenarios.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const scenariosSpec = {
   name: 'scenarios',
   summary: SUMMARIES.scenarios,
-  usage: 'npx sfjwt scenarios [--tag T] [--json]',
-  options: { json: { type: 'boolean' }, tag: { type: 'string' } },
-} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+  usage: 'npx sfjwt scenarios [--tag T …] [--json]',
+  options: { json: { type: 'boolean' }, tag: { type: 'string', multiple: true } },
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>>;
 
 export function scenarios(ctx: CommandContext): number {
   const { values } = parse(scenariosSpec, ctx.argv);
   if (values.help === true) {
-    ctx.stdout.write(`${scenariosSpec.usage}\n\n${scenariosSpec.summary}.\n`);
+    ctx.stdout.write(
+      `${scenariosSpec.usage}\n\n${scenariosSpec.summary}.\n  --tag T   only scenarios with this tag (repeatable: with any of them)\n  --json    every scenario in full, as a JSON array\n\nnpx sfjwt explain <id> tells one scenario in full.\n\nExamples:\n  npx sfjwt scenarios\n  npx sfjwt scenarios --tag aud --json\n`,
+    );
     return 0;
   }
-  const tag = values.tag as string | undefined;
-  const list = catalogue().filter((s) => tag === undefined || s.tags.includes(tag));
+  // The same choice as run's, so an unknown tag gets the same message (and exit code 2) from both.
+  const list = selectScenarios(catalogue(), [], (values.tag as string[] | undefined) ?? []);
   if (values.json === true) {
     ctx.stdout.write(
       `${JSON.stringify(list.map((s) => ({ id: s.id, title: s.title, level: s.level, tags: s.tags, as: s.as, expect: s.expect, confidence: s.confidence, explanation: s.explanation, fix: s.fix, references: s.references, reproduces: s.reproduces, runsOn: s.runsOn, realOrg: s.realOrg })))}\n`,

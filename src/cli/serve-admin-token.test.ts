@@ -24,7 +24,7 @@ async function serving(argv: string[], env: Record<string, string>, use: (d: { a
   const firstLine = new Promise<string>((resolve) => (listening = resolve));
   const stdout = collector((text) => text.includes('\n') && listening(text.slice(0, text.indexOf('\n'))));
   const stderr = collector();
-  const served = main(['serve', '--json', '--http', ...argv], { stdout, stderr, env: { SFJWT_HOME: home, NO_COLOR: '1', ...env }, now: () => NOW, signal: stop.signal });
+  const served = main(['serve', '--json', '--http', '--port', '0', ...argv], { stdout, stderr, env: { SFJWT_HOME: home, NO_COLOR: '1', ...env }, now: () => NOW, signal: stop.signal });
   try {
     await use(JSON.parse(await Promise.race([firstLine, served.then(() => Promise.reject(new Error(stderr.text)))])) as { admin: string; adminToken: string | null });
   } finally {

@@ -8,7 +8,7 @@ import { catalogue } from '../../scenarios/load.ts';
 import { REPORT_FORMATS, writeRunReport } from '../report/write.ts';
 import { type CommandSpec, colours, interactive, parse } from './args.ts';
 import { type CommandContext, inCwd } from './context.ts';
-import { executeRun, mainReportFile, summaryTable } from './run.ts';
+import { executeRun, exitCode, mainReportFile, summaryTable } from './run.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const startSpec = {
@@ -21,12 +21,14 @@ const startSpec = {
 export async function start(ctx: CommandContext): Promise<number> {
   const { values } = parse(startSpec, ctx.argv);
   if (values.help === true) {
-    ctx.stdout.write(`${startSpec.usage}\n\n${startSpec.summary}.\nThe same as npx sfjwt run --target mock. To serve the mock for your own client: npx sfjwt serve.\n`);
+    ctx.stdout.write(
+      `${startSpec.usage}\n\n${startSpec.summary}.\n  --json      print the run report as JSON instead of the table\n  --out DIR   where reports go (default reports/)\n\nThe same as npx sfjwt run --target mock. To serve the mock for your own client: npx sfjwt serve.\n\nExample:\n  npx sfjwt start --out reports\n`,
+    );
     return 0;
   }
   const report = await executeRun(ctx, catalogue(), ['mock'], undefined, undefined, values.json !== true && interactive(ctx.stderr, ctx.env));
   const { runDir } = writeRunReport(report, inCwd(ctx, (values.out as string | undefined) ?? 'reports'), REPORT_FORMATS);
   if (values.json === true) ctx.stdout.write(`${JSON.stringify(report)}\n`);
   else ctx.stdout.write(`${summaryTable(report, colours(ctx.stdout, ctx.env))}\nreport: ${mainReportFile(runDir, REPORT_FORMATS)}\n`);
-  return report.summary.fail + report.summary.divergence > 0 ? 1 : 0;
+  return exitCode(report);
 }

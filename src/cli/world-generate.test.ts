@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { NOW } from '../../mock-server/testing/fixtures.ts';
 import { generateWorld } from '../../mock-server/world/generate.ts';
 import { main } from './main.ts';
-import { MAX_GENERATED_USERS } from './world.ts';
+import { CERTIFICATE_COMMENT, MAX_GENERATED_USERS } from './world.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'sfjwt-world-generate-'));
 
@@ -31,8 +31,10 @@ describe('world --generate', () => {
     const r = await run(['world', '--generate', '--seed', '7', '--users', String(users), '--orgs', String(orgs), '--apps', String(apps)]);
     expect(r.code).toBe(0);
     const certificatePem = readFileSync(join(home, 'keys', 'default-app.crt'), 'utf8');
-    const expected = `${JSON.stringify(generateWorld({ seed: 7, orgs, usersPerOrg: users, apps, certificatePem }), null, 2)}\n`;
+    // The world opens with whose certificate its apps hold.
+    const expected = `${JSON.stringify({ $comment: CERTIFICATE_COMMENT, ...generateWorld({ seed: 7, orgs, usersPerOrg: users, apps, certificatePem }) }, null, 2)}\n`;
     expect(r.stdout).toBe(expected);
+    expect(r.stderr).toContain(`sfjwt: note: the apps' certificates are this machine's (${join(home, 'keys', 'default-app.crt')})`);
     // Written in pieces: a head, one per thousand users, the tail and the line end.
     expect(r.out).toHaveLength(users * orgs === 0 ? 2 : 3 + Math.ceil((users * orgs) / 1000));
     const file = join(home, `world-${users}-${orgs}-${apps}.json`);

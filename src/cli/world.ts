@@ -1,6 +1,9 @@
 /**
  * `sfjwt world`: prints a world as JSON (the default training ground, or a generated one) to start a
- * world file from, or checks a world file and says exactly which fields are wrong. A generated world
+ * world file from, or checks a world file and says exactly which fields are wrong (and, on standard
+ * error, what is valid but likely a mistake). A printed world's apps hold this machine's certificate,
+ * which another machine does not share: the world says so in its `$comment`, and standard error
+ * does as well. A generated world
  * is printed a thousand users at a time, byte for byte as JSON.stringify(world, null, 2) would print
  * it, and only once its whole size is known to fit what `serve --world` reads: one string of it all
  * would pass V8's largest string (a stack trace) long before memory runs out.
@@ -12,7 +15,7 @@ import { ensureKeyPair } from '../../lib/state-folder.ts';
 import { generateWorld } from '../../mock-server/world/generate.ts';
 import { prepareWorld } from '../../mock-server/world/prepare.ts';
 import type { World } from '../../mock-server/world/schema.ts';
-import { loadWorldFile } from '../../mock-server/world/validate-world.ts';
+import { formatWorldWarnings, loadWorldFile, worldWarnings } from '../../mock-server/world/validate-world.ts';
 import { WorldIndex } from '../../mock-server/world/world-index.ts';
 import { type CommandSpec, intOption, parse } from './args.ts';
 import { type CommandContext, inCwd, type Output, stateDir as stateDirOf } from './context.ts';
@@ -37,6 +40,20 @@ const worldSpec = {
 export const MAX_GENERATED_USERS = 1_000_000;
 /** Users times apps (each user approves every app): past this the file is over the world file cap anyway. */
 const MAX_APPROVALS = 40_000_000;
+
+/**
+ * The first field of a printed world: whose certificate its apps hold. It travels with the file,
+ * to the teammate whose own machine made a different key pair.
+ */
+export const CERTIFICATE_COMMENT =
+  "The apps' certificates are the default-app certificate of the machine that printed this world (keys/default-app.crt in its sfjwt state folder). Another machine has a key pair of its own: to log in from there, add that machine's keys/default-app.crt to the apps' certificates (an app may hold several), or print the world there with npx sfjwt world.";
+
+/** The same on standard error, naming this machine's file: the note is seen when the world goes to a file. */
+function certificateNote(ctx: CommandContext, stateDir: string): void {
+  ctx.stderr.write(
+    `sfjwt: note: the apps' certificates are this machine's (${join(stateDir, 'keys', 'default-app.crt')}); a teammate's machine has its own key pair, so its certificate must be added to the apps before it can log in to this world (see "$comment").\n`,
+  );
+}
 
 /** JSON.stringify(world, null, 2), in pieces of a thousand users (users is the world's last field). */
 function worldPieces(w: World): string[] {
@@ -68,7 +85,7 @@ export function world(ctx: CommandContext): number {
   const { values } = parse(worldSpec, ctx.argv);
   if (values.help === true) {
     ctx.stdout.write(
-      `${worldSpec.usage}\n\n${worldSpec.summary}.\n\n  --seed N       seed of the default or generated world (default 42)\n  --generate     a bulk world: --orgs N orgs, --users N users per org, --apps N apps\n  --check FILE   validate a world file; exit code 2 and every wrong field when it is not valid\n`,
+      `${worldSpec.usage}\n\n${worldSpec.summary}.\n\n  --seed N        seed of the default or generated world (default 42)\n  --generate      a bulk world: --orgs N orgs, --users N users per org, --apps N apps\n  --check FILE    validate a world file; exit code 2 and every wrong field when it is not valid;\n                  warnings (an app without a certificate, a likely typo of a profile) on stderr\n  --state-dir DIR where the default app's key pair lives, whose certificate the printed world holds\n                  (default .sfjwt)\n\nExamples:\n  npx sfjwt world > my-world.json\n  npx sfjwt world --check my-world.json\n  npx sfjwt world --generate --orgs 3 --users 1000 --apps 5 --seed 7 > big-world.json\n`,
     );
     return 0;
   }
@@ -76,6 +93,7 @@ export function world(ctx: CommandContext): number {
     const file = inCwd(ctx, values.check as string);
     const w = loadWorldFile(file);
     new WorldIndex(w);
+    for (const line of formatWorldWarnings(file, worldWarnings(w))) ctx.stderr.write(`${line}\n`);
     ctx.stdout.write(`${file}: a valid world (${w.orgs.length} orgs, ${w.apps.length} apps, ${w.users.length} users)\n`);
     return 0;
   }
@@ -97,9 +115,11 @@ export function world(ctx: CommandContext): number {
       });
     }
     const key = ensureKeyPair(join(stateDir, 'keys'), 'default-app', [{ shortName: 'CN', value: 'sfjwt default app' }]);
-    printGenerated(ctx.stdout, generateWorld({ seed: seed ?? 42, orgs, usersPerOrg, apps, certificatePem: key.certificatePem }));
+    printGenerated(ctx.stdout, { $comment: CERTIFICATE_COMMENT, ...generateWorld({ seed: seed ?? 42, orgs, usersPerOrg, apps, certificatePem: key.certificatePem }) });
+    certificateNote(ctx, stateDir);
     return 0;
   }
-  ctx.stdout.write(`${JSON.stringify(prepareWorld({ stateDir, seed }).world, null, 2)}\n`);
+  ctx.stdout.write(`${JSON.stringify({ $comment: CERTIFICATE_COMMENT, ...prepareWorld({ stateDir, seed }).world }, null, 2)}\n`);
+  certificateNote(ctx, stateDir);
   return 0;
 }

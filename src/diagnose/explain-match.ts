@@ -1,8 +1,9 @@
 /**
  * Finding what a user pasted into `explain`: an error code, an error_description (any case, curly or
  * missing apostrophes, quoted, cut short, or inside a log line), a whole response body (JSON,
- * urlencoded or XML), an HTTP status (302, 404, 413). When nothing matches, close candidates by
- * edit distance and by shared words, so a typo gets a "did you mean".
+ * urlencoded or XML), an HTTP status (302, 404, 413), or Salesforce's HTML page for one (its title,
+ * its text, or the page). When nothing matches, close candidates by edit distance and by shared
+ * words, so a typo gets a "did you mean".
  */
 import type { WireAnswer } from './explain-answers.ts';
 
@@ -47,8 +48,21 @@ const longest = (answers: WireAnswer[], field: 'error' | 'description') => {
   return answers.filter((a) => (a[field] ?? '').length === max);
 };
 
+/**
+ * The words of Salesforce's HTML pages and the status they come with: the page of an unknown path
+ * ("URL No Longer Exists", mock-server/core/responses.ts) and that of a body over the limit.
+ */
+const PAGES: readonly [words: string, status: number][] = [
+  ['url no longer exists', 404],
+  ['you have attempted to reach a url that no longer exists', 404],
+  ['request entity too large', 413],
+];
+
 /** The answers a query names; empty when it names none. */
 export function matchAnswers(query: string, answers: readonly WireAnswer[]): WireAnswer[] {
+  const text = normalise(query);
+  const page = PAGES.find(([words]) => text.includes(words));
+  if (page !== undefined) return answers.filter((a) => a.error === null && a.status === page[1]);
   const body = parseBody(query);
   if (body !== undefined) {
     const byError = answers.filter((a) => a.error !== null && normalise(a.error) === normalise(body.error));

@@ -1,11 +1,12 @@
 /**
  * `explain` as text for a person: headings, numbered causes in check order, each scenario with why
- * and the fix, then how to tell the causes apart, Login History and confidence. Long sentences are
+ * and the fix, then how to tell the causes apart, Login History and confidence (for an answer of
+ * the REST API or identity service: each cause with how to confirm it and the fix). Long sentences are
  * wrapped under their indent so the output reads in an 100-column terminal. Colour is the caller's
  * (`colours()` honours NO_COLOR and pipes); without it the text is plain.
  */
 import type { Confidence } from '../../mock-server/core/knobs.ts';
-import type { CheckExplanation, Explanation, ScenarioExplanation } from './explain.ts';
+import type { ApiAnswerExplanation, CheckExplanation, Explanation, ScenarioExplanation } from './explain.ts';
 import { type AnswerInfo, onlySometimes } from './explain-answers.ts';
 import { CONFIDENCE_WORDS } from './explain-knowledge.ts';
 
@@ -99,6 +100,16 @@ function renderCheck(c: CheckExplanation, p: Paint): string[] {
   return out;
 }
 
+function renderApiAnswer(a: ApiAnswerExplanation, p: Paint): string[] {
+  const out = [p.bold(`${a.code}${a.message === null ? '' : `: ${a.message}`}  (HTTP ${a.status}, ${a.service})`), '', p.bold('What it means'), wrap(a.meaning, '  '), ''];
+  out.push(p.bold('The answer'), wrap(a.body, '  '), '', p.bold(`Causes (${a.causes.length})`));
+  a.causes.forEach((c, i) => {
+    out.push(`  ${i + 1}. ${c.title}`, wrap(c.description, '     '), wrap(c.confirm, '              ', '     confirm: '), wrap(c.fix, '          ', '     fix: '));
+  });
+  out.push('', p.bold('Confidence'), `  ${confidence(a.confidence)}`);
+  return out;
+}
+
 export function renderExplanation(e: Explanation, p: Paint = PLAIN): string {
   switch (e.kind) {
     case 'answer': {
@@ -109,5 +120,7 @@ export function renderExplanation(e: Explanation, p: Paint = PLAIN): string {
       return renderScenario(e, p).join('\n');
     case 'check':
       return renderCheck(e, p).join('\n');
+    case 'api-answer':
+      return renderApiAnswer(e, p).join('\n');
   }
 }

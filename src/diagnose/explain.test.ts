@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_IDS } from '../../mock-server/core/check.ts';
 import { OUTCOMES } from '../../mock-server/core/outcomes.ts';
 import { catalogue } from '../../scenarios/load.ts';
-import { type AnswerExplanation, explain, explainSuggestions, scenariosExpecting } from './explain.ts';
+import { type AnswerExplanation, explain, explainable, explainSuggestions, lookUp, lookUpForms, scenariosExpecting } from './explain.ts';
 import { renderExplanation, wrap } from './explain-render.ts';
 
 const answer = (query: string): AnswerExplanation => {
@@ -113,6 +113,75 @@ describe('explain: what a user pastes', () => {
       'ip restricted',
       'login rate exceeded',
     ]);
+  });
+});
+
+describe('explain: what the REST API and the identity service answer after the token', () => {
+  const api = (query: string) => {
+    const e = explain(query);
+    if (e?.kind !== 'api-answer') throw new Error(`"${query}" explained as ${e?.kind ?? 'nothing'}`);
+    return e;
+  };
+
+  it.each([
+    ['INVALID_SESSION_ID', 401, 'INVALID_SESSION_ID'],
+    ['invalid_session_id', 401, 'INVALID_SESSION_ID'],
+    ['Session expired or invalid', 401, 'INVALID_SESSION_ID'],
+    ['[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]', 401, 'INVALID_SESSION_ID'],
+    ['HTTP/1.1 401 Unauthorized [{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]', 401, 'INVALID_SESSION_ID'],
+    ['Bad_OAuth_Token', 403, 'Bad_OAuth_Token'],
+    ['403 Bad_OAuth_Token', 403, 'Bad_OAuth_Token'],
+    ['Bad_Id', 403, 'Bad_Id'],
+  ])('%s', (query, status, code) => {
+    const e = api(query);
+    expect([e.status, e.code]).toEqual([status, code]);
+    expect(e.causes.length).toBeGreaterThan(1);
+    for (const c of e.causes) for (const part of [c.title, c.description, c.confirm, c.fix]) expect(part.length).toBeGreaterThan(10);
+  });
+
+  it('INVALID_SESSION_ID: expiry, the wrong host, a revoked session and a damaged header, each with its fix', () => {
+    const e = api('INVALID_SESSION_ID');
+    expect(e.causes.map((c) => c.id)).toEqual(['session-expired', 'wrong-host', 'session-revoked', 'token-damaged']);
+    expect(e.causes[0]?.fix).toContain('sign a new assertion');
+    expect(e.causes[1]?.fix).toContain('instance_url');
+  });
+
+  it('renders heading, meaning, causes with how to confirm and fix', () => {
+    const text = renderExplanation(api('Bad_OAuth_Token'));
+    expect(text.split('\n').slice(0, 3)).toEqual(['Bad_OAuth_Token  (HTTP 403, the identity service: the id URL and /services/oauth2/userinfo)', '', 'What it means']);
+    expect(text).toMatch(/\nCauses \(\d\)\n {2}1\. /);
+    expect(text).toContain('\n     confirm: ');
+    expect(text).toContain('\n     fix: ');
+  });
+
+  it('the HTML page of an unknown path is the 404 answer, by its title or whole', () => {
+    const page = '<!DOCTYPE html><html><head><meta charset="UTF-8"><title>URL No Longer Exists</title></head><body><h1>URL No Longer Exists</h1></body></html>';
+    for (const query of ['URL No Longer Exists', page, 'You have attempted to reach a URL that no longer exists on salesforce.com.']) expect(wire(answer(query))).toEqual([[404, null, null]]);
+  });
+
+  it('explainable() and suggestions know the API answers', () => {
+    expect(explainable().apiAnswers).toEqual(['INVALID_SESSION_ID', 'Bad_OAuth_Token', 'Bad_Id']);
+    expect(explainSuggestions('INVALID_SESION_ID')).toEqual(['INVALID_SESSION_ID']);
+  });
+});
+
+describe('explain: a query of several words', () => {
+  it.each([
+    ['invalid grant', 'invalid_grant', 'answer'],
+    ['invalid client id', 'invalid_client_id', 'answer'],
+    ['user state', 'user-state', 'check'],
+    ['invalid session id', 'invalid_session_id', 'api-answer'],
+    ['invalid_grant', 'invalid_grant', 'answer'],
+    ["user hasn't approved", "user hasn't approved", 'answer'],
+  ])('%j is looked up as %s', (query, lookedUp, kind) => {
+    const found = lookUp(query);
+    expect(found?.lookedUp).toBe(lookedUp);
+    expect(found?.explanation.kind).toBe(kind);
+  });
+
+  it('words that name nothing, joined or not: nothing, with every form tried', () => {
+    expect(lookUp('hello world')).toBeUndefined();
+    expect(lookUpForms('hello world')).toEqual(['hello world', 'hello_world', 'hello-world']);
   });
 });
 

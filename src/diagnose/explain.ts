@@ -1,8 +1,10 @@
 /**
  * `explain`: one question, one structured answer, from the sources of truth and nothing else — the
- * mock's outcomes and ordered checks, the scenario catalogue and the doctor's probes. A query is a
- * Salesforce answer (error code, error_description, a pasted body; see explain-match.ts), a scenario
- * id or a check id. Pure: no I/O beyond the catalogue the loader reads once; undefined when the query
+ * mock's outcomes and ordered checks, the scenario catalogue and the doctor's probes, and for what
+ * comes after the token, the REST and identity answers of explain-api-answers.ts. A query is a
+ * Salesforce answer (error code, error_description, a pasted body or page; see explain-match.ts), a
+ * scenario id or a check id; `lookUp` also tries words typed apart as one name (`invalid grant` →
+ * invalid_grant). Pure: no I/O beyond the catalogue the loader reads once; undefined when the query
  * names nothing known, and `explainSuggestions` then offers what is close.
  */
 
@@ -14,6 +16,7 @@ import { OUTCOMES, type OutcomeName } from '../../mock-server/core/outcomes.ts';
 import { catalogue } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import { type AnswerInfo, explainAnswer, type KnobRef, knobsFor, type ScenarioRef, scenarioMatches, wireAnswers } from './explain-answers.ts';
+import { API_ANSWERS, type ApiAnswer, matchApiAnswers } from './explain-api-answers.ts';
 import { matchAnswers, normalise, suggest } from './explain-match.ts';
 
 export interface AnswerExplanation {
@@ -61,7 +64,13 @@ export interface CheckExplanation {
   scenarios: (ScenarioRef & { expect: ScenarioExplanation['expect'] })[];
 }
 
-export type Explanation = AnswerExplanation | ScenarioExplanation | CheckExplanation;
+/** An answer of the REST API or the identity service, after the token. */
+export interface ApiAnswerExplanation extends ApiAnswer {
+  kind: 'api-answer';
+  query: string;
+}
+
+export type Explanation = AnswerExplanation | ScenarioExplanation | CheckExplanation | ApiAnswerExplanation;
 
 const expectOf = (s: Scenario) => ({ status: s.expect.status, error: s.expect.error ?? null, description: s.expect.error_description ?? null });
 
@@ -118,24 +127,63 @@ export function explain(query: string): Explanation | undefined {
   const index = CHECKS.findIndex((c) => c.id === q);
   if (index >= 0) return explainCheck(index);
   const answers = matchAnswers(query, wireAnswers());
-  return answers.length === 0 ? undefined : { kind: 'answer', query: query.trim(), answers: answers.map(explainAnswer) };
+  if (answers.length > 0) return { kind: 'answer', query: query.trim(), answers: answers.map(explainAnswer) };
+  const [api] = matchApiAnswers(query);
+  return api === undefined ? undefined : { kind: 'api-answer', query: query.trim(), ...api };
+}
+
+/**
+ * The forms a query is looked up in: as typed, and when it is plain words, those words joined as
+ * one name, the way error codes (`invalid_grant`) and check ids (`user-state`) are written.
+ */
+export function lookUpForms(query: string): string[] {
+  const typed = query.trim().replace(/\s+/g, ' ');
+  if (!typed.includes(' ') || !/^[A-Za-z0-9_.-]+( [A-Za-z0-9_.-]+)+$/.test(typed)) return [typed];
+  return [typed, typed.replaceAll(' ', '_'), typed.replaceAll(' ', '-')];
+}
+
+/** The first form of the query that explain knows, and its explanation; undefined when none is. */
+export function lookUp(query: string): { lookedUp: string; explanation: Explanation } | undefined {
+  for (const form of lookUpForms(query)) {
+    const explanation = explain(form);
+    if (explanation !== undefined) return { lookedUp: form, explanation };
+  }
+  return undefined;
 }
 
 /** Everything explain knows by name: error codes, descriptions, scenario ids, check ids. */
-export function explainable(): { errors: string[]; descriptions: string[]; scenarios: string[]; checks: string[] } {
+export function explainable(): { errors: string[]; descriptions: string[]; scenarios: string[]; checks: string[]; apiAnswers: string[] } {
   const answers = wireAnswers();
   return {
     errors: [...new Set(answers.flatMap((a) => (a.error === null ? [] : [a.error])))],
     descriptions: answers.flatMap((a) => (a.description === null ? [] : [a.description])),
     scenarios: catalogue().map((s) => s.id),
     checks: CHECKS.map((c) => c.id),
+    apiAnswers: API_ANSWERS.map((a) => a.code),
   };
 }
 
 /** What is close to a query explain does not know. */
 export function explainSuggestions(query: string): string[] {
   const known = explainable();
-  return suggest(query, [...known.errors, ...known.descriptions, ...known.checks, ...known.scenarios]);
+  return suggest(query, [...known.errors, ...known.descriptions, ...known.checks, ...known.scenarios, ...known.apiAnswers]);
+}
+
+/**
+ * What one answer of the token endpoint means, in a line, and the explain command that tells every
+ * cause of it: what `sfjwt token` prints under an error. Undefined for an answer explain does not know.
+ */
+export function answerHint(answer: { status: number; error?: string | undefined; description?: string | undefined }): { meaning: string; explain: string } | undefined {
+  const wire = wireAnswers();
+  const known =
+    answer.error === undefined
+      ? wire.filter((a) => a.error === null && a.status === answer.status)
+      : matchAnswers(JSON.stringify(answer.description === undefined ? { error: answer.error } : { error: answer.error, error_description: answer.description }), wire);
+  const [first] = known;
+  if (first === undefined) return undefined;
+  const meaning = [...new Set(first.outcomes.map((o) => OUTCOMES[o].meaning))].join(' ');
+  const query = first.description ?? first.error;
+  return { meaning, explain: `npx sfjwt explain ${query === null ? String(first.status) : JSON.stringify(query)}` };
 }
 
 /** The scenarios that expect an answer (exported for tests and reports). */

@@ -4,7 +4,9 @@
  * to, the shapes of iss and sub, claims sent with the wrong letter case, and claims Salesforce does
  * not read. Notes describe; the findings (lint-assertion.ts) judge.
  */
+
 import { looksLikeSandboxUsername, type SalesforceHostKind, salesforceHostKind } from '../../lib/salesforce-hosts.ts';
+import { audienceMatches } from '../../mock-server/core/checks/audience.ts';
 
 export interface ClaimNote {
   name: string;
@@ -76,15 +78,21 @@ function audNotes(aud: unknown, host: string | undefined): string[] {
   const audHost = /^(?:https?:\/\/)?([^/:]+)/i.exec(t)?.[1] ?? '';
   const kind = kindOf(audHost);
   const notes = [AUD_MEANING[kind]];
-  if (!/^https:\/\//i.test(t)) notes.push('no https:// in front: accepted, but write the full URL');
-  if (/^https?:\/\/[^/]+\/+$/i.test(t)) notes.push('a trailing slash: accepted');
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) notes.push('no https:// in front: accepted, but write the full URL');
+  else if (!/^https:\/\//i.test(t)) notes.push('a scheme other than https://: not an audience');
+  if (/^(?:https:\/\/)?[^/]+\/$/i.test(t)) notes.push('a trailing slash: accepted');
+  else if (/\/\/$/.test(t.replace(/^[a-z]+:\/\//i, ''))) notes.push('more than one trailing slash: not an audience');
   if (host === undefined) notes.push('give --host (the host it is posted to) to check it against that host');
   else {
     const expected = EXPECTED[kindOf(host)];
     const same = audHost.toLowerCase() === host.toLowerCase();
     if (expected === undefined) notes.push(same ? `the host it is posted to (${host})` : `cannot tell which aud ${host} takes`);
-    else if (audHost.toLowerCase() === expected.slice(8)) notes.push(`valid for ${host}`);
-    else notes.push(`not what a connected app posted to ${host} sends: ${expected}${same ? ' (an External Client App takes this My Domain URL)' : ''}`);
+    // The mock's own matching, so inspect never calls valid what the audience check refuses (`:443`, `//`, a path).
+    else if (audienceMatches(t, expected, true)) notes.push(`valid for ${host}`);
+    else {
+      const ownMyDomain = same && (kindOf(host) === 'my-domain' || kindOf(host) === 'sandbox-my-domain');
+      notes.push(`not what a connected app posted to ${host} sends: ${expected}${ownMyDomain ? ' (an External Client App takes this My Domain URL)' : ''}`);
+    }
   }
   return notes;
 }

@@ -1,7 +1,8 @@
 /**
  * `inspect` as text for a person: header and payload as indented JSON, one block per claim with its
  * notes, the signature as its length only ("[256 bytes]", never its text), then the findings by
- * severity with the check each fails and the fix, and a count of errors. Colour is the caller's.
+ * severity with the check each fails and the fix, and a count of errors (that last part alone is
+ * what `sign` prints on standard error). Colour is the caller's.
  */
 import { SEVERITY_ORDER, type Severity } from './finding.ts';
 import type { Inspection } from './inspect.ts';
@@ -50,9 +51,15 @@ export function renderInspection(i: Inspection, p: InspectPaint = PLAIN): string
         ? p.green('verified with the certificate')
         : p.red('does not verify with the certificate');
   out.push(p.bold('Signature'), `  [${i.signature.bytes} bytes] ${verified}`, '');
+  out.push(renderFindings(i, p));
+  return out.join('\n');
+}
+
+/** The findings by severity with the check each fails and the fix, then the count: what `inspect` ends with and `sign` prints. */
+export function renderFindings(i: Pick<Inspection, 'findings'>, p: InspectPaint = PLAIN): string {
   const mark: Record<Severity, string> = { error: p.red('error  '), warning: p.yellow('warning'), info: p.dim('info   ') };
   const sorted = [...i.findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
-  out.push(p.bold('Findings'));
+  const out = [p.bold('Findings')];
   if (sorted.length === 0) out.push('  none');
   for (const f of sorted) out.push(`  ${mark[f.severity]} ${f.id} (check ${f.check}): ${f.title}`, `          ${f.saw}`, `          fix: ${f.fix}`);
   const n = countBySeverity(i);

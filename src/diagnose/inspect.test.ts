@@ -148,10 +148,48 @@ describe('inspect: claim notes', () => {
       [
         'the production audience: for login.salesforce.com and production My Domains',
         'no https:// in front: accepted, but write the full URL',
+        'a trailing slash: accepted',
         'give --host (the host it is posted to) to check it against that host',
       ],
     ],
     ['aud the token URL', [{ at: 'claims', set: { aud: 'https://login.salesforce.com/services/oauth2/token' } }], undefined, 'aud', ['the token URL: aud is the login URL without a path']],
+    // What the mock's audience check refuses, inspect never calls valid.
+    [
+      'aud with :443 at login',
+      [{ at: 'claims', set: { aud: 'https://login.salesforce.com:443' } }],
+      'login.salesforce.com',
+      'aud',
+      ['the production audience: for login.salesforce.com and production My Domains', 'not what a connected app posted to login.salesforce.com sends: https://login.salesforce.com'],
+    ],
+    [
+      'aud over http at login',
+      [{ at: 'claims', set: { aud: 'http://login.salesforce.com' } }],
+      'login.salesforce.com',
+      'aud',
+      [
+        'the production audience: for login.salesforce.com and production My Domains',
+        'a scheme other than https://: not an audience',
+        'not what a connected app posted to login.salesforce.com sends: https://login.salesforce.com',
+      ],
+    ],
+    [
+      'aud with two trailing slashes at login',
+      [{ at: 'claims', set: { aud: 'https://login.salesforce.com//' } }],
+      'login.salesforce.com',
+      'aud',
+      [
+        'the production audience: for login.salesforce.com and production My Domains',
+        'more than one trailing slash: not an audience',
+        'not what a connected app posted to login.salesforce.com sends: https://login.salesforce.com',
+      ],
+    ],
+    [
+      'aud with one trailing slash, in capitals, at login',
+      [{ at: 'claims', set: { aud: 'HTTPS://Login.Salesforce.com/' } }],
+      'login.salesforce.com',
+      'aud',
+      ['the production audience: for login.salesforce.com and production My Domains', 'a trailing slash: accepted', 'valid for login.salesforce.com'],
+    ],
     ['an extra claim', [{ at: 'claims', set: { scope: 'api' } }], undefined, 'scope', ['not read by Salesforce (extra claims are accepted and ignored)']],
   ])('%s', (_name, mistakes, host, claim, expected) => {
     expect(notes(mistakes, host)[claim]).toEqual(expected);

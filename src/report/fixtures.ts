@@ -191,7 +191,7 @@ export function reportFixture(): RunReport {
     result(AUD_TEST, UAT, { verdict: 'pass', actual: answer(400, 'invalid_grant', 'audience is invalid'), durationMs: 401.25 }),
     result(FROZEN, UAT, { verdict: 'skip', reason: 'needs a frozen user: set users.frozen for "uat" in sfjwt.config.json', durationMs: 0.5 }),
   ];
-  const summary = { total: results.length, pass: 0, fail: 0, divergence: 0, skip: 0 };
+  const summary = { total: results.length, pass: 0, fail: 0, divergence: 0, inconclusive: 0, skip: 0 };
   for (const r of results) summary[r.verdict] += 1;
   return {
     kind: 'sfjwt-run',
@@ -205,6 +205,7 @@ export function reportFixture(): RunReport {
       { name: UAT.target, kind: UAT.targetKind },
     ],
     summary,
+    findings: [],
     results,
   };
 }

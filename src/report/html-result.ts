@@ -1,13 +1,27 @@
 /**
  * One result of the report page: a <details> whose summary line reads as verdict, scenario, target and
  * answer, and whose body holds expected against actual (differences marked), what differs, the
- * deciding check, explanation, fix, references and confidence, and for the mock the whole trace with
- * every check. Data attributes carry target, verdict and tags for the page's filters.
+ * deciding check, explanation, fix, references and confidence, and for the mock its trace. What a
+ * scenario's results share is told once, in the first of them on the page (a failure or a divergence
+ * comes first, and always tells it all): a later pass, skip or result not judged links there for the
+ * explanation and the fix, and a trace that repeats an earlier one links to it (html-trace.ts). Data
+ * attributes carry target, verdict and tags for the page's filters.
  */
-import type { TraceStep } from '../../mock-server/core/trace.ts';
 import type { RunReport, ScenarioResult } from '../runner/run.ts';
 import { escapeHtml as h } from './escape.ts';
-import { answerLine, CONFIDENCE_WORDS, checkName, decidingCheck, mockCounterpart, resultAnchor, seconds } from './view.ts';
+import { traceHtml, traceSibling, type UsualSteps, usualSteps } from './html-trace.ts';
+import { answerLine, CONFIDENCE_WORDS, checkName, decidingCheck, inReadingOrder, mockCounterpart, resultAnchor, seconds, VERDICT_WORD } from './view.ts';
+
+/** What the page's results are rendered with: the run, its results in the page's order, the checks' usual rows. */
+export interface PageContext {
+  report: RunReport;
+  ordered: readonly ScenarioResult[];
+  usual: UsualSteps;
+}
+
+export function pageContext(report: RunReport): PageContext {
+  return { report, ordered: inReadingOrder(report.results), usual: usualSteps(report) };
+}
 
 const dash = '<span class="muted">–</span>';
 const code = (value: string | number | undefined | null): string => (value === undefined || value === null || value === '' ? dash : `<code>${h(String(value))}</code>`);
@@ -33,11 +47,30 @@ function compareTable(r: ScenarioResult): string {
   return `<table class="compare"><thead><tr><th scope="col"></th><th scope="col">expected</th><th scope="col">actual</th></tr></thead><tbody>${rows.map(line).join('')}</tbody></table>`;
 }
 
+/** A pass in one line: the answer that came, which is the expected one, and the check that decided it. */
+function agreement(r: ScenarioResult): string {
+  const decided = r.decidedBy === undefined ? '' : `, decided by ${code(checkName(r.decidedBy))} as expected`;
+  return `<p class="agree">The expected answer: ${code(answerLine(r.actual))}${decided}.</p>`;
+}
+
 function reference(ref: string): string {
   return /^https?:\/\/\S+$/.test(ref) ? `<a href="${h(ref)}" rel="noreferrer">${h(ref)}</a>` : h(ref);
 }
 
-function prose(report: RunReport, r: ScenarioResult): string {
+/** The scenario's own texts, told in full: in its first result on the page, and in every one that needs attention. */
+function scenarioItems(r: ScenarioResult): [string, string][] {
+  const items: [string, string][] = [
+    ['explanation', h(r.explanation)],
+    ['fix', `<span class="fix">${h(r.fix)}</span>`],
+  ];
+  if (r.references.length > 0) items.push(['references', r.references.map(reference).join('<br/>')]);
+  items.push(['confidence', `${h(r.confidence)} <span class="muted">(${h(CONFIDENCE_WORDS[r.confidence])})</span>`]);
+  items.push(['level · tags', `${h(r.level)} · ${r.tags.map((t) => code(t)).join(' ') || dash}`]);
+  return items;
+}
+
+function prose(ctx: PageContext, r: ScenarioResult): string {
+  const { report } = ctx;
   const items: [string, string][] = [];
   if (r.verdict === 'divergence') {
     const mock = mockCounterpart(report, r);
@@ -45,58 +78,29 @@ function prose(report: RunReport, r: ScenarioResult): string {
   }
   // On the mock the comparison table already shows the deciding check; on a real org, say which check the mock uses.
   if (r.decidedBy === undefined) items.push(['deciding check', decidingCheck(r, (name) => code(name))]);
-  items.push(['explanation', h(r.explanation)], ['fix', `<span class="fix">${h(r.fix)}</span>`]);
-  if (r.references.length > 0) items.push(['references', r.references.map(reference).join('<br/>')]);
-  items.push(['confidence', `${h(r.confidence)} <span class="muted">(${h(CONFIDENCE_WORDS[r.confidence])})</span>`]);
-  items.push(['level · tags', `${h(r.level)} · ${r.tags.map((t) => code(t)).join(' ') || dash}`]);
+  const first = ctx.ordered.find((x) => x.scenario === r.scenario);
+  // The same texts as the first: only a later result that needs no attention, with a fix of its own kept.
+  const shared = first !== undefined && first !== r && first.fix === r.fix && (r.verdict === 'pass' || r.verdict === 'skip' || r.verdict === 'inconclusive');
+  if (shared) items.push(['explanation · fix', `as for <a href="#${h(resultAnchor(report, first))}">${h(first.target)}</a>`]);
+  else items.push(...scenarioItems(r));
   items.push(['duration', `${seconds(r.durationMs)} s`]);
   return `<dl class="prose">${items.map(([k, v]) => `<dt>${h(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 }
 
-function step(s: TraceStep, index: number, decidedBy: string | null): string {
-  const detail = s.fix ?? s.note ?? s.reason;
-  return (
-    `<tr class="${h(s.verdict)}${s.check === decidedBy ? ' decided' : ''}"><td>${index + 1}</td>` +
-    `<td><code>${h(s.check)}</code><span class="t">${h(s.title)}</span></td>` +
-    `<td class="v-${h(s.verdict)}">${h(s.verdict)}</td><td>${s.expected === undefined ? dash : h(s.expected)}</td>` +
-    `<td>${s.actual === undefined ? dash : h(s.actual)}</td><td>${detail === undefined ? dash : h(detail)}</td></tr>`
-  );
-}
-
-function trace(r: ScenarioResult): string {
-  const t = r.trace;
-  if (t === undefined) return '';
-  const q = t.request;
-  const response = [t.response.status, t.response.error, t.response.errorDescription].filter((x) => x !== undefined).join(' ');
-  const sep = ' <span class="muted">·</span> ';
-  const items: [string, string][] = [
-    ['request', [code(`${q.method} ${q.host}${q.path}`), `from ${h(q.clientIp)}`, q.contentType === null ? 'no Content-Type' : code(q.contentType)].join(sep)],
-    ['response', [code(response), `outcome ${code(t.outcome)}`, ...(t.response.accessToken === undefined ? [] : [`token ${code(t.response.accessToken)}`])].join(sep)],
-  ];
-  if (t.username !== undefined || t.app !== undefined) items.push(['user · app', `${code(t.username)}${sep}${code(t.app)}`]);
-  if (q.assertion !== undefined) {
-    items.push(['JWT header', code(JSON.stringify(q.assertion.header))]);
-    items.push(['JWT payload', `<pre>${h(JSON.stringify(q.assertion.payload, null, 2))}</pre>`]);
-    items.push(['JWT signature', code(q.assertion.signature)]);
-  }
-  return [
-    `<h3>The mock's trace <span class="mono muted">${h(t.id)} at ${h(t.time)}</span></h3>`,
-    `<dl class="prose">${items.map(([k, v]) => `<dt>${h(k)}</dt><dd>${v}</dd>`).join('')}</dl>`,
-    '<div class="scroll"><table class="checks"><thead><tr><th>#</th><th>check</th><th>verdict</th><th>expected</th><th>actual</th><th>fix / note</th></tr></thead>',
-    `<tbody>${t.checks.map((s, i) => step(s, i, t.decidedBy)).join('')}</tbody></table></div>`,
-  ].join('');
-}
-
-export function resultDetails(report: RunReport, r: ScenarioResult, open: boolean): string {
+export function resultDetails(ctx: PageContext, r: ScenarioResult, open: boolean): string {
+  const { report } = ctx;
   const target = report.targets.findIndex((t) => t.name === r.target);
   const answer = r.verdict === 'skip' ? h(r.reason ?? 'skipped') : code(answerLine(r.actual));
+  const sibling = traceSibling(ctx.ordered, r);
+  // A pass got what was expected: one line says it; the table is for answers that differ.
+  const answered = r.verdict === 'pass' ? agreement(r) : compareTable(r);
   const body =
     r.verdict === 'skip'
-      ? `<p class="reason">${h(r.reason ?? 'skipped')}</p>${prose(report, r)}`
-      : `${compareTable(r)}${r.reason === undefined ? '' : `<p class="reason">${h(r.reason)}</p>`}${prose(report, r)}${trace(r)}`;
+      ? `<p class="reason">${h(r.reason ?? 'skipped')}</p>${prose(ctx, r)}`
+      : `${answered}${r.reason === undefined ? '' : `<p class="reason">${h(r.reason)}</p>`}${prose(ctx, r)}${traceHtml(r, sibling, sibling === undefined ? '' : resultAnchor(report, sibling), ctx.usual)}`;
   return [
     `<details class="result ${r.verdict}" id="${h(resultAnchor(report, r))}" data-target="${target}" data-verdict="${r.verdict}" data-tags="${h(r.tags.join(' '))}"${open ? ' open="open"' : ''}>`,
-    `<summary><span class="badge ${r.verdict}">${h(r.verdict)}</span>`,
+    `<summary><span class="badge ${r.verdict}">${h(VERDICT_WORD[r.verdict])}</span>`,
     `<span class="what"><code class="id">${h(r.scenario)}</code><span class="title">${h(r.title)}</span></span>`,
     `<span class="where">${h(r.target)}<br/>${answer}</span></summary>`,
     `<div class="body">${body}</div>`,

@@ -1,8 +1,9 @@
 /**
- * The report page's one script, inlined: filters by target, verdict and tag over the result list and
- * the scenario × target grid, a count of what is shown, and opening a result when the grid links to it.
- * Plain ES2017 and the DOM, no framework. Without it the page still shows everything; the filter bar
- * is hidden until the script reveals it, so nobody clicks controls that do nothing.
+ * The report page's one script, inlined: filters by target, verdict and tag over the scenario × target
+ * matrix and the result list, counts of what is shown (in total, and in each heading: "3 of 5 shown"),
+ * and opening a result when a link leads to it. Plain ES2017 and the DOM, no framework. Without it the
+ * page still shows everything; the filter bar is hidden until the script reveals it, so nobody clicks
+ * controls that do nothing.
  */
 export const SCRIPT = `
 (function () {
@@ -14,6 +15,13 @@ export const SCRIPT = `
   var rows = Array.prototype.slice.call(document.querySelectorAll('tr.grid-row'));
   var columns = Array.prototype.slice.call(document.querySelectorAll('.grid [data-column]'));
   var shown = document.getElementById('shown');
+  var matrixCount = document.querySelector('#matrix .count');
+
+  /** "(5)" when all are shown, "(3 of 5 shown)" while filters hide some. */
+  function setCount(element, n) {
+    var total = Number(element.getAttribute('data-total'));
+    element.textContent = n === total ? '(' + total + ')' : '(' + n + ' of ' + total + ' shown)';
+  }
 
   function values(name) {
     return Array.prototype.slice.call(form.querySelectorAll('input[name="' + name + '"]'))
@@ -37,12 +45,17 @@ export const SCRIPT = `
       if (show) count += 1;
     });
     groups.forEach(function (group) {
-      group.hidden = !group.querySelector('details.result:not([hidden])');
+      var n = group.querySelectorAll('details.result:not([hidden])').length;
+      group.hidden = n === 0;
+      setCount(group.querySelector('h2 .count'), n);
     });
+    var rowCount = 0;
     rows.forEach(function (row) {
       var cells = Array.prototype.slice.call(row.querySelectorAll('td[data-verdict]'));
       row.hidden = !(hasTag(row, tag) && cells.some(wanted));
+      if (!row.hidden) rowCount += 1;
     });
+    if (matrixCount) setCount(matrixCount, rowCount);
     columns.forEach(function (cell) {
       cell.hidden = targets.indexOf(cell.getAttribute('data-column')) < 0;
     });
@@ -54,6 +67,7 @@ export const SCRIPT = `
     if (target && target.tagName === 'DETAILS') {
       var group = target.closest('section.group');
       if (group) group.hidden = false;
+      target.scrollIntoView();
       target.hidden = false;
       target.open = true;
     }

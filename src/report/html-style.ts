@@ -10,6 +10,7 @@ export const STYLE = `
   --bg: #f6f7f9; --panel: #ffffff; --text: #1d2330; --muted: #5d6778; --line: #dde1e8; --code-bg: #f0f2f5;
   --pass: #1a7f37; --pass-bg: #e6f4ea; --fail: #c62828; --fail-bg: #fdecea;
   --divergence: #a15c00; --divergence-bg: #fff4e0; --skip: #6b7280; --skip-bg: #eef0f3;
+  --inconclusive: #6a4c93; --inconclusive-bg: #f1ebf8;
   --accent: #0b5cad; --decided-bg: #fff8d6;
 }
 @media (prefers-color-scheme: dark) {
@@ -17,12 +18,15 @@ export const STYLE = `
     --bg: #14171c; --panel: #1c2027; --text: #e4e7ec; --muted: #9aa3b2; --line: #2f3540; --code-bg: #262b34;
     --pass: #4cc46a; --pass-bg: #17301f; --fail: #ff6b6b; --fail-bg: #3a1c1e;
     --divergence: #f0a840; --divergence-bg: #3a2c12; --skip: #9aa3b2; --skip-bg: #262b34;
+    --inconclusive: #c3a6ef; --inconclusive-bg: #2c2340;
     --accent: #6cb0ff; --decided-bg: #3a3412;
   }
 }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--text); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-main { max-width: 76rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
+.page { max-width: 76rem; margin: 0 auto; padding: 0 1.25rem; }
+header.page { padding-top: 1.5rem; }
+footer.page { padding-bottom: 3rem; }
 code, pre, .mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.88em; }
 code { background: var(--code-bg); padding: 0.05em 0.35em; border-radius: 4px; overflow-wrap: anywhere; }
 pre { background: var(--code-bg); padding: 0.6rem 0.8rem; border-radius: 6px; overflow-x: auto; margin: 0.3rem 0 0; }
@@ -45,6 +49,7 @@ h3 .mono { text-transform: none; letter-spacing: 0; font-weight: 400; margin-lef
 .card.fail { border-left-color: var(--fail); } .card.fail .n { color: var(--fail); }
 .card.divergence { border-left-color: var(--divergence); } .card.divergence .n { color: var(--divergence); }
 .card.skip { border-left-color: var(--skip); } .card.skip .n { color: var(--skip); }
+.card.inconclusive { border-left-color: var(--inconclusive); } .card.inconclusive .n { color: var(--inconclusive); }
 .card.zero { opacity: 0.55; }
 table { border-collapse: collapse; width: 100%; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
 th, td { text-align: left; vertical-align: top; padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--line); }
@@ -62,10 +67,19 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.fail { color: var(--fail); background: var(--fail-bg); }
 .badge.divergence { color: var(--divergence); background: var(--divergence-bg); }
 .badge.skip { color: var(--skip); background: var(--skip-bg); }
+.badge.inconclusive { color: var(--inconclusive); background: var(--inconclusive-bg); }
+.findings { background: var(--fail-bg); border: 1px solid var(--fail); border-left: 5px solid var(--fail); border-radius: 8px; padding: 0.2rem 1rem 0.6rem; margin: 0 0 1.25rem; }
+.findings h2 { color: var(--fail); margin: 0.6rem 0 0.3rem; }
+.findings ul { margin: 0; padding-left: 1.2rem; }
+.contents ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1.25rem; padding: 0; margin: 1.25rem 0 0; }
+h2 .count { color: var(--muted); font-weight: 400; }
+.checks tr.usual td { color: var(--muted); }
+.checks tr.usual code, .checks tr.skip code { margin-right: 0.15rem; }
 details.result { background: var(--panel); border: 1px solid var(--line); border-left: 5px solid var(--skip); border-radius: 8px; margin: 0 0 0.5rem; }
 details.result.pass { border-left-color: var(--pass); }
 details.result.fail { border-left-color: var(--fail); }
 details.result.divergence { border-left-color: var(--divergence); }
+details.result.inconclusive { border-left-color: var(--inconclusive); }
 details.result > summary { position: relative; cursor: pointer; padding: 0.55rem 2.2rem 0.55rem 0.9rem; display: grid; grid-template-columns: auto minmax(10rem, 1fr) auto; gap: 0.2rem 0.8rem; align-items: baseline; }
 details.result > summary::-webkit-details-marker { display: none; }
 details.result > summary::marker { content: ""; }
@@ -93,8 +107,10 @@ details.result > summary:focus-visible { outline: 2px solid var(--accent); outli
 .reason { border-left: 3px solid var(--fail); padding: 0.2rem 0.7rem; margin: 0.8rem 0 0; background: var(--fail-bg); border-radius: 0 6px 6px 0; }
 .divergence .reason { border-left-color: var(--divergence); background: var(--divergence-bg); }
 .skip .reason { border-left-color: var(--skip); background: var(--skip-bg); }
+.inconclusive .reason { border-left-color: var(--inconclusive); background: var(--inconclusive-bg); }
+.agree { border-left: 3px solid var(--pass); padding: 0.2rem 0.7rem; margin: 0.6rem 0 0; background: var(--pass-bg); border-radius: 0 6px 6px 0; }
 .checks { table-layout: fixed; font-size: 0.9rem; margin-top: 0.9rem; }
-.checks th:nth-child(1) { width: 2.4rem; } .checks th:nth-child(2) { width: 20%; } .checks th:nth-child(3) { width: 4.6rem; }
+.checks th:nth-child(1) { width: 3.4rem; } .checks th:nth-child(2) { width: 20%; } .checks th:nth-child(3) { width: 4.6rem; }
 .checks th:nth-child(4) { width: 25%; } .checks th:nth-child(5) { width: 20%; }
 .checks td { padding: 0.3rem 0.6rem; }
 .checks td { overflow-wrap: anywhere; }
@@ -105,7 +121,8 @@ details.result > summary:focus-visible { outline: 2px solid var(--accent); outli
 .checks .v-skip { color: var(--skip); }
 .checks .t { display: block; color: var(--muted); font-size: 0.85rem; }
 .muted { color: var(--muted); }
-.grid td:first-child { width: 30%; }
+.grid tbody th { width: 30%; font-weight: 400; color: var(--text); background: none; }
+.targets tbody th { font-weight: 400; color: var(--text); background: none; }
 .grid .title { display: block; font-size: 0.9rem; }
 .grid td.mark { overflow-wrap: anywhere; }
 .grid td.mark .answer { display: block; margin-top: 0.2rem; font-size: 0.85rem; }
@@ -114,7 +131,7 @@ details.result > summary:focus-visible { outline: 2px solid var(--accent); outli
 footer { margin-top: 2.5rem; color: var(--muted); font-size: 0.85rem; }
 .scroll { overflow-x: auto; }
 @media (max-width: 720px) {
-  main { padding: 1rem 0.6rem 2rem; }
+  .page { padding: 0 0.6rem; }
   details.result > summary { grid-template-columns: auto minmax(0, 1fr); }
   details.result > summary .where { grid-column: 1 / -1; text-align: left; max-width: none; }
   .body { padding: 0.3rem 0.6rem 0.7rem; }

@@ -1,17 +1,19 @@
 /**
  * The run report as GitHub-flavoured Markdown, for a CI step summary or a pull-request comment: a
- * summary with counts per target, then each divergence (a real org answering otherwise than the mock)
- * and each failure with expected against actual, the deciding check, the explanation and the fix, then
- * one compact table of every scenario with the targets side by side. Every value from outside sfjwt is
- * escaped; technical values go in code spans so that ids and error codes read as typed.
+ * summary with the counts line and counts per target, any finding about a whole target first (a real
+ * org whose baseline failed: its setup is broken, with the command that finds why), then each result
+ * that diverged (a real org answering otherwise than the catalogue) and each that failed with expected
+ * against actual, the deciding check, the explanation and the fix, then one compact table of every
+ * scenario with the targets side by side. Every value from outside sfjwt is escaped; technical values
+ * go in code spans so that ids and error codes read as typed.
  */
 import type { RunReport, ScenarioResult, Verdict } from '../runner/run.ts';
 import { escapeMarkdown, markdownCode } from './escape.ts';
-import { answerLine, CONFIDENCE_WORDS, countsByTarget, decidingCheck, inReadingOrder, mockCounterpart, resultGrid, seconds, VERDICT_MARK } from './view.ts';
+import { answerLine, CONFIDENCE_WORDS, countedVerdicts, countsByTarget, countsLine, decidingCheck, inReadingOrder, mockCounterpart, resultGrid, seconds, VERDICT_MARK, VERDICT_WORD } from './view.ts';
 
-const SECTIONS: { verdict: Verdict; heading: string }[] = [
-  { verdict: 'divergence', heading: `${VERDICT_MARK.divergence} Divergences: a real org answered otherwise than the mock` },
-  { verdict: 'fail', heading: `${VERDICT_MARK.fail} Failures` },
+const SECTIONS: { verdict: Verdict; about: string }[] = [
+  { verdict: 'divergence', about: ': a real org answered otherwise than the catalogue' },
+  { verdict: 'fail', about: '' },
 ];
 
 /** A value in a table cell: a code span, or a dash for nothing. */
@@ -20,11 +22,14 @@ const cell = (value: string | number | undefined): string => (value === undefine
 function summary(report: RunReport): string[] {
   const s = report.summary;
   const ms = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
-  const counts = `${VERDICT_MARK.pass} ${s.pass} passed · ${VERDICT_MARK.fail} ${s.fail} failed · ${VERDICT_MARK.divergence} ${s.divergence} diverged · ${VERDICT_MARK.skip} ${s.skip} skipped`;
   const seed = report.seed === null ? '' : `, seed ${report.seed}`;
-  const lines = [`# sfjwt run ${markdownCode(report.runId)}`, '', `**${counts}** of ${s.total} (${escapeMarkdown(report.startedAt)}, ${seconds(ms)} s${seed})`, ''];
-  lines.push('| target | kind | pass | fail | divergence | skip |', '|---|---|--:|--:|--:|--:|');
-  for (const t of countsByTarget(report)) lines.push(`| ${escapeMarkdown(t.name)} | ${cell(t.kind)} | ${t.counts.pass} | ${t.counts.fail} | ${t.counts.divergence} | ${t.counts.skip} |`);
+  const lines = [`# sfjwt run ${markdownCode(report.runId)}`, ''];
+  // Before the counts: while a target's setup is broken, its counts mean nothing.
+  for (const f of report.findings) lines.push(`> ⛔ **Setup broken:** ${escapeMarkdown(f.message)}.`, `> Run ${markdownCode(f.command)} to find the cause.`, '');
+  lines.push(`**${countsLine(s)}** of ${s.total} results (${escapeMarkdown(report.startedAt)}, ${seconds(ms)} s${seed})`, '');
+  const verdicts = countedVerdicts(s);
+  lines.push(`| target | kind | ${verdicts.map((v) => VERDICT_WORD[v]).join(' | ')} |`, `|---|---|${verdicts.map(() => '--:').join('|')}|`);
+  for (const t of countsByTarget(report)) lines.push(`| ${escapeMarkdown(t.name)} | ${cell(t.kind)} | ${verdicts.map((v) => t.counts[v]).join(' | ')} |`);
   return lines;
 }
 
@@ -64,7 +69,9 @@ function grid(report: RunReport): string[] {
   const head = `| scenario | ${report.targets.map((t) => escapeMarkdown(t.name)).join(' | ')} |`;
   const rule = `|---|${report.targets.map(() => '---').join('|')}|`;
   const rows = resultGrid(report).map((row) => {
-    const cells = row.cells.map((r) => (r === undefined ? '–' : `${VERDICT_MARK[r.verdict]} ${r.verdict === 'skip' ? escapeMarkdown(r.reason ?? 'skipped') : cell(answerLine(r.actual))}`));
+    const cells = row.cells.map((r) =>
+      r === undefined ? '–' : `${VERDICT_MARK[r.verdict]} ${VERDICT_WORD[r.verdict]}: ${r.verdict === 'skip' ? escapeMarkdown(r.reason ?? 'skipped') : cell(answerLine(r.actual))}`,
+    );
     return `| ${markdownCode(row.scenario, { inTable: true })} ${escapeMarkdown(row.title)} | ${cells.join(' | ')} |`;
   });
   return ['## All results', '', head, rule, ...rows, ''];
@@ -77,10 +84,11 @@ export function renderMarkdown(report: RunReport): string {
   for (const section of SECTIONS) {
     const results = ordered.filter((r) => r.verdict === section.verdict);
     if (results.length === 0) continue;
-    lines.push(`## ${section.heading} (${results.length})`, '');
+    const word = VERDICT_WORD[section.verdict];
+    lines.push(`## ${VERDICT_MARK[section.verdict]} ${word.charAt(0).toUpperCase()}${word.slice(1)} (${results.length})${section.about}`, '');
     for (const r of results) lines.push(...detail(report, r));
   }
-  if (report.summary.fail + report.summary.divergence === 0) lines.push('Every scenario got its expected answer.', '');
+  if (report.summary.fail + report.summary.divergence + report.summary.inconclusive === 0) lines.push('Every scenario got its expected answer.', '');
   lines.push(...grid(report));
   return `${lines
     .join('\n')

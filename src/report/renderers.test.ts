@@ -78,10 +78,10 @@ describe('JUnit XML', () => {
     expect(cases.map((c) => [c['suite'], c['classname'], c['name'], c['failure'] === undefined ? '' : (c['failure'] as Node)['type'], c['skipped'] === undefined ? '' : 'skipped'])).toEqual([
       ['mock (in-process)', 'baseline', 'baseline.login: A correct request to login.salesforce.com gets a token', '', ''],
       ['mock (in-process)', 'claims', 'claims.iss-capitalised: "Iss" instead of "iss"', '', ''],
-      ['mock (in-process)', 'aud', 'aud.test-at-login: aud `https://test.salesforce.com` | posted to login.salesforce.com', 'fail', ''],
+      ['mock (in-process)', 'aud', 'aud.test-at-login: aud `https://test.salesforce.com` | posted to login.salesforce.com', 'failed', ''],
       ['mock (in-process)', 'user', 'user.frozen: The user named by sub is frozen', '', ''],
       ['uat', 'baseline', 'baseline.login: A correct request to login.salesforce.com gets a token', '', ''],
-      ['uat', 'claims', 'claims.iss-capitalised: "Iss" instead of "iss"', 'divergence', ''],
+      ['uat', 'claims', 'claims.iss-capitalised: "Iss" instead of "iss"', 'diverged', ''],
       ['uat', 'aud', 'aud.test-at-login: aud `https://test.salesforce.com` | posted to login.salesforce.com', '', ''],
       ['uat', 'user', 'user.frozen: The user named by sub is frozen', '', 'skipped'],
     ]);
@@ -141,6 +141,52 @@ describe('HTML page', () => {
   });
 });
 
+describe('HTML traces, told by what differs', () => {
+  /** The fixture with a second mock whose traces are the first mock's: the same, or with another exp. */
+  function twoMocks(change: (trace: NonNullable<RunReport['results'][number]['trace']>) => void): RunReport {
+    const report = reportFixture();
+    report.targets.splice(1, 0, { name: 'mock (HTTPS)', kind: 'mock-https' });
+    const copies = report.results
+      .filter((r) => r.targetKind === 'mock-msw')
+      .map((r) => {
+        const copy = structuredClone({ ...r, target: 'mock (HTTPS)', targetKind: 'mock-https' as const });
+        if (copy.trace !== undefined) {
+          copy.trace = { ...copy.trace, id: `${copy.trace.id}-https`, time: '2026-03-01T12:00:09.000Z' };
+          change(copy.trace);
+        }
+        return copy;
+      });
+    report.results.splice(4, 0, ...copies);
+    return report;
+  }
+
+  it('a trace the same as an earlier one of its scenario (but for id and time) is one sentence with a link', () => {
+    const text = renderHtml(twoMocks(() => {}));
+    const later = /<details [^>]*id="r-baseline\.login-1"[\s\S]*?<\/details>/.exec(text)?.[0] ?? '';
+    expect(later).toContain('trace-1-https at 2026-03-01T12:00:09.000Z');
+    expect(later).toContain('<p class="muted">The same request, answer and checks as <a href="#r-baseline.login-0">the trace on mock (in-process)</a>.</p>');
+    expect(later).not.toContain('<table class="checks">');
+  });
+
+  it('a trace with another exp shows only that claim and the rows that differ; the rest is as there or as usual', () => {
+    const text = renderHtml(
+      twoMocks((trace) => {
+        if (trace.request.assertion !== undefined) trace.request.assertion.payload['exp'] = 1772366590;
+        const expiry = trace.checks.find((c) => c.check === 'expiry');
+        if (expiry !== undefined) expiry.actual = 'exp 1772366590';
+      }),
+    );
+    const later = /<details [^>]*id="r-aud\.test-at-login-1"[\s\S]*?<\/details>/.exec(text)?.[0] ?? '';
+    expect(later).toContain('<p class="muted">Told against <a href="#r-aud.test-at-login-0">the trace on mock (in-process)</a>: what is not shown is as there.</p>');
+    expect(later).toContain('<dt>JWT payload, where it differs</dt><dd><code>&quot;exp&quot;: 1772366590</code></dd>');
+    expect(later).not.toContain('<dt>request</dt>');
+    const rows = [...later.matchAll(/<tr class="([\w ]+)"><td>([\d–]+)<\/td><td[^>]*><code>([a-z-]+)<\/code>/g)].map((m) => `${m[2]} ${m[3]} ${m[1]}`);
+    // The deciding check in full; expiry in full (it differs); the rest as usual or as in the first trace.
+    expect(rows).toEqual(['1–9 host usual', '10 audience usual there', '11 expiry pass', '12–15 user usual', '16 app-access fail decided']);
+    expect(later).toContain('<td>exp 1772366590</td>');
+  });
+});
+
 describe('Markdown', () => {
   it.each([
     ['the fixture', reportFixture],
@@ -161,8 +207,8 @@ describe('Markdown', () => {
 
   it('lists divergences first, then failures, with explanation and fix', () => {
     const text = renderMarkdown(reportFixture());
-    const divergence = text.indexOf('## ⚠️ Divergences');
-    const failure = text.indexOf('## ❌ Failures');
+    const divergence = text.indexOf('## ⚠️ Diverged');
+    const failure = text.indexOf('## ❌ Failed');
     const table = text.indexOf('## All results');
     expect(divergence).toBeGreaterThan(0);
     expect(failure).toBeGreaterThan(divergence);
@@ -174,7 +220,7 @@ describe('Markdown', () => {
   it('says so when everything passed', () => {
     const report = reportFixture();
     report.results = report.results.filter((r) => r.verdict === 'pass');
-    report.summary = { total: report.results.length, pass: report.results.length, fail: 0, divergence: 0, skip: 0 };
+    report.summary = { total: report.results.length, pass: report.results.length, fail: 0, divergence: 0, inconclusive: 0, skip: 0 };
     const text = renderMarkdown(report);
     expect(text).toContain('Every scenario got its expected answer.');
     expect(text).not.toContain('## ❌');

@@ -1,15 +1,40 @@
 /**
  * What every human-readable report shows, decided once: the order results are read in (divergences,
- * then failures, then the rest), each verdict's mark and words, answers and expectations as one line,
- * counts per target, and the scenario × target grid. Renderers only format these facts, so the
- * Markdown, HTML and JUnit reports never disagree about what happened.
+ * then failures, then the rest), each verdict's one word and mark, the one line of counts, answers and
+ * expectations as one line, counts per target, and the scenario × target grid. Renderers (and the
+ * CLI's summary) only format these facts, so the terminal, Markdown, HTML and JUnit never disagree
+ * about what happened, nor name it differently.
+ *
+ * The vocabulary: a result *passed* (the catalogue's answer, from the expected check), *failed* (the
+ * mock answered otherwise, or a real org refused the baseline: something to fix on this side),
+ * *diverged* (a real org answered otherwise than the catalogue: a finding about Salesforce, counted
+ * apart from failures), was *not judged* (a real org whose baseline failed) or was *skipped*.
  */
-import type { Answer, RunReport, ScenarioResult, Verdict } from '../runner/run.ts';
+import { answerLine } from '../runner/answer.ts';
+import type { RunReport, ScenarioResult, Verdict } from '../runner/run.ts';
+
+export { answerLine };
 
 /** Reading order: what a real org does otherwise first (a finding about the world), then what broke. */
-export const VERDICT_ORDER: readonly Verdict[] = ['divergence', 'fail', 'pass', 'skip'];
+export const VERDICT_ORDER: readonly Verdict[] = ['divergence', 'fail', 'inconclusive', 'pass', 'skip'];
 
-export const VERDICT_MARK: Record<Verdict, string> = { pass: '✅', fail: '❌', divergence: '⚠️', skip: '⏭' };
+/** The order counts are told in, everywhere. */
+const COUNT_ORDER: readonly Verdict[] = ['pass', 'fail', 'divergence', 'inconclusive', 'skip'];
+
+/** Each verdict's one word, in every report and in the terminal. */
+export const VERDICT_WORD: Record<Verdict, string> = { pass: 'passed', fail: 'failed', divergence: 'diverged', inconclusive: 'not judged', skip: 'skipped' };
+
+export const VERDICT_MARK: Record<Verdict, string> = { pass: '✅', fail: '❌', divergence: '⚠️', inconclusive: '❔', skip: '⏭' };
+
+/** The verdicts a run's counts are told for: every one but "not judged", which only a broken setup brings, and then it too. */
+export function countedVerdicts(counts: Record<Verdict, number>): Verdict[] {
+  return COUNT_ORDER.filter((v) => v !== 'inconclusive' || counts[v] > 0);
+}
+
+/** `5 passed, 1 failed, 1 diverged, 1 skipped`: the counts as every report and the terminal tell them. */
+export function countsLine(counts: Record<Verdict, number>, verdicts: readonly Verdict[] = countedVerdicts(counts)): string {
+  return verdicts.map((v) => `${counts[v]} ${VERDICT_WORD[v]}`).join(', ');
+}
 
 export const CONFIDENCE_WORDS: Record<ScenarioResult['confidence'], string> = {
   DOC: 'documented by Salesforce',
@@ -25,16 +50,6 @@ export function inReadingOrder(results: readonly ScenarioResult[]): ScenarioResu
     .map((result, index) => ({ result, index }))
     .sort((a, b) => VERDICT_ORDER.indexOf(a.result.verdict) - VERDICT_ORDER.indexOf(b.result.verdict) || a.index - b.index)
     .map((x) => x.result);
-}
-
-/** `400 invalid_grant: audience is invalid`, `200 with a token`, or `no answer: ECONNREFUSED`. */
-export function answerLine(answer: Answer | undefined): string {
-  if (answer === undefined) return 'not sent';
-  if (answer.networkError !== undefined) return `no answer: ${answer.networkError}`;
-  const error = [answer.error, answer.error_description].filter((x) => x !== undefined).join(': ');
-  const body = answer.body === 'json' || answer.body === 'none' ? '' : ` (${answer.body} body)`;
-  const token = answer.hasToken === undefined ? '' : answer.hasToken ? ' with a token' : ' without a token';
-  return `${answer.status}${token}${error === '' ? '' : ` ${error}`}${body}`;
 }
 
 export function expectedLine(expected: ScenarioResult['expected']): string {
@@ -63,7 +78,7 @@ export type Counts = Record<Verdict, number> & { total: number };
 
 export function countsByTarget(report: RunReport): { name: string; kind: string; counts: Counts }[] {
   return report.targets.map((t) => {
-    const counts: Counts = { total: 0, pass: 0, fail: 0, divergence: 0, skip: 0 };
+    const counts: Counts = { total: 0, pass: 0, fail: 0, divergence: 0, inconclusive: 0, skip: 0 };
     for (const r of report.results) {
       if (r.target !== t.name) continue;
       counts.total += 1;

@@ -36,6 +36,20 @@ describe('writeRunReport', () => {
     expect(marker.files.sort()).toEqual(expected);
   });
 
+  it('a reports folder it makes gets a .gitignore of its own; a folder that was there keeps what it had', () => {
+    const made = join(fresh(), 'reports');
+    writeRunReport(reportFixture(), made);
+    expect(readFileSync(join(made, '.gitignore'), 'utf8')).toBe('# Written by sfjwt: this folder holds the run reports sfjwt wrote; nothing in it belongs in git.\n*\n');
+    const yours = fresh();
+    writeRunReport(reportFixture(), yours);
+    expect(existsSync(join(yours, '.gitignore'))).toBe(false);
+    const withOwn = join(fresh(), 'reports');
+    mkdirSync(withOwn);
+    writeFileSync(join(withOwn, '.gitignore'), 'mine\n');
+    writeRunReport(reportFixture(), withOwn);
+    expect(readFileSync(join(withOwn, '.gitignore'), 'utf8')).toBe('mine\n');
+  });
+
   it('replaces latest/ with the newest run, leaving nothing of the one before', () => {
     const dir = fresh();
     writeRunReport(reportFixture(), dir, ['json', 'html']);

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { ResourceError, SfjwtError } from '../../lib/errors.ts';
 import { makeDirectory } from '../../lib/make-directory.ts';
+import { writeOwnGitignore } from '../../lib/own-gitignore.ts';
 import type { RunReport } from '../runner/run.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
@@ -42,7 +43,7 @@ export function writeRunReport(report: RunReport, dir = 'reports', formats: read
   const rendered = REPORT_FORMATS.filter((f) => formats.includes(f)).map((f) => ({ name: RENDERERS[f].file, text: RENDERERS[f].render(report) }));
   try {
     // Not mkdirSync's recursive mode, which spins forever under a parent such as /proc.
-    makeDirectory(dir);
+    if (makeDirectory(dir)) writeOwnGitignore(dir, 'the run reports sfjwt wrote');
     publishOwnedFolder(runDir, rendered, REPORT_FILES);
     publishOwnedFolder(join(dir, 'latest'), rendered, REPORT_FILES);
   } catch (cause) {
