@@ -421,46 +421,48 @@ describe.concurrent('installed in a project with no TypeScript tooling', () => {
     expect({ ...report, code: r.code }).toMatchObject({ success: true, numPassedTests: report.numTotalTests, code: 0 });
     expect(report.numTotalTests).toBeGreaterThan(1);
   }, 60_000);
-});
 
-/**
- * A new user's walk through the README: every example it shows, in its order, in the project that
- * installed the package, with the state folder where a user's would be (the project's `.sfjwt/`).
- * Each block must exit 0 and print what the README says it prints. A server a block starts in the
- * background is stopped by the README's own stop step; whatever is still running afterwards is a
- * defect of the README, so the walk fails and stops it.
- */
-describe('the README, walked as a new user would', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const examples = readmeExamples(readme);
+  /**
+   * A new user's walk through the README: every example it shows, in its order, in the project that
+   * installed the package, with the state folder where a user's would be (the project's `.sfjwt/`).
+   * Each block must exit 0 and print what the README says it prints. A server a block starts in the
+   * background is stopped by the README's own stop step; whatever is still running afterwards is a
+   * defect of the README, so the walk fails and stops it.
+   */
+  describe('the README, walked as a new user would', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const examples = readmeExamples(readme);
 
-  it('has examples to run, and says why of each one it does not run', ({ expect }) => {
-    expect(examples.filter((e) => e.notRun === undefined).length).toBeGreaterThanOrEqual(5);
-    for (const e of examples.filter((x) => x.notRun !== undefined)) expect(e.notRun, `line ${e.line}`).toMatch(/\w{3,}/);
-  });
+    it('has examples to run, and says why of each one it does not run', ({ expect }) => {
+      expect(examples.filter((e) => e.notRun === undefined).length).toBeGreaterThanOrEqual(5);
+      for (const e of examples.filter((x) => x.notRun !== undefined)) expect(e.notRun, `line ${e.line}`).toMatch(/\w{3,}/);
+    });
 
-  it('runs every example as written', async ({ expect }) => {
-    const walk = join(work, 'walk');
-    mkdirSync(walk);
-    // The user's own project: the installed package, nothing else of this repository.
-    for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(project, f), join(walk, f));
-    symlinkSync(join(project, 'node_modules'), join(walk, 'node_modules'));
-    const env = { ...ENV, HOME: work };
-    try {
-      for (const [i, e] of examples.entries()) {
-        if (e.notRun !== undefined) continue;
-        const file = join(walk, `.readme-example-${i}.${e.lang === 'sh' ? 'sh' : 'mjs'}`);
-        writeFileSync(file, e.lang === 'sh' ? `set -euo pipefail\n${e.code}\n` : `${e.code}\n`);
-        const r = await phase(`README example at line ${e.line}`, () => run(e.lang === 'sh' ? 'bash' : process.execPath, [file], { cwd: walk, env, timeoutMs: 60_000 }));
-        const said = `README line ${e.line} (${e.lang}):\n${e.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
-        expect(r.code, said).toBe(e.exits);
-        expect(missingLines(r.stdout, e.prints), said).toEqual([]);
-        expect(r.stderr, said).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+    it('runs every example as written', async ({ expect }) => {
+      const walk = join(work, 'walk');
+      mkdirSync(walk);
+      // The user's own project: the installed package, nothing else of this repository.
+      for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(project, f), join(walk, f));
+      symlinkSync(join(project, 'node_modules'), join(walk, 'node_modules'));
+      const env = { ...ENV, HOME: work };
+      let walked = false;
+      try {
+        for (const [i, e] of examples.entries()) {
+          if (e.notRun !== undefined) continue;
+          const file = join(walk, `.readme-example-${i}.${e.lang === 'sh' ? 'sh' : 'mjs'}`);
+          writeFileSync(file, e.lang === 'sh' ? `set -euo pipefail\n${e.code}\n` : `${e.code}\n`);
+          const r = await phase(`README example at line ${e.line}`, () => run(e.lang === 'sh' ? 'bash' : process.execPath, [file], { cwd: walk, env, timeoutMs: 60_000 }));
+          const said = `README line ${e.line} (${e.lang}):\n${e.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+          expect(r.code, said).toBe(e.exits);
+          expect(missingLines(r.stdout, e.prints), said).toEqual([]);
+          expect(r.stderr, said).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+        }
+        walked = true;
+      } finally {
+        // A server the README forgot to stop: stop it, and (when the walk itself went through) say so.
+        const left = await run('pkill', ['-f', '-e', `${work}/.*sfjwt`], { cwd: work });
+        if (walked) expect(left.stdout, 'a server the README started is still running').toBe('');
       }
-    } finally {
-      // A server the README forgot to stop: say so, and stop it.
-      const left = await run('pkill', ['-f', '-e', `${work}/.*sfjwt`], { cwd: work });
-      expect(left.stdout, 'a server the README started is still running').toBe('');
-    }
-  }, 300_000);
+    }, 300_000);
+  });
 });
