@@ -181,7 +181,7 @@ describe.skipIf(skipReason !== undefined)(`the mock in a container (${DEFAULT_MO
     );
     expect(error).toBeInstanceOf(ResourceError);
     expect((error as ResourceError).message).toMatch(/^the mock's container \(sfjwt\/mock:local\) did not start: /);
-    expect((error as ResourceError).actions.join('\n')).toContain('sfjwt: bad --knob: loginRatePerHour: Invalid input: expected number, received string');
+    expect((error as ResourceError).actions.join('\n')).toContain('sfjwt: bad --knob loginRatePerHour: must be null or an integer from 1 to 100000, got "often"');
   });
 
   it('a world that is not valid is refused on the host, before any container', async () => {
