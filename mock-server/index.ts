@@ -1,6 +1,6 @@
 export { DEFAULT_MOCK_IMAGE, SalesforceMockContainer, type ServeDescription, type StartedSalesforceMock } from './adapters/container.ts';
 export { SALESFORCE_DNS_NAMES, serverTls } from './adapters/local-ca.ts';
-export { type MswOptions, salesforceHandlers } from './adapters/msw.ts';
+export { type LiveSession, liveSession, type MswOptions, salesforceHandlers, withSession } from './adapters/msw.ts';
 export { type StartedMockOrg, type StartMockOrgOptions, startMockOrg } from './adapters/node-server.ts';
 export { ADMIN_PREFIX, type AdminAnswer, type AdminClient, type AdminClientOptions, type AdminFetch, type AdminRefusal, adminClient, type JournalPage, type WorldDescription } from './admin/index.ts';
 export { CHECK_IDS, type Check, type CheckId, type CheckResult, type OAuthErrorOutcome, type TokenContext, type TokenFacts } from './core/check.ts';

@@ -31,6 +31,9 @@ const NUMBER_KNOBS: readonly [string, number, number, boolean][] = [
   ['maxBodyBytes', 1_024, 4_194_304, false],
   ['maxFormParameters', 1, 10_000, false],
   ['journalSize', 1, 10_000, false],
+  ['dailyApiRequests', 1, 10_000_000, false],
+  ['retiredApiVersionsUpTo', 0, 67, false],
+  ['queryLocatorIdleSeconds', 1, 172_800, false],
 ];
 
 const expects = (min: number, max: number, nullable: boolean) => `must be ${nullable ? 'null or ' : ''}an integer from ${min} to ${max}`;

@@ -46,6 +46,13 @@ export const RANGES = {
   // A usual trace is ~3.5 KB of JSON (~40 KB at most, and the journal keeps 64 MiB of them at
   // most): 10,000 usual ones fit; a million only made the ring itself (and GET /journal) huge.
   journalSize: { min: 1, max: 10_000 },
+  // Developer Edition has 15,000 a day; Enterprise 100,000 plus 1,000 a licence: ten million covers
+  // any edition. One request is one number in the counter, so the range costs nothing.
+  dailyApiRequests: { min: 1, max: 10_000_000 },
+  // 0: nothing retired; 67: only the latest version left. Summer '25 retired 21.0-30.0 (7.0-20.0 in Summer '22).
+  retiredApiVersionsUpTo: { min: 0, max: 67 },
+  // Down to a second for tests of expiry; up to the two days a help article gives.
+  queryLocatorIdleSeconds: { min: 1, max: 2 * DAY },
 } as const satisfies Record<string, KnobRange>;
 
 /** What a number knob must be, in words: `an integer from 0 to 86400` (`null or …` where null is allowed). */
@@ -79,6 +86,12 @@ export const KnobsSchema = z.strictObject({
   journalSize: intKnob(RANGES.journalSize),
   issuedAtAndSignature: booleanKnob(),
   canonicalBase64url: booleanKnob(),
+  revokeUnknownToken: z.enum(['unsupported_token_type', 'invalid_token'], { error: 'must be "unsupported_token_type" or "invalid_token"' }),
+  deactivationEndsSessions: booleanKnob(),
+  freezeEndsSessions: booleanKnob(),
+  dailyApiRequests: intKnob(RANGES.dailyApiRequests),
+  retiredApiVersionsUpTo: intKnob(RANGES.retiredApiVersionsUpTo),
+  queryLocatorIdleSeconds: intKnob(RANGES.queryLocatorIdleSeconds),
 });
 
 export type Knobs = z.infer<typeof KnobsSchema>;
@@ -146,7 +159,8 @@ export const KNOBS: readonly KnobInfo[] = [
     name: 'sessionTimeoutSeconds',
     default: null,
     confidence: 'DOC',
-    description: "Overrides every org's session timeout (how long an access token is valid); null uses each org's setting. Salesforce offers 15 minutes to 24 hours; shorter ones are for tests.",
+    description:
+      "Overrides every org's session timeout (how long an access token stays valid unused: use refreshes it once half the timeout has passed); null uses each org's setting. Salesforce offers 15 minutes to 24 hours; shorter ones are for tests.",
     range: RANGES.sessionTimeoutSeconds,
   },
   { name: 'maxBodyBytes', default: 1_048_576, confidence: 'INF', description: 'Larger request bodies get 413.', range: RANGES.maxBodyBytes },
@@ -167,6 +181,50 @@ export const KNOBS: readonly KnobInfo[] = [
     confidence: 'INF',
     description:
       'Refuses with `invalid assertion` a header, payload or signature whose base64url is not the one spelling an encoder writes for its bytes: unused bits set in the last character, or a length of 4n+1 (RFC 4648 §3.5 lets a decoder refuse them). Off, as the Java decoders Salesforce runs on ignore those bits: a re-spelt signature is presumably accepted there too.',
+  },
+  {
+    name: 'revokeUnknownToken',
+    default: 'unsupported_token_type',
+    confidence: 'OBS1',
+    description:
+      'The 400 error of `/services/oauth2/revoke` for a token that is no live session (unknown, expired, already revoked, or none sent): `unsupported_token_type` / `this token type is not supported`, as reported, or `invalid_token` / `the token is invalid` (the other documented code; its description is inferred).',
+  },
+  {
+    name: 'deactivationEndsSessions',
+    default: true,
+    confidence: 'INF',
+    description: "Deactivating a user (Setup `user-state` with `active: false`) ends the user's live sessions at once: their access tokens answer INVALID_SESSION_ID.",
+  },
+  {
+    name: 'freezeEndsSessions',
+    default: true,
+    confidence: 'INF',
+    description:
+      "Freezing a user ends the user's live sessions at once, as deactivating does; off, a frozen user's tokens keep working until they time out (freezing is documented only to prevent logins).",
+  },
+  {
+    name: 'dailyApiRequests',
+    default: 15_000,
+    confidence: 'DOC',
+    description:
+      "The org's DailyApiRequests allocation (Developer Edition: 15,000 a day). Every REST call with a live session spends one; once all are spent, REST calls get 403 `REQUEST_LIMIT_EXCEEDED`. `Sforce-Limit-Info: api-usage=N/M` and `/limits` show the count; reset clears it.",
+    range: RANGES.dailyApiRequests,
+  },
+  {
+    name: 'retiredApiVersionsUpTo',
+    default: 30,
+    confidence: 'DOC',
+    description:
+      "REST API versions up to this one are retired (7.0-30.0 since Summer '25): `/services/data/vNN.0/…` answers 410 GONE for them and the version list starts after it. The 410 body is inferred.",
+    range: RANGES.retiredApiVersionsUpTo,
+  },
+  {
+    name: 'queryLocatorIdleSeconds',
+    default: 900,
+    confidence: 'conflicting',
+    description:
+      "Seconds a query cursor (a `nextRecordsUrl`) lives without use before it answers INVALID_QUERY_LOCATOR: 15 minutes of inactivity in the SOAP API's QueryLocator page; a help article says two days after the query.",
+    range: RANGES.queryLocatorIdleSeconds,
   },
 ];
 

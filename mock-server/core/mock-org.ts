@@ -1,7 +1,7 @@
 /**
  * A Salesforce org in a box: the core every adapter (msw, node:http/https, container) calls. It is a
- * function of (Request, world, clock) to Response, plus the state a real org keeps: sessions, Login
- * History, the journal of what it saw. Adapters tell it which logical host a request landed on,
+ * function of (Request, world, clock) to Response, plus the state a real org keeps: sessions (ended
+ * by inactivity, revocation or a Setup change of their user), Login History, the journal of what it saw. Adapters tell it which logical host a request landed on,
  * whether it came over TLS, the caller's IP and how base URLs look to the client.
  */
 
@@ -18,8 +18,11 @@ import { LoginHistory } from './login-history.ts';
 import { UNADDRESSED_REQUEST } from './outcomes.ts';
 import { type Redactor, RedactorCache } from './redactor.ts';
 import { badRequestPage, setHeader, toResponse, type WireResponse } from './responses.ts';
+import { clearApiUsage } from './rest/api-usage.ts';
 import { handleRest, isRestPath } from './rest.ts';
+import { answerRevoke, isRevokeRequest } from './revoke.ts';
 import { Sessions } from './sessions.ts';
+import { cursorsOf } from './soql/cursors.ts';
 import { answerToken } from './token/endpoint.ts';
 import type { Trace } from './trace.ts';
 
@@ -104,6 +107,9 @@ export class MockOrg {
     this.loginHistory.clear();
     this.forced.clear();
     this.clockOffsetMs = 0;
+    // The REST API's daily count and the SOQL cursors start again, as the sessions do.
+    clearApiUsage(this);
+    cursorsOf(this).clear();
   }
 
   async handle(request: Request, sc: ServeContext): Promise<Response> {
@@ -134,24 +140,35 @@ export class MockOrg {
     }
     this.traceCounter += 1;
     const traceId = `trace-${this.traceCounter}`;
+    if (isRevokeRequest(request.method, host, path)) {
+      const trace = this.newTrace(traceId, request, sc, host.name, 'token');
+      const response = await answerRevoke(this, request, trace);
+      this.journal.add(trace);
+      return this.stamped(response, traceId);
+    }
     if (host.kind === 'lightning' || !isRestPath(path)) {
       const answer = await answerToken(this, request, sc, { host, path, sitePrefix }, traceId);
       return answer === 'dropped' ? answer : this.stamped(answer, traceId);
     }
-    const trace: Trace = {
-      id: traceId,
+    const trace = this.newTrace(traceId, request, sc, host.name, 'token');
+    const response = handleRest(this, request, sc, path, sitePrefix, trace);
+    if (trace.response.status === 0) trace.response.status = response.status;
+    this.journal.add(trace);
+    return this.stamped(response, traceId);
+  }
+
+  /** A trace of a request, to be filled in by the endpoint that answers it. */
+  private newTrace(id: string, request: IncomingRequest, sc: ServeContext, host: string, kind: Trace['kind']): Trace {
+    return {
+      id,
       time: new Date(this.now()).toISOString(),
-      kind: 'token',
-      request: { method: request.method, host: host.name, path: url.pathname, clientIp: sc.clientIp, contentType: request.header('content-type') },
+      kind,
+      request: { method: request.method, host, path: request.url.pathname, clientIp: sc.clientIp, contentType: request.header('content-type') },
       response: { status: 0 },
       decidedBy: null,
       outcome: 'other',
       checks: [],
     };
-    const response = handleRest(this, request, sc, path, sitePrefix, trace);
-    if (trace.response.status === 0) trace.response.status = response.status;
-    this.journal.add(trace);
-    return this.stamped(response, traceId);
   }
 
   /**

@@ -117,8 +117,11 @@ describe('happy path over HTTPS', () => {
     });
     const urls = body['urls'] as Record<string, string>;
     expect(urls['custom_domain']).toBe(started.myDomain['acme']);
-    expect(urls['rest']).toBe(`${started.myDomain['acme']}/services/data/v${LATEST_API_VERSION}.0/`);
-    expect(urls['enterprise']).toBe(`${started.myDomain['acme']}/services/Soap/c/${LATEST_API_VERSION}.0/${acme.id}`);
+    // Without ?version= the API URLs carry the literal {version}, as documented.
+    expect(urls['rest']).toBe(`${started.myDomain['acme']}/services/data/v{version}/`);
+    expect(urls['enterprise']).toBe(`${started.myDomain['acme']}/services/Soap/c/{version}/${acme.id}`);
+    const latest = JSON.parse((await call(`${token.id}?version=latest`, { headers: bearer(token.access_token) })).body) as { urls: Record<string, string> };
+    expect(latest.urls['rest']).toBe(`${started.myDomain['acme']}/services/data/v${LATEST_API_VERSION}.0/`);
   });
 
   it('the identity URL also takes the token as ?oauth_token= and as "OAuth <token>"', async () => {
@@ -152,8 +155,9 @@ describe('happy path over HTTPS', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json;charset=UTF-8');
     const list = JSON.parse(res.body) as { label: string; url: string; version: string }[];
-    expect(list).toHaveLength(LATEST_API_VERSION - 20 + 1);
-    expect(list[0]).toMatchObject({ url: '/services/data/v20.0', version: '20.0' });
+    // 7.0-30.0 are retired (Summer '25): the list starts at 31.0.
+    expect(list).toHaveLength(LATEST_API_VERSION - 31 + 1);
+    expect(list[0]).toEqual({ label: "Summer '14", url: '/services/data/v31.0', version: '31.0' });
     expect(list.at(-1)).toMatchObject({ url: '/services/data/v68.0', version: '68.0' });
     expect(list.map((v) => v.version)).toEqual(apiVersions().map((v) => v.version));
     expect(list.map((v) => v.label)).toEqual(apiVersions().map((v) => v.label));
@@ -186,9 +190,8 @@ describe('bad, expired and misplaced tokens', () => {
   it('the token of the session the clock ran past (7200 s): 401 INVALID_SESSION_ID', async () => {
     const token = await login();
     const url = `${token.instance_url}/services/data/v67.0/limits`;
-    clock.advance(SESSION_TIMEOUT_MS - 1);
     expect((await call(url, { headers: bearer(token.access_token) })).status).toBe(200);
-    clock.advance(1);
+    clock.advance(SESSION_TIMEOUT_MS);
     expectInvalidSession(await call(url, { headers: bearer(token.access_token) }));
   });
 

@@ -1,21 +1,42 @@
 /**
- * Access tokens the mock issued, with the org's session timeout. Bounded: past `capacity` the oldest
- * session is forgotten (its token then answers INVALID_SESSION_ID, as an expired one does).
+ * Access tokens the mock issued, kept as Salesforce keeps sessions: a session ends after the org's
+ * session timeout of inactivity, not a fixed time after issue. Use refreshes it the way Session
+ * Settings document: the last active time is updated only once half the timeout has passed since it
+ * was last updated (a 30-minute session used after 10 minutes still ends at 30; used after 20, it
+ * ends at 50). A session also ends when its token is revoked or its user is deactivated or frozen.
+ * Bounded: past `capacity` the oldest session is forgotten (its token then answers INVALID_SESSION_ID,
+ * as an expired one does).
  */
+import { jsonResponse, setHeader, type WireOptions, type WireResponse } from './responses.ts';
+
 export interface Session {
   userId: string;
   orgId: string;
   app: string;
   issuedAt: number;
+  /** When the session ends unless it is used: the last active time plus the timeout; moved by `lookup`. */
   expiresAt: number;
+  /** The session timeout; absent, it is `expiresAt - issuedAt` as the session was added. */
+  timeoutMs?: number;
 }
 
+/** A session with what the store needs to refresh it: its timeout and when it was last marked active. */
+interface Entry {
+  session: Session;
+  timeoutMs: number;
+  activeAt: number;
+}
+
+/** Why a token has no live session: never issued (or forgotten, revoked, ended), or timed out. */
+export type NoSession = 'unknown' | 'expired';
+
 export class Sessions {
-  private readonly byToken = new Map<string, Session>();
+  private readonly byToken = new Map<string, Entry>();
   /**
    * Tokens in the order they were first added, oldest at `head`: the session to forget is found in
    * O(1). (Asking the map for its first key instead walks over every deleted entry before it, tens
-   * of microseconds per grant once the store is full.)
+   * of microseconds per grant once the store is full.) A token ended early (revoked, its user
+   * deactivated) stays here until its turn comes, and is then skipped.
    */
   private order: (string | undefined)[] = [];
   private head = 0;
@@ -23,12 +44,14 @@ export class Sessions {
   constructor(private readonly capacity = 100_000) {}
 
   add(token: string, session: Session): void {
+    const entry: Entry = { session, timeoutMs: session.timeoutMs ?? session.expiresAt - session.issuedAt, activeAt: session.issuedAt };
     // A token already present keeps its place, as a Map key does. Whether it was new shows in the size,
     // so the token is looked up once rather than by has() and set(): in a full store each costs a cache miss.
     const before = this.byToken.size;
-    this.byToken.set(token, session);
+    this.byToken.set(token, entry);
     if (this.byToken.size > before) this.order.push(token);
-    if (this.byToken.size > this.capacity) {
+    // A loop, not one step: a token ended early frees nothing when its turn comes.
+    while (this.byToken.size > this.capacity) {
       const oldest = this.order[this.head];
       this.order[this.head] = undefined;
       this.head += 1;
@@ -41,12 +64,44 @@ export class Sessions {
     }
   }
 
-  /** The live session of a token, or why there is none. */
-  lookup(token: string, now: number): Session | 'unknown' | 'expired' {
-    const session = this.byToken.get(token);
-    if (session === undefined) return 'unknown';
-    if (now >= session.expiresAt) return 'expired';
-    return session;
+  /**
+   * The live session of a token, or why there is none. A live session's use is activity: once half
+   * its timeout has passed since it was last marked active, it is marked active now and its
+   * `expiresAt` moves to now plus the timeout (the Session object is updated in place).
+   */
+  lookup(token: string, now: number): Session | NoSession {
+    const entry = this.byToken.get(token);
+    if (entry === undefined) return 'unknown';
+    if (now >= entry.session.expiresAt) return 'expired';
+    if (now - entry.activeAt >= entry.timeoutMs / 2) {
+      entry.activeAt = now;
+      entry.session.expiresAt = now + entry.timeoutMs;
+    }
+    return entry.session;
+  }
+
+  /**
+   * Ends the session of a token (Revoke OAuth Tokens): what it was, or why there was none to end. An
+   * expired session is forgotten too, and answers `expired`, as Salesforce refuses to revoke it.
+   */
+  revoke(token: string, now: number): Session | NoSession {
+    const entry = this.byToken.get(token);
+    if (entry === undefined) return 'unknown';
+    this.byToken.delete(token);
+    return now >= entry.session.expiresAt ? 'expired' : entry.session;
+  }
+
+  /** Ends every session of a user (deactivated or frozen); answers how many were live or not yet forgotten. */
+  endUser(userId: string): number {
+    // A walk over the store: rare (a Setup change), and it keeps every grant free of a second index.
+    const id = userId.slice(0, 15);
+    let ended = 0;
+    for (const [token, entry] of this.byToken) {
+      if (entry.session.userId.slice(0, 15) !== id) continue;
+      this.byToken.delete(token);
+      ended += 1;
+    }
+    return ended;
   }
 
   clear(): void {
@@ -58,4 +113,17 @@ export class Sessions {
   get size(): number {
     return this.byToken.size;
   }
+}
+
+const INVALID_SESSION = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
+
+/**
+ * The REST API's answer to a missing, unknown, expired or revoked access token: 401, the JSON error
+ * and `WWW-Authenticate: Token`. Answers of endpoints behind a session (a user's own, withSession)
+ * use it, so they are byte for byte what /services/data answers.
+ */
+export function invalidSessionAnswer(wire: WireOptions): WireResponse {
+  const response = jsonResponse(401, INVALID_SESSION, wire);
+  setHeader(response, 'WWW-Authenticate', 'Token');
+  return response;
 }

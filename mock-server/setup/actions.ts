@@ -1,7 +1,7 @@
 /**
  * The Salesforce Setup actions of the mock: approve or revoke a user's access to an app, assign a
  * profile or a permission set, upload or remove an app's certificate, change an app, activate or
- * freeze a user, lock an org, and record the logins a user already made this hour. Each validates its
+ * freeze a user (deactivating or freezing ends the user's live sessions), lock an org, and record the logins a user already made this hour. Each validates its
  * input, finds the user, app or org it names and changes the world through the WorldIndex (or Login
  * History), so the admin API's /setup routes, the runner's in-process control and anything else that
  * holds a MockOrg change the mock in one way. A name the world does not hold is a refusal with the
@@ -10,11 +10,12 @@
 import { z } from 'zod';
 import { ADMIN_PREFIX } from '../admin/prefix.ts';
 import type { MockOrg } from '../core/mock-org.ts';
+import type { Sessions } from '../core/sessions.ts';
 import type { App, User } from '../world/schema.ts';
 import { defineSetup, done, refuse, type SetupResult } from './result.ts';
 
 /** What the Setup actions read and change of a MockOrg (its world index is replaced on reset: read it per call). */
-export type SetupOrg = Pick<MockOrg, 'index' | 'loginHistory' | 'knobs' | 'now'>;
+export type SetupOrg = Pick<MockOrg, 'index' | 'loginHistory' | 'knobs' | 'now'> & { readonly sessions: Pick<Sessions, 'endUser'> };
 
 const Username = z.strictObject({ username: z.string().min(1) });
 const UserAndApp = z.strictObject({ username: z.string().min(1), app: z.string().min(1) });
@@ -109,8 +110,12 @@ export const SETUP_ACTIONS = {
   'user-state': action(UserStateInput, (org, input): SetupResult => {
     const user = findUser(org, input.username);
     if (!user.ok) return user;
+    const deactivated = input.active === false && user.value.active;
+    const frozen = input.frozen === true && user.value.frozen !== true;
     if (input.active !== undefined) user.value.active = input.active;
     if (input.frozen !== undefined) user.value.frozen = input.frozen;
+    // The user's live sessions end at once (knobs deactivationEndsSessions, freezeEndsSessions).
+    if ((deactivated && org.knobs.deactivationEndsSessions) || (frozen && org.knobs.freezeEndsSessions)) org.sessions.endUser(user.value.id);
     return done({});
   }),
   'org-state': action(OrgStateInput, (org, input): SetupResult => {

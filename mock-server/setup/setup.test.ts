@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
 import { DEFAULT_KNOBS } from '../core/knobs.ts';
 import { LoginHistory } from '../core/login-history.ts';
+import { Sessions } from '../core/sessions.ts';
 import { NOW, testKeys, testOrg, testWorld } from '../testing/fixtures.ts';
 import { DEFAULT_APPS } from '../world/default-world.ts';
 import type { App, Org, User, World } from '../world/schema.ts';
@@ -40,7 +41,7 @@ const LIST_APPS = 'GET /__sfjwt/world lists the apps.';
 
 let org: SetupOrg & { index: WorldIndex; loginHistory: LoginHistory };
 beforeEach(() => {
-  org = { index: new WorldIndex(testWorld()), loginHistory: new LoginHistory(), knobs: { ...DEFAULT_KNOBS, loginRatePerHour: 5 }, now: () => NOW };
+  org = { index: new WorldIndex(testWorld()), loginHistory: new LoginHistory(), sessions: new Sessions(), knobs: { ...DEFAULT_KNOBS, loginRatePerHour: 5 }, now: () => NOW };
 });
 
 const user = (w: World, username: string): User => w.users.find((u) => u.username === username) ?? expect.fail(`no ${username}`);

@@ -118,6 +118,28 @@ export const UserSchema = z.strictObject({
   situation: z.string().optional(),
 });
 
+/** The type of a field of a data object the world declares (see DataObjectSchema). */
+export const DATA_FIELD_TYPES = ['string', 'number', 'boolean', 'date', 'datetime'] as const;
+
+/**
+ * Object and field API names, checked in validate-world.ts: the maps are objects with a catch-all
+ * rather than records, as the JSON Schema of record keys would need `propertyNames`.
+ */
+export const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** A data object served to SOQL and describe (read-only): its fields, its records and/or records made from a seed. */
+export const DataObjectSchema = z.strictObject({
+  /** The label describe gives; the API name when absent. */
+  label: z.string().min(1).optional(),
+  /** Field API names (letters, digits and "_", starting with a letter) and their types; every record also gets an `Id`. */
+  fields: z.object({}).catchall(z.enum(DATA_FIELD_TYPES)).default({}),
+  /** Records, by field API name (dates as YYYY-MM-DD, datetimes as ISO 8601); an `Id` is derived unless given. */
+  records: z.array(z.object({}).catchall(fieldValue)).default([]),
+  /** More records made with faker from a seed, after the listed ones: the same seed gives the same records. */
+  generate: z.strictObject({ count: z.int().min(1).max(100_000), seed: z.int().default(1) }).optional(),
+});
+
 export const WorldSchema = z
   .strictObject({
     $schema: z
@@ -133,6 +155,8 @@ export const WorldSchema = z
     orgs: z.array(OrgSchema).min(1, { message: 'a world needs at least one org' }),
     apps: z.array(AppSchema).default([]),
     users: z.array(UserSchema).default([]),
+    /** Data objects by API name (Account, Invoice__c, …) with records, served read-only to SOQL and describe by every org. */
+    objects: z.object({}).catchall(DataObjectSchema).optional(),
     /** Behaviour knobs for this world (see docs/knobs.md); unset knobs keep their defaults. */
     knobs: KnobsSchema.partial().optional(),
   })
@@ -145,6 +169,7 @@ export type Site = z.infer<typeof SiteSchema>;
 export type Org = z.infer<typeof OrgSchema>;
 export type App = z.infer<typeof AppSchema>;
 export type User = z.infer<typeof UserSchema>;
+export type DataObject = z.infer<typeof DataObjectSchema>;
 export type World = z.infer<typeof WorldSchema>;
 /** A world as written in a file: every field with a default may be left out. */
 export type WorldInput = z.input<typeof WorldSchema>;

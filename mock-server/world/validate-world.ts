@@ -15,7 +15,8 @@ import { MAX_JSON_DEPTH, tooDeepAt } from '../../lib/json-depth.ts';
 import { readCertificate } from '../../lib/pki/certificate.ts';
 import { INPUT_LIMITS, readInputText, tryReadInputFile } from '../../lib/read-input-file.ts';
 import { expectedWords } from '../../lib/zod-message.ts';
-import { type App, AppSchema, type Org, OrgSchema, type User, UserSchema, type World, WorldSchema } from './schema.ts';
+import { isValidId18 } from './salesforce-id.ts';
+import { API_NAME, type App, AppSchema, type DATA_FIELD_TYPES, type Org, OrgSchema, type User, UserSchema, type World, WorldSchema } from './schema.ts';
 
 export interface WorldIssue {
   path: string;
@@ -379,6 +380,61 @@ function throwIssues(source: string, issues: readonly WorldIssue[]): never {
   });
 }
 
+/**
+ * Records of the world's data objects: every key a declared field (or `Id`, a valid 18-character
+ * Id), every value of its field's type (dates YYYY-MM-DD, datetimes ISO 8601), or null.
+ */
+function dataObjectIssues(world: World): WorldIssue[] {
+  const issues: WorldIssue[] = [];
+  const badName = (path: string, name: string) =>
+    issues.push({ path, message: `expected an API name of letters, digits and "_", starting with a letter (such as "Account" or "Invoice__c"), got ${describeValue(name)}` });
+  for (const [name, object] of Object.entries(world.objects ?? {})) {
+    if (!API_NAME.test(name)) badName(`objects.${name}`, name);
+    for (const field of Object.keys(object.fields)) if (!API_NAME.test(field)) badName(`objects.${name}.fields.${field}`, field);
+    const declared = new Map(Object.entries(object.fields).map(([f, t]) => [f.toLowerCase(), { f, t }]));
+    if (declared.has('id')) issues.push({ path: `objects.${name}.fields.Id`, message: 'every record gets an Id: leave it out of fields' });
+    object.records.forEach((record, i) => {
+      for (const [key, value] of Object.entries(record)) {
+        const at = `objects.${name}.records[${i}].${key}`;
+        if (key.toLowerCase() === 'id') {
+          if (typeof value !== 'string' || !isValidId18(value)) issues.push({ path: at, message: 'expected an 18-character Salesforce Id with a valid case-checksum suffix' });
+          continue;
+        }
+        const field = declared.get(key.toLowerCase());
+        if (field === undefined) {
+          issues.push({ path: at, message: `no field "${key}" is declared in objects.${name}.fields; expected one of ${quotedList(Object.keys(object.fields), '(no fields)')}` });
+          continue;
+        }
+        if (value !== null && !fieldValueFits(field.t, value)) issues.push({ path: at, message: `expected a ${field.t} (${FIELD_TYPE_SHAPES[field.t]}) or null, got ${describeValue(value)}` });
+      }
+    });
+  }
+  return issues;
+}
+
+const FIELD_TYPE_SHAPES: Record<(typeof DATA_FIELD_TYPES)[number], string> = {
+  string: 'text',
+  number: 'a JSON number',
+  boolean: 'true or false',
+  date: 'YYYY-MM-DD',
+  datetime: 'ISO 8601 such as 2024-01-31T12:00:00Z',
+};
+
+function fieldValueFits(type: (typeof DATA_FIELD_TYPES)[number], value: string | number | boolean): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+    case 'datetime':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
+  }
+}
+
 /** Validates a parsed world; `source` names the file in messages. */
 export function validateWorld(input: unknown, source = 'the world'): World {
   // Before the schema: zod, the messages (which show values) and the mock all recurse.
@@ -387,7 +443,7 @@ export function validateWorld(input: unknown, source = 'the world'): World {
   const parsed = WorldSchema.safeParse(input);
   // One pass: the shape problems, then the references and certificates of every field of the right shape.
   const checked = parsed.success ? checkedWorld(parsed.data) : checkedInput(input, parsed.error);
-  const issues = [...(parsed.success ? [] : zodIssues(parsed.error, input)), ...crossReferenceIssues(checked), ...certificateIssues(checked)];
+  const issues = [...(parsed.success ? [] : zodIssues(parsed.error, input)), ...crossReferenceIssues(checked), ...certificateIssues(checked), ...(parsed.success ? dataObjectIssues(parsed.data) : [])];
   if (parsed.success && issues.length === 0) return parsed.data;
   throwIssues(source, issues);
 }
