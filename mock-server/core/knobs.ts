@@ -89,6 +89,7 @@ export const KnobsSchema = z.strictObject({
   revokeUnknownToken: z.enum(['unsupported_token_type', 'invalid_token'], { error: 'must be "unsupported_token_type" or "invalid_token"' }),
   deactivationEndsSessions: booleanKnob(),
   freezeEndsSessions: booleanKnob(),
+  collapseLeadingSlashes: booleanKnob(),
   dailyApiRequests: intKnob(RANGES.dailyApiRequests),
   retiredApiVersionsUpTo: intKnob(RANGES.retiredApiVersionsUpTo),
   queryLocatorIdleSeconds: intKnob(RANGES.queryLocatorIdleSeconds),
@@ -201,6 +202,13 @@ export const KNOBS: readonly KnobInfo[] = [
     confidence: 'INF',
     description:
       "Freezing a user ends the user's live sessions at once, as deactivating does; off, a frozen user's tokens keep working until they time out (freezing is documented only to prevent logins).",
+  },
+  {
+    name: 'collapseLeadingSlashes',
+    default: true,
+    confidence: 'INF',
+    description:
+      'A REST or identity path that starts with more than one slash (`//services/data/…`, as @salesforce/core sends right after a login) is served as the path with one, as the sf CLI working against real orgs suggests; off, it is an unknown path (404).',
   },
   {
     name: 'dailyApiRequests',

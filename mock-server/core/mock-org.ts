@@ -146,6 +146,8 @@ export class MockOrg {
       this.journal.add(trace);
       return this.stamped(response, traceId);
     }
+    // `//services/data/…` (a base URL with a trailing slash, plus the path) reaches the REST API.
+    if (this.knobs.collapseLeadingSlashes && path.startsWith('//') && isRestPath(path.replace(/^\/{2,}/, '/'))) path = path.replace(/^\/{2,}/, '/');
     if (host.kind === 'lightning' || !isRestPath(path)) {
       const answer = await answerToken(this, request, sc, { host, path, sitePrefix }, traceId);
       return answer === 'dropped' ? answer : this.stamped(answer, traceId);

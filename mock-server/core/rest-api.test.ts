@@ -231,3 +231,17 @@ describe('over HTTPS', () => {
     expect((await xml.text()).startsWith('<?xml version="1.0" encoding="UTF-8"?><user ')).toBe(true);
   });
 });
+
+describe('a path with two leading slashes (as @salesforce/core sends after its login)', () => {
+  it.each([
+    ['served as the path with one (collapseLeadingSlashes, the default)', true, 200],
+    ['an unknown path with the knob off', false, 404],
+  ])('%s', async (_name, collapse, status) => {
+    const { org, auth } = await session();
+    org.setKnobs({ collapseLeadingSlashes: collapse });
+    const res = await get(org, `${ACME}//services/data/v51.0/query?q=${encodeURIComponent('SELECT Id FROM Organization')}`, auth);
+    expect(res.status).toBe(status);
+    if (status === 200) expect(JSON.parse(res.body)).toMatchObject({ totalSize: 1, done: true, records: [{ attributes: { type: 'Organization' }, Id: org.index.world.orgs[0]?.id }] });
+    else expect(res.body).toContain('URL No Longer Exists');
+  });
+});
