@@ -10,7 +10,8 @@
 import { http, type RequestHandler } from 'msw';
 import type { MockOrg } from '../core/mock-org.ts';
 import { toResponse } from '../core/responses.ts';
-import { invalidSessionAnswer, type Session } from '../core/sessions.ts';
+import { finishRest, invalidSession } from '../core/rest-errors.ts';
+import type { Session } from '../core/sessions.ts';
 import { realHostUrls } from '../world/hosts.ts';
 import type { Org, User } from '../world/schema.ts';
 
@@ -84,7 +85,7 @@ export function withSession<Info extends { request: Request }, R>(org: MockOrg, 
     if (live === undefined) {
       const browserId = org.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
       // Typed as the handler's answer: msw's resolver types ask for its HttpResponse, yet answer any fetch Response as it is.
-      return toResponse(invalidSessionAnswer({ browserId, now: new Date(org.now()) })) as R;
+      return toResponse(finishRest(invalidSession(), { browserId, now: new Date(org.now()) })) as R;
     }
     return handler({ ...info, live });
   };

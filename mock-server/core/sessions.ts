@@ -7,7 +7,6 @@
  * Bounded: past `capacity` the oldest session is forgotten (its token then answers INVALID_SESSION_ID,
  * as an expired one does).
  */
-import { jsonResponse, setHeader, type WireOptions, type WireResponse } from './responses.ts';
 
 export interface Session {
   userId: string;
@@ -113,17 +112,4 @@ export class Sessions {
   get size(): number {
     return this.byToken.size;
   }
-}
-
-const INVALID_SESSION = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
-
-/**
- * The REST API's answer to a missing, unknown, expired or revoked access token: 401, the JSON error
- * and `WWW-Authenticate: Token`. Answers of endpoints behind a session (a user's own, withSession)
- * use it, so they are byte for byte what /services/data answers.
- */
-export function invalidSessionAnswer(wire: WireOptions): WireResponse {
-  const response = jsonResponse(401, INVALID_SESSION, wire);
-  setHeader(response, 'WWW-Authenticate', 'Token');
-  return response;
 }
