@@ -1,7 +1,7 @@
 /**
  * `npx sfjwt --help`, the command list and `--version` load no command: a real `node bin/sfjwt.js`
  * process runs with a module hook that writes down every module it loads, and the list must hold
- * only the dispatcher (main, context and its secret-prompt, registry, summaries) and lib/errors,
+ * only the dispatcher (main, context and its secret-prompt, registry, summaries), lib/errors and lib/edit-distance,
  * with no package at all (msw, jose, node-forge, zod) and nothing of the mock. The same hook on
  * `scenarios --help` sees that command and its packages load, so an empty list means laziness, not
  * a hook that saw nothing.
@@ -38,7 +38,7 @@ export async function load(url, context, next) { appendFileSync(${JSON.stringify
 }
 
 /** What the command list may load: the dispatcher (with the context's passphrase prompt) and the error formatting, compiled or not. */
-const DISPATCHER = /^(dist\/)?(src\/cli\/(main|context|secret-prompt|registry|summaries)|lib\/errors)\.(js|ts)$/;
+const DISPATCHER = /^(dist\/)?(src\/cli\/(main|context|secret-prompt|registry|summaries)|lib\/(errors|edit-distance))\.(js|ts)$/;
 
 describe('the command list loads no command', () => {
   it.each([
@@ -46,7 +46,7 @@ describe('the command list loads no command', () => {
     [[], 2],
     [['bogus'], 2],
     [['--version'], 0],
-  ])('sfjwt %j: only the dispatcher and lib/errors, no package', (argv, code) => {
+  ])('sfjwt %j: only the dispatcher, lib/errors and lib/edit-distance, no package', (argv, code) => {
     const r = loadedBy(argv);
     expect(r.code).toBe(code);
     expect(r.packages).toEqual([]);

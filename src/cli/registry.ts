@@ -3,6 +3,7 @@
  * command list and `--help` read this and nothing else, so they load no command (nor msw, jose,
  * node-forge, zod or the mock); src/cli/lazy-help.test.ts watches the module graph to keep it so.
  */
+import { editDistance } from '../../lib/edit-distance.ts';
 import type { Command } from './context.ts';
 import { type CommandName, SUMMARIES } from './summaries.ts';
 
@@ -35,22 +36,11 @@ export function findCommand(name: string): CommandEntry | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
 
-/** Levenshtein distance, two rows at a time (here rather than shared, so the command list loads nothing else). */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i += 1) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j += 1) row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
-}
-
 /** The command a near miss meant (`serv`, `Serve`, `doctr`): at most two edits away, the closest first; else undefined. */
 export function closestCommand(name: string): CommandName | undefined {
   const typed = name.toLowerCase().slice(0, 40);
   if (typed === '') return undefined;
-  const [best] = COMMANDS.map((c) => ({ name: c.name, d: distance(typed, c.name) }))
+  const [best] = COMMANDS.map((c) => ({ name: c.name, d: editDistance(typed, c.name) }))
     .filter((c) => c.d <= Math.min(2, c.name.length - 1))
     .sort((a, b) => a.d - b.d);
   return best?.name;

@@ -5,6 +5,7 @@
  * its text, or the page). When nothing matches, close candidates by edit distance and by shared
  * words, so a typo gets a "did you mean".
  */
+import { editDistance } from '../../lib/edit-distance.ts';
 import type { WireAnswer } from './explain-answers.ts';
 
 /** Lower case, straight apostrophes dropped, white space collapsed, wrapping quotes and end punctuation off. */
@@ -85,17 +86,6 @@ export function matchAnswers(query: string, answers: readonly WireAnswer[]): Wir
   if (codes.length > 0) return longest(codes, 'error');
   if (q.length < 4) return [];
   return answers.filter((a) => normalise(a.description ?? '').includes(q) || (a.error ?? '').includes(q));
-}
-
-/** Levenshtein distance, two rows at a time. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
 }
 
 /** Up to `max` candidates close to the query: a small edit distance (to the whole or to the part after a "."), else a shared word. */
