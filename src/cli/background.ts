@@ -14,9 +14,9 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ResourceError, UsageError } from '../../lib/errors.ts';
-import { INPUT_LIMITS, tryReadInputFile } from '../../lib/read-input-file.ts';
 import { stateSubfolder } from '../../lib/state-folder.ts';
 import type { CommandContext } from './context.ts';
+import { readReadyLine } from './ready-file.ts';
 
 /** Where a detached serve writes its ready line when no --ready-file is given. */
 export const DEFAULT_READY_FILE = 'serve.json';
@@ -34,24 +34,6 @@ function sfjwtBin(): string {
     dir = dirname(dir);
   }
   throw new ResourceError('cannot find bin/sfjwt.js of the sfjwt package to start serve in the background', { actions: ['Run serve in the foreground instead (without --detach).'] });
-}
-
-interface ReadyLine {
-  pid?: unknown;
-  login?: unknown;
-  admin?: unknown;
-  ca?: unknown;
-}
-
-function readReady(path: string): ReadyLine | undefined {
-  const read = tryReadInputFile(path, { maxBytes: INPUT_LIMITS.world, noFollow: true });
-  if (!('data' in read)) return undefined;
-  try {
-    const line = JSON.parse(read.data.toString('utf8')) as ReadyLine | null;
-    return line !== null && typeof line === 'object' ? line : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function alive(pid: number): boolean {
@@ -89,7 +71,7 @@ function logTail(path: string): string {
  * `readyFile`, and returns once it listens.
  */
 export async function detachServe(ctx: CommandContext, argv: readonly string[], readyFile: string, stateDir: string, json: boolean): Promise<number> {
-  const running = existsSync(readyFile) ? readReady(readyFile) : undefined;
+  const running = existsSync(readyFile) ? readReadyLine(readyFile) : undefined;
   if (running !== undefined && typeof running.pid === 'number' && alive(running.pid) && isSfjwtServe(running.pid)) {
     throw new UsageError(`a mock is already running from ${readyFile} (pid ${running.pid}, ${String(running.login)})`, {
       actions: [`Use it, or stop it first: npx sfjwt stop --ready-file ${readyFile}`],
@@ -114,7 +96,7 @@ export async function detachServe(ctx: CommandContext, argv: readonly string[], 
       ctx.stderr.write(`${logTail(log)}\n`);
       return exited === 0 || exited === null ? 2 : exited;
     }
-    const line = existsSync(readyFile) ? readReady(readyFile) : undefined;
+    const line = existsSync(readyFile) ? readReadyLine(readyFile) : undefined;
     if (line !== undefined && line.pid === child.pid) {
       child.unref();
       if (json) ctx.stdout.write(`${readFileSync(readyFile, 'utf8').trimEnd()}\n`);
@@ -139,7 +121,7 @@ export async function stopServe(ctx: CommandContext, readyFile: string): Promise
     ctx.stdout.write(`no mock to stop: ${readyFile} is not there (a mock removes it as it stops)\n`);
     return 0;
   }
-  const line = readReady(readyFile);
+  const line = readReadyLine(readyFile);
   if (line === undefined || typeof line.pid !== 'number') {
     throw new UsageError(`${readyFile} is not the ready file of a background serve (it names no pid)`, {
       actions: ['Give the --ready-file that serve --detach wrote; a serve in the foreground stops with Ctrl-C.'],

@@ -14,14 +14,22 @@ import { publishNewFile, SECRET_MODE } from '../../lib/write-new-file.ts';
 
 const ACTIONS = ['Choose another path for --ready-file (SFJWT_READY_FILE), or remove what is there, or unset it.'];
 
-/** The line a serve writes: a JSON object with the login and admin base URLs and the hosts. */
-function isReadyLine(text: string): boolean {
+/** The line a serve writes, parsed: a JSON object with the login and admin base URLs and the hosts; else undefined. */
+function parseReadyLine(text: string): Record<string, unknown> | undefined {
   try {
     const line = JSON.parse(text) as Record<string, unknown> | null;
-    return line !== null && typeof line === 'object' && typeof line['login'] === 'string' && typeof line['admin'] === 'string' && typeof line['hosts'] === 'object' && line['hosts'] !== null;
+    return line !== null && typeof line === 'object' && typeof line['login'] === 'string' && typeof line['admin'] === 'string' && typeof line['hosts'] === 'object' && line['hosts'] !== null
+      ? line
+      : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** The ready line in the file at `path` (a regular file, not followed through a link), or undefined. */
+export function readReadyLine(path: string): Record<string, unknown> | undefined {
+  const read = tryReadInputFile(path, { maxBytes: INPUT_LIMITS.world, noFollow: true });
+  return 'data' in read ? parseReadyLine(read.data.toString('utf8')) : undefined;
 }
 
 function lstatOrNothing(path: string): Stats | undefined {
@@ -46,7 +54,7 @@ export class ReadyFile {
     const kind = fileKind(stats);
     if (kind !== undefined) throw new ResourceError(`the ready file ${path} is already there and is ${kind}: sfjwt writes its ready file only as a new file`, { actions: ACTIONS });
     const read = tryReadInputFile(path, { maxBytes: INPUT_LIMITS.world, noFollow: true });
-    if (!('data' in read) || !isReadyLine(read.data.toString('utf8'))) {
+    if (!('data' in read) || parseReadyLine(read.data.toString('utf8')) === undefined) {
       throw new ResourceError(`the ready file ${path} is already there and is not a ready file of sfjwt's${'data' in read ? '' : ` (${read.reason})`}: sfjwt does not overwrite it`, {
         actions: ACTIONS,
       });
