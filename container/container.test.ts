@@ -7,7 +7,7 @@
  * image, every test here is skipped and the reason printed: never silently.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,12 +151,16 @@ describe.skipIf(skipReason !== undefined)(`the mock in a container (${DEFAULT_MO
     expect(r.exitCode).toBe(0);
   });
 
-  it('withWorld(file), withHttp(), withStrict(): that world over HTTP without trace headers; `await using` stops and removes it', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sfjwt-container-world-')), 'world.json');
+  it('withWorld(file), withFixtures(dir), withHttp(), withStrict(): that world and its fixtures over HTTP without trace headers; `await using` stops and removes it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sfjwt-container-world-'));
+    const file = join(folder, 'world.json');
     writeFileSync(file, JSON.stringify(testWorld()));
+    const fixtures = join(folder, 'fixtures');
+    mkdirSync(join(fixtures, 'services', 'apexrest', 'orders'), { recursive: true });
+    writeFileSync(join(fixtures, 'services', 'apexrest', 'orders', 'GET.json'), '[{"id":"A-1"}]');
     let id: string;
     {
-      await using other = await new SalesforceMockContainer().withWorld(file).withHttp().withStrict().start();
+      await using other = await new SalesforceMockContainer().withWorld(file).withFixtures(fixtures).withHttp().withStrict().start();
       id = other.container.getId();
       expect(containerState(id).stdout.trim()).toBe('running');
       expect(other.login).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -165,6 +169,8 @@ describe.skipIf(skipReason !== undefined)(`the mock in a container (${DEFAULT_MO
       const token = await requestToken({ loginUrl: other.login, consumerKey: other.consumerKey ?? '', username: 'integration@acme.com', privateKey: importPrivateKey(testKeys().privateKeyPem) });
       expect(token.status).toBe(200);
       expect(token.traceId).toBeUndefined();
+      const orders = await fetch(`${token.instanceUrl ?? ''}/services/apexrest/orders`, { headers: { Authorization: `Bearer ${token.accessToken ?? ''}` } });
+      expect([orders.status, await orders.text()]).toEqual([200, '[{"id":"A-1"}]']);
       const health = await other.container.exec(healthCheckCommand());
       expect(health.exitCode).toBe(0);
     }

@@ -76,10 +76,13 @@ describe('serveSettings: flags, then SFJWT_* variables, then defaults', () => {
 describe('the documentation', () => {
   const readme = readFileSync(new URL('../docs/serving.md', import.meta.url), 'utf8');
   const help = spawnSync(process.execPath, [BIN, 'serve', '--help'], { env: cleanEnv, encoding: 'utf8', timeout: 30_000 }).stdout;
-  it.each(['SFJWT_WORLD', 'SFJWT_SEED', 'SFJWT_TLS', 'SFJWT_STRICT', 'SFJWT_PORT', 'SFJWT_BIND', 'SFJWT_READY_FILE', 'SFJWT_HOME'])('docs/serving.md and serve --help name %s', (name) => {
-    expect(readme).toContain(`| \`${name}\` |`);
-    expect(help).toContain(`[${name}`);
-  });
+  it.each(['SFJWT_WORLD', 'SFJWT_FIXTURES', 'SFJWT_SEED', 'SFJWT_TLS', 'SFJWT_STRICT', 'SFJWT_PORT', 'SFJWT_BIND', 'SFJWT_READY_FILE', 'SFJWT_HOME'])(
+    'docs/serving.md and serve --help name %s',
+    (name) => {
+      expect(readme).toContain(`| \`${name}\` |`);
+      expect(help).toContain(`[${name}`);
+    },
+  );
 });
 
 describe('describeStarted with a wildcard bind', () => {

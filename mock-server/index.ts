@@ -26,6 +26,8 @@ export {
   traceOf,
 } from './core/token/index.ts';
 export type { Trace, TraceStep } from './core/trace.ts';
+export { APEX_NO_MATCH_MESSAGE, type RouteMethod, type RouteSegment, type UserRoute } from './core/user-routes.ts';
+export { FIXTURE_TYPES, loadFixtures } from './fixtures.ts';
 export {
   type AppInput,
   approveApp,

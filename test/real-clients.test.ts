@@ -11,7 +11,7 @@
  * skips its tests, saying so.
  */
 import { createSign } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +86,11 @@ beforeAll(async () => {
   const app = world.apps.find((a) => a.name === DEFAULT_APPS.selfAuthorized);
   if (app === undefined) throw new Error(`the default world has the app ${DEFAULT_APPS.selfAuthorized}`);
   consumerKey = app.consumerKey;
-  mock = await startMockOrg({ world, port: 0, stateDir, clock: frozenClock(startedAt), knobs: { loginRatePerHour: null } });
+  // The integration's own Apex REST service, as a fixtures folder.
+  const fixtures = join(home, 'fixtures');
+  mkdirSync(join(fixtures, 'services', 'apexrest', 'orders'), { recursive: true });
+  writeFileSync(join(fixtures, 'services', 'apexrest', 'orders', 'GET.json'), '[{"id":"A-1","total":12.5}]');
+  mock = await startMockOrg({ world, port: 0, stateDir, fixtures, clock: frozenClock(startedAt), knobs: { loginRatePerHour: null } });
   const ca = mock.caPem;
   if (ca === null) throw new Error('the mock serves HTTPS');
   // node-fetch (jsforce) uses https.globalAgent; fetch and undici use the global dispatcher.
@@ -166,6 +170,15 @@ describe.skipIf(jsforce === null)('jsforce 3 (@jsforce/jsforce-node 3.10.16)', (
     conn = await login('again');
     const result = await conn.query<{ Id: string }>('SELECT Id FROM User ORDER BY Username');
     expect(result.records.map((r) => r.Id)).toEqual(ACME_USERS.map((u) => u.Id));
+  });
+
+  it("calls the integration's own Apex REST service (a fixture) through conn.apex, behind the session", async () => {
+    expect(await conn.apex.get('/orders')).toEqual([{ id: 'A-1', total: 12.5 }]);
+    const missing = await conn.apex.get('/nothing').then(
+      () => null,
+      (error: Error & { errorCode?: string }) => error,
+    );
+    expect([missing?.errorCode, missing?.message]).toEqual(['NOT_FOUND', 'Could not find a match for URL']);
   });
 });
 

@@ -15,6 +15,7 @@ import type { Readable } from 'node:stream';
 import type { StartedTestContainer } from 'testcontainers';
 import { ResourceError, UsageError } from '../../lib/errors.ts';
 import type { KnobChanges } from '../core/knobs.ts';
+import { loadFixtures } from '../fixtures.ts';
 import { DEFAULT_SEED, defaultWorld } from '../world/default-world.ts';
 import type { World, WorldInput } from '../world/schema.ts';
 import { loadWorldFile, validateWorld } from '../world/validate-world.ts';
@@ -27,6 +28,8 @@ export type { ServeDescription };
 
 /** Where a world file is put in the container; SFJWT_WORLD names it. */
 const WORLD_IN_CONTAINER = '/etc/sfjwt/world.json';
+/** Where a fixtures folder is put in the container; SFJWT_FIXTURES names it. */
+const FIXTURES_IN_CONTAINER = '/etc/sfjwt/fixtures';
 /** The JSON line: an object whose first field is `login` (stderr may carry other lines). */
 const READY_LINE = /^\{"login":"/;
 /** Lines of the container's output kept to explain a start that failed. */
@@ -74,6 +77,7 @@ export class SalesforceMockContainer {
   private strict = false;
   private http = false;
   private knobs: KnobChanges = {};
+  private fixtures: string | undefined;
   private startupTimeoutMs = 60_000;
 
   constructor(private readonly image: string = DEFAULT_MOCK_IMAGE) {}
@@ -100,6 +104,16 @@ export class SalesforceMockContainer {
   /** Plain HTTP instead of HTTPS with the local CA. */
   withHttp(http = true): this {
     this.http = http;
+    return this;
+  }
+
+  /**
+   * Serve a fixtures folder of the host (your own endpoints behind a session: mock-server/fixtures.ts).
+   * It is read here first, so a folder the mock would refuse is refused before any container starts.
+   */
+  withFixtures(dir: string): this {
+    loadFixtures(dir);
+    this.fixtures = dir;
     return this;
   }
 
@@ -145,6 +159,7 @@ export class SalesforceMockContainer {
         SFJWT_STRICT: this.strict ? 'true' : 'false',
         SFJWT_SEED: this.seed === undefined ? '' : String(this.seed),
         SFJWT_WORLD: worldFile === undefined ? '' : WORLD_IN_CONTAINER,
+        SFJWT_FIXTURES: this.fixtures === undefined ? '' : FIXTURES_IN_CONTAINER,
       })
       .withLogConsumer((stream) => output.follow(stream))
       .withWaitStrategy(Wait.forLogMessage(READY_LINE))
@@ -152,6 +167,7 @@ export class SalesforceMockContainer {
     const knobs = Object.entries(this.knobs).map(([name, value]) => `--knob=${name}=${JSON.stringify(value)}`);
     if (knobs.length > 0) container = container.withCommand(knobs);
     if (worldFile !== undefined) container = container.withCopyContentToContainer([{ content: worldFile.json, target: WORLD_IN_CONTAINER, mode: 0o444 }]);
+    if (this.fixtures !== undefined) container = container.withCopyDirectoriesToContainer([{ source: this.fixtures, target: FIXTURES_IN_CONTAINER, mode: 0o555 }]);
 
     let started: StartedTestContainer;
     try {

@@ -9,6 +9,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { frozenClock } from '../core/clock.ts';
 import { MockOrg } from '../core/mock-org.ts';
+import { setApiRequestsUsed } from '../core/rest/api-usage.ts';
 import { formBody, goodClaims, JWT_GRANT, NOW, signAssertion, testWorld, tokenRequest } from '../testing/fixtures.ts';
 import { salesforceHandlers, withSession } from './msw.ts';
 
@@ -100,9 +101,44 @@ describe('withSession', () => {
     expect((await orders(token)).status).toBe(200);
   });
 
-  it("a path of the world's hosts no extra handler serves still gets the mock's answer (its 404 page)", async () => {
-    const res = await fetch('https://acme.my.salesforce.com/services/apexrest/other');
-    expect(res.status).toBe(404);
-    expect(res.headers.get('content-type')).toBe('text/html;charset=UTF-8');
+  it("an Apex REST path no extra handler serves: 401 without a session, Apex REST's 404 with one; other paths the mock's 404 page", async () => {
+    await expect401(await fetch('https://acme.my.salesforce.com/services/apexrest/other'));
+    const token = await login();
+    const res = await orders(token, 'https://acme.my.salesforce.com/services/apexrest/other');
+    expect([res.status, await res.text()]).toEqual([404, '[{"errorCode":"NOT_FOUND","message":"Could not find a match for URL"}]']);
+    const page = await orders(token, 'https://acme.my.salesforce.com/services/custom/other');
+    expect([page.status, page.headers.get('content-type')]).toEqual([404, 'text/html;charset=UTF-8']);
+  });
+
+  it('journals each call with its status and why a session was refused, and spends one DailyApiRequest per live call', async () => {
+    const token = await login();
+    expect((await orders(token)).status).toBe(200);
+    await expect401(await orders('00D000000000001!AQnope'));
+    const [refused, answered] = org.journal.list(2);
+    expect(refused).toMatchObject({
+      kind: 'rest',
+      request: { method: 'GET', host: 'acme.my.salesforce.com', path: '/services/apexrest/orders' },
+      response: { status: 401 },
+      checks: [{ check: 'session', verdict: 'fail', actual: 'unknown access token' }],
+    });
+    expect(answered).toMatchObject({
+      kind: 'rest',
+      username: 'integration@acme.com',
+      response: { status: 200 },
+      checks: [{ check: 'session', verdict: 'pass', note: 'answered by a handler of the suite (withSession)' }],
+    });
+    const limits = await fetch('https://acme.my.salesforce.com/services/data/v60.0/limits', { headers: { Authorization: `Bearer ${token}` } });
+    expect(limits.headers.get('sforce-limit-info')).toBe('api-usage=2/15000');
+  });
+
+  it('once the DailyApiRequests are spent: 403 REQUEST_LIMIT_EXCEEDED and the handler is not called', async () => {
+    const token = await login();
+    setApiRequestsUsed(org, world.orgs.find((o) => o.name === 'acme')?.id ?? '', 15_000);
+    const res = await orders(token);
+    expect([res.status, await res.text(), res.headers.get('sforce-limit-info')]).toEqual([
+      403,
+      '[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]',
+      'api-usage=15000/15000',
+    ]);
   });
 });

@@ -9,11 +9,11 @@
  */
 import { http, type RequestHandler } from 'msw';
 import type { MockOrg } from '../core/mock-org.ts';
-import { toResponse } from '../core/responses.ts';
-import { finishRest, invalidSession } from '../core/rest-errors.ts';
-import type { Session } from '../core/sessions.ts';
+import { toResponse, type WireResponse } from '../core/responses.ts';
+import { limitInfo, spendApiRequest } from '../core/rest/api-usage.ts';
+import { finishRest, invalidSession, requestLimitExceeded } from '../core/rest-errors.ts';
+import { accessTokenOf, type LiveSession, sessionOnHost } from '../core/user-routes.ts';
 import { realHostUrls } from '../world/hosts.ts';
-import type { Org, User } from '../world/schema.ts';
 
 export interface MswOptions {
   /** The caller IP the mock sees (default 127.0.0.1): to rehearse login IP ranges. */
@@ -39,38 +39,18 @@ export function salesforceHandlers(org: MockOrg, options: MswOptions = {}): Requ
   ];
 }
 
-/** The live session a `withSession` handler is called with. */
-export interface LiveSession {
-  /** The access token as sent (the handler's to use, e.g. for a call back to the mock). */
-  token: string;
-  session: Session;
-  user: User;
-  org: Org;
-}
-
-/** The access token of a request as the REST API reads it: `Authorization: Bearer|OAuth <token>`, or `?oauth_token=`. */
-function accessToken(request: Request): string | undefined {
-  const auth = request.headers.get('authorization');
-  const m = auth === null ? null : /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth.trim());
-  return m?.[1] ?? new URL(request.url).searchParams.get('oauth_token') ?? undefined;
-}
+export type { LiveSession } from '../core/user-routes.ts';
 
 /**
  * The live session of a request to `org`, or undefined: no token, one the org never issued, one
  * that timed out or was revoked, a user gone from the world, or (on a host of the world) a host of
  * another org than the session's, as the REST API takes tokens on their own org's My Domain only.
+ * Asking counts as use of the session (activity), as any REST call does.
  */
 export function liveSession(org: MockOrg, request: Request): LiveSession | undefined {
-  const token = accessToken(request);
-  if (token === undefined) return undefined;
-  const looked = org.sessions.lookup(token, org.now());
-  if (typeof looked === 'string') return undefined;
-  const user = org.index.userById(looked.userId);
-  const userOrg = org.index.orgById(looked.orgId);
-  if (user === undefined || userOrg === undefined) return undefined;
-  const host = org.index.host(new URL(request.url).hostname);
-  if (host !== undefined && host.org !== userOrg.name) return undefined;
-  return { token, session: looked, user, org: userOrg };
+  const url = new URL(request.url);
+  const live = sessionOnHost(org, accessTokenOf(request.headers.get('authorization'), url), url.hostname.toLowerCase());
+  return typeof live === 'string' ? undefined : live;
 }
 
 /**
@@ -78,15 +58,30 @@ export function liveSession(org: MockOrg, request: Request): LiveSession | undef
  * request carries an access token of a live session, and otherwise calls `handler` with msw's
  * resolver argument plus `live`, the session and its user:
  * `http.get('https://acme.my.salesforce.com/services/apexrest/orders', withSession(org, ({ live }) => HttpResponse.json({ owner: live.user.username })))`.
+ * As a REST call, a live one spends one of the org's DailyApiRequests (403 REQUEST_LIMIT_EXCEEDED
+ * once spent, the handler not called); every call is journalled with the status answered.
  */
 export function withSession<Info extends { request: Request }, R>(org: MockOrg, handler: (info: Info & { live: LiveSession }) => R): (info: Info) => R {
   return (info) => {
-    const live = liveSession(org, info.request);
-    if (live === undefined) {
+    const url = new URL(info.request.url);
+    const host = url.hostname.toLowerCase();
+    const request = { method: info.request.method.toUpperCase(), url, contentType: info.request.headers.get('content-type') };
+    const sc = { host, clientIp: '127.0.0.1' };
+    const live = sessionOnHost(org, accessTokenOf(info.request.headers.get('authorization'), url), host);
+    const refuse = (wire: WireResponse, extra: [string, string][] = []) => {
+      org.journalUserCall(request, sc, live, wire.status);
       const browserId = org.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
       // Typed as the handler's answer: msw's resolver types ask for its HttpResponse, yet answer any fetch Response as it is.
-      return toResponse(finishRest(invalidSession(), { browserId, now: new Date(org.now()) })) as R;
-    }
-    return handler({ ...info, live });
+      return toResponse(finishRest(wire, { browserId, now: new Date(org.now()) }, extra)) as R;
+    };
+    if (typeof live === 'string') return refuse(invalidSession());
+    if (!spendApiRequest(org, live.org.id)) return refuse(requestLimitExceeded(), [['Sforce-Limit-Info', limitInfo(org, live.org.id)]]);
+    const answered = handler({ ...info, live });
+    // The status for the journal once the handler has answered; the answer itself goes back untouched.
+    void Promise.resolve(answered).then(
+      (r) => org.journalUserCall(request, sc, live, r instanceof Response ? r.status : 0),
+      () => org.journalUserCall(request, sc, live, 0),
+    );
+    return answered;
   };
 }

@@ -16,6 +16,7 @@ import { defaultStateDir } from '../../lib/state-folder.ts';
 import { ADMIN_PREFIX } from '../admin/prefix.ts';
 import { newAdminToken, setAdminToken } from '../admin/protection.ts';
 import { MockOrg, type MockOrgOptions } from '../core/mock-org.ts';
+import { loadFixtures } from '../fixtures.ts';
 import { type HostUrls, LOGIN_HOST, myDomainHost, siteHost, TEST_HOST } from '../world/hosts.ts';
 import { prepareWorld } from '../world/prepare.ts';
 import type { World } from '../world/schema.ts';
@@ -29,6 +30,8 @@ export interface StartMockOrgOptions extends Omit<MockOrgOptions, 'world'> {
   world?: World;
   /** A world file to load, when `world` is not given. */
   worldFile?: string;
+  /** A fixtures folder (mock-server/fixtures.ts) to serve as the user's routes, when `routes` is not given. */
+  fixtures?: string;
   /** Port of the first host (login); the others take the next ports. 0 (default): free ports. */
   port?: number;
   /** Address to bind; loopback only by default. */
@@ -116,7 +119,8 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   const stateDir = options.stateDir ?? defaultStateDir();
   const prepared = options.world !== undefined ? { world: options.world } : prepareWorld({ stateDir, worldFile: options.worldFile, seed: options.seed });
   const useTls = options.tls ?? true;
-  const org = new MockOrg({ ...options, world: prepared.world, knobs: { ...(useTls ? {} : { requireTls: false }), ...options.knobs } });
+  const routes = options.routes ?? (options.fixtures === undefined ? undefined : loadFixtures(options.fixtures));
+  const org = new MockOrg({ ...options, ...(routes === undefined ? {} : { routes }), world: prepared.world, knobs: { ...(useTls ? {} : { requireTls: false }), ...options.knobs } });
   const adminToken = options.adminToken === false ? null : (options.adminToken ?? newAdminToken());
   setAdminToken(org, adminToken);
   const tls = useTls ? serverTls(stateDir) : undefined;

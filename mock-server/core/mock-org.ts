@@ -25,6 +25,7 @@ import { Sessions } from './sessions.ts';
 import { cursorsOf } from './soql/cursors.ts';
 import { answerToken } from './token/endpoint.ts';
 import type { Trace } from './trace.ts';
+import { answerUserRoute, type LiveSession, servesUserPath, type UserRoute } from './user-routes.ts';
 
 export interface ServeContext {
   /** Logical host the request landed on (login.salesforce.com, acme.my.salesforce.com, …). */
@@ -42,6 +43,11 @@ export interface MockOrgOptions {
   seed?: number;
   /** Strict mode: responses byte-identical to Salesforce's, without the x-sfjwt-trace header. */
   strict?: boolean;
+  /**
+   * The user's own endpoints (a fixtures folder: loadFixtures), answered behind a real session on
+   * the world's org hosts, ahead of the mock's REST API; see user-routes.ts.
+   */
+  routes?: readonly UserRoute[];
 }
 
 export const TRACE_HEADER = 'x-sfjwt-trace';
@@ -54,6 +60,8 @@ export class MockOrg {
   readonly loginHistory = new LoginHistory();
   readonly forced = new ForcedQueue();
   readonly random: Random;
+  /** The user's own endpoints, as given; a reset keeps them. */
+  readonly routes: readonly UserRoute[];
   clockOffsetMs = 0;
   private readonly clock: Clock;
   private readonly knobLayers: KnobChanges[];
@@ -67,6 +75,7 @@ export class MockOrg {
     this.index = new WorldIndex(options.world);
     this.clock = options.clock ?? systemClock;
     this.random = options.seed === undefined ? cryptoRandom : seededRandom(options.seed);
+    this.routes = options.routes ?? [];
     this.knobLayers = [options.world.knobs ?? {}, options.knobs ?? {}, options.strict === true ? { traceHeader: false } : {}];
     this.knobs = resolveKnobs(...this.knobLayers);
     // The journal asks for the redactor at every trace it stores, so it knows the secrets of the
@@ -142,12 +151,20 @@ export class MockOrg {
     const traceId = `trace-${this.traceCounter}`;
     if (isRevokeRequest(request.method, host, path)) {
       const trace = this.newTrace(traceId, request, sc, host.name, 'token');
-      const response = await answerRevoke(this, request, trace);
+      const response = await answerRevoke(this, request, trace, sc.secure);
       this.journal.add(trace);
       return this.stamped(response, traceId);
     }
     // `//services/data/…` (a base URL with a trailing slash, plus the path) reaches the REST API.
     if (this.knobs.collapseLeadingSlashes && path.startsWith('//') && isRestPath(path.replace(/^\/{2,}/, '/'))) path = path.replace(/^\/{2,}/, '/');
+    // The user's routes (and Apex REST's answer to a path none matches) on the org's hosts.
+    if (host.kind !== 'lightning' && host.org !== undefined && servesUserPath(this.routes, path)) {
+      const trace = this.newTrace(traceId, request, sc, host.name, 'rest');
+      const response = answerUserRoute(this, request, sc, path, trace);
+      trace.response.status = response.status;
+      this.journal.add(trace);
+      return this.stamped(response, traceId);
+    }
     if (host.kind === 'lightning' || !isRestPath(path)) {
       const answer = await answerToken(this, request, sc, { host, path, sitePrefix }, traceId);
       return answer === 'dropped' ? answer : this.stamped(answer, traceId);
@@ -157,6 +174,37 @@ export class MockOrg {
     if (trace.response.status === 0) trace.response.status = response.status;
     this.journal.add(trace);
     return this.stamped(response, traceId);
+  }
+
+  /**
+   * Journals a call that one of the user's own msw handlers answered behind `withSession`: a REST
+   * trace with the session check (`live`, or why there was none) and the status the handler gave.
+   * Returns the trace's id.
+   */
+  journalUserCall(request: { method: string; url: URL; contentType: string | null }, sc: Pick<ServeContext, 'host' | 'clientIp'>, live: LiveSession | string, status: number): string {
+    this.traceCounter += 1;
+    const traceId = `trace-${this.traceCounter}`;
+    const trace: Trace = {
+      id: traceId,
+      time: new Date(this.now()).toISOString(),
+      kind: 'rest',
+      request: { method: request.method, host: sc.host, path: request.url.pathname, clientIp: sc.clientIp, contentType: request.contentType },
+      response: { status },
+      decidedBy: null,
+      outcome: 'other',
+      checks: [
+        {
+          check: 'session',
+          title: 'Access token is a live session',
+          verdict: typeof live === 'string' ? 'fail' : 'pass',
+          actual: typeof live === 'string' ? live : 'valid access token',
+          ...(typeof live === 'string' ? {} : { note: 'answered by a handler of the suite (withSession)' }),
+        },
+      ],
+    };
+    if (typeof live !== 'string') trace.username = live.user.username;
+    this.journal.add(trace);
+    return traceId;
   }
 
   /** A trace of a request, to be filled in by the endpoint that answers it. */

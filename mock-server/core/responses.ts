@@ -79,13 +79,16 @@ export function setHeader(response: WireResponse, name: string, value: string): 
   else response.headers.push([name, value]);
 }
 
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
 export function toResponse(wire: WireResponse): Response {
   const headers = new Headers();
   for (const [k, v] of wire.headers) {
     if (k.toLowerCase() === 'set-cookie') headers.append(k, v);
     else headers.set(k, v);
   }
-  return new Response(wire.body, { status: wire.status, headers });
+  // A status that has no body (204, 205, 304) takes none: the fetch Response refuses even an empty one.
+  return new Response(NULL_BODY_STATUSES.has(wire.status) ? null : wire.body, { status: wire.status, headers });
 }
 
 function browserCookie(browserId: string, now: Date): string {

@@ -207,6 +207,29 @@ describe('POST /services/oauth2/revoke', () => {
   });
 });
 
+describe('revoke over plain http', () => {
+  const overHttp = (token: string) =>
+    org.handle(new Request(`http://${LOGIN}/services/oauth2/revoke`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: formBody({ token }) }), {
+      ...ctx(LOGIN),
+      secure: false,
+    });
+
+  it("answers the token endpoint's HTTPS required, revokes nothing, and journals the tls check", async () => {
+    const token = await login();
+    const res = await overHttp(token);
+    expect([res.status, await res.text()]).toEqual([400, '{"error":"invalid_request","error_description":"HTTPS required"}']);
+    expect((await limits(token)).status).toBe(200);
+    expect(org.journal.list(3).find((t) => t.request.path === '/services/oauth2/revoke')).toMatchObject({ decidedBy: 'tls', outcome: 'httpsRequired', response: { status: 400 } });
+  });
+
+  it('revokes with the requireTls knob off (serve --http)', async () => {
+    org.setKnobs({ requireTls: false });
+    const token = await login();
+    expect((await overHttp(token)).status).toBe(200);
+    await expectInvalidSession(token);
+  });
+});
+
 describe('a deactivated or frozen user: sessions end at once', () => {
   it.each<[string, { active?: boolean; frozen?: boolean }, Parameters<MockOrg['setKnobs']>[0], number]>([
     ['deactivated', { active: false }, {}, 401],

@@ -5,12 +5,14 @@
  * approval of the app stays, so a new JWT grant works at once. The JWT Bearer flow issues no refresh
  * token, so any other token is one the org does not hold. Success is 200 with an empty body; a
  * token that is no live session is 400 with the error the revokeUnknownToken knob names. The trace
- * (kind `token`) shows the token redacted, never whole.
+ * (kind `token`) shows the token redacted, never whole. Over plain http the answer is the token
+ * endpoint's `HTTPS required` while the requireTls knob is on.
  */
 import type { LogicalHost } from '../world/hosts.ts';
 import type { IncomingRequest } from './incoming.ts';
 import type { Knobs } from './knobs.ts';
 import type { MockOrg } from './mock-org.ts';
+import { OUTCOMES } from './outcomes.ts';
 import { negotiateFormat, oauthResponse, payloadTooLarge, textResponse, type WireOptions, type WireResponse } from './responses.ts';
 import { redactToken, type Trace } from './trace.ts';
 
@@ -35,9 +37,28 @@ export function revokeError(knobs: Pick<Knobs, 'revokeUnknownToken'>): [string, 
 }
 
 /** Answers a revocation and fills in its trace (the caller journals it and stamps the answer). */
-export async function answerRevoke(org: MockOrg, request: IncomingRequest, trace: Trace): Promise<WireResponse> {
+export async function answerRevoke(org: MockOrg, request: IncomingRequest, trace: Trace, secure: boolean): Promise<WireResponse> {
   const now = org.now();
   const browserId = org.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
+  // Over plain http, as the token endpoint answers it (the requireTls knob; serve --http turns it off),
+  // before the body is read: nothing is revoked.
+  if (!secure && org.knobs.requireTls) {
+    const wire: WireOptions = { browserId, now: new Date(now) };
+    if (org.knobs.honourFormat) wire.format = negotiateFormat(request.url.searchParams.get('format'), request.header('accept'));
+    const { status, error, description } = OUTCOMES.httpsRequired;
+    trace.checks.push({ check: 'tls', title: 'Request is over HTTPS', verdict: 'fail', outcome: 'httpsRequired', expected: 'https', actual: 'http', fix: 'Use an https:// URL to revoke.' });
+    trace.decidedBy = 'tls';
+    trace.outcome = 'httpsRequired';
+    trace.response = { status, error, errorDescription: description };
+    return oauthResponse(
+      status,
+      [
+        ['error', error],
+        ['error_description', description],
+      ],
+      wire,
+    );
+  }
   const body = request.method === 'POST' ? await request.readBody(org.knobs.maxBodyBytes) : '';
   if (body === 'too-large') {
     trace.response.status = 413;

@@ -36,7 +36,7 @@ const serveSpec = {
   name: 'serve',
   summary: SUMMARIES.serve,
   usage:
-    'npx sfjwt serve [--port N] [--bind ADDR] [--http] [--require-tls] [--world FILE] [--seed N] [--strict] [--json] [--ready-file FILE] [--detach] [--admin-token T | --no-admin-token] [--state-dir DIR]',
+    'npx sfjwt serve [--port N] [--bind ADDR] [--http] [--require-tls] [--world FILE] [--seed N] [--fixtures DIR] [--strict] [--json] [--ready-file FILE] [--detach] [--admin-token T | --no-admin-token] [--state-dir DIR]',
   options: {
     port: { type: 'string' },
     bind: { type: 'string' },
@@ -44,6 +44,7 @@ const serveSpec = {
     'require-tls': { type: 'boolean' },
     world: { type: 'string' },
     seed: { type: 'string' },
+    fixtures: { type: 'string' },
     strict: { type: 'boolean' },
     json: { type: 'boolean' },
     'ready-file': { type: 'string' },
@@ -73,6 +74,9 @@ Options (the environment variable in brackets is the default when the flag is ab
   --require-tls   with --http, still answer "HTTPS required" as Salesforce does
   --world FILE    serve this world file instead of the default training ground [SFJWT_WORLD]
   --seed N        seed of the default world (names, Ids, consumer keys; default 42) [SFJWT_SEED]
+  --fixtures DIR  your own endpoints, answered behind a real session on each org's My Domain: a
+                  folder that mirrors URL paths, services/apexrest/orders/GET.json and the like
+                  (docs/org-api.md) [SFJWT_FIXTURES]
   --strict        byte-identical to Salesforce: no x-sfjwt-trace header [SFJWT_STRICT=true]
   --json          print one JSON line once listening (login, test, myDomain, admin, adminToken, ca,
                   consumerKey, privateKeyFile, certificateFile, username, apps, users)
@@ -159,6 +163,7 @@ export interface ServeSettings {
   requireTls: boolean;
   world?: string;
   seed?: number;
+  fixtures?: string;
   strict: boolean;
   stateDir?: string;
   readyFile?: string;
@@ -181,6 +186,7 @@ export function serveSettings(values: Record<string, unknown>, env: Env): ServeS
   const bind = bindFlag !== undefined ? bindAddress(bindFlag, '--bind') : (bindEnv ?? '127.0.0.1');
   const tls = values['http'] === true ? false : (tlsEnv ?? true);
   const world = (values['world'] as string | undefined) ?? envValue(env, 'SFJWT_WORLD');
+  const fixtures = (values['fixtures'] as string | undefined) ?? envValue(env, 'SFJWT_FIXTURES');
   const stateDir = values['state-dir'] as string | undefined;
   const readyFile = (values['ready-file'] as string | undefined) ?? envValue(env, 'SFJWT_READY_FILE');
   const adminToken = adminTokenSetting(values, env);
@@ -191,6 +197,7 @@ export function serveSettings(values: Record<string, unknown>, env: Env): ServeS
     requireTls: tls || values['require-tls'] === true,
     ...(world === undefined ? {} : { world }),
     ...(seed === undefined ? {} : { seed }),
+    ...(fixtures === undefined ? {} : { fixtures }),
     strict: values['strict'] === true || strictEnv === true,
     ...(stateDir === undefined ? {} : { stateDir }),
     ...(readyFile === undefined ? {} : { readyFile }),
@@ -314,6 +321,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
     port: settings.port,
     ...(settings.seed === undefined ? {} : { seed: settings.seed }),
     ...(settings.world === undefined ? {} : { worldFile: inCwd(ctx, settings.world) }),
+    ...(settings.fixtures === undefined ? {} : { fixtures: inCwd(ctx, settings.fixtures) }),
     stateDir: stateDir(ctx, settings.stateDir),
     clock: { now: ctx.now },
     bind: settings.bind,
