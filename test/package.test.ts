@@ -310,7 +310,7 @@ describe.concurrent('the tarball', () => {
         .filter((p) => p.startsWith('scenarios/'))
         .sort(),
     ).toEqual(catalogueFiles.map((f) => `scenarios/catalogue/${f}`).sort());
-    const unwanted = paths().filter((p) => /\.test\.|__golden__|__snapshots__|\/testing\/|\/fuzz\/|fixtures|tsbuildinfo|(?<!\.d)\.ts$/.test(p));
+    const unwanted = paths().filter((p) => /\.test\.|__golden__|__snapshots__|\/testing\/|\/fuzz\/|(^|\/)fixtures\/|tsbuildinfo|(?<!\.d)\.ts$/.test(p));
     expect(unwanted).toEqual([]);
     expect(
       paths().filter((p) => !/^(dist\/.+\.(js|d\.ts)|scenarios\/catalogue\/[^/]+\.json|bin\/sfjwt\.js|docs\/[a-z-]+\.md|package\.json|README\.md|sfjwt\.(config|world)\.schema\.json)$/.test(p)),
