@@ -60,10 +60,35 @@ export function lightningHostName(myDomain: string, sandbox: boolean): string {
   return sandbox ? `${myDomain}.sandbox.lightning.force.com` : `${myDomain}.lightning.force.com`;
 }
 
+/** Top-level domains a sandbox suffix is seen after, besides the two-letter country codes. */
+const GENERIC_TLDS = new Set(['com', 'org', 'net', 'edu', 'gov', 'mil', 'int', 'biz', 'info', 'io', 'ai', 'app', 'dev', 'cloud', 'tech', 'online', 'site']);
+/** Labels that end a domain name such as `acme.uk.com` rather than name a sandbox. */
+const DOMAIN_ENDINGS = new Set(['com', 'org', 'net', 'edu', 'gov', 'mil', 'int', 'biz', 'info']);
+
 /**
- * A username shaped like a sandbox copy of a production one: a suffix after the domain
- * (`integration@acme.com.uat`), not a country code after `.co` / `.com` (`a@acme.co.uk`).
+ * The sandbox name a username ends with, when it is shaped like a sandbox copy of a production one:
+ * Salesforce appends `.` and the sandbox name (letters and digits, a letter first, at most 10) after
+ * the domain's top-level domain (`integration@acme.com.uat` → `uat`). Not a sub-domain
+ * (`a@eu.acme.com`), a country's second level (`a@acme.co.uk`, `a@acme.com.au`, `a@acme.ne.jp`) nor a
+ * domain under one (`a@acme.uk.com`).
  */
+export function sandboxSuffix(username: string): string | undefined {
+  const at = username.lastIndexOf('@');
+  if (at < 1) return undefined;
+  const labels = username
+    .slice(at + 1)
+    .trim()
+    .toLowerCase()
+    .split('.');
+  const suffix = labels.at(-1) ?? '';
+  const tld = labels.at(-2) ?? '';
+  if (labels.length < 3 || !/^[a-z][a-z0-9]{0,9}$/.test(suffix) || DOMAIN_ENDINGS.has(suffix)) return undefined;
+  if (!/^[a-z]{2}$/.test(tld) && !GENERIC_TLDS.has(tld)) return undefined;
+  if (/^[a-z]{2}$/.test(suffix) && tld.length <= 3) return undefined;
+  return suffix;
+}
+
+/** A username shaped like a sandbox copy of a production one (see sandboxSuffix). */
 export function looksLikeSandboxUsername(username: string): boolean {
-  return /@[^@]+\.[a-z]{2,}\.[a-z0-9]+$/i.test(username) && !/\.(co|com|org|net|gov|ac|edu)\.[a-z]{2}$/i.test(username);
+  return sandboxSuffix(username) !== undefined;
 }

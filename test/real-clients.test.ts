@@ -23,6 +23,7 @@ import { testStateDir } from '../mock-server/testing/fixtures.ts';
 import { DEFAULT_APPS } from '../mock-server/world/default-world.ts';
 import { prepareWorld } from '../mock-server/world/prepare.ts';
 import type { World } from '../mock-server/world/schema.ts';
+import { main } from '../src/cli/main.ts';
 import { installLoopbackGuard, type Refusal, refusedAttempts } from './loopback-guard.ts';
 
 installLoopbackGuard();
@@ -190,6 +191,29 @@ describe.skipIf(sfCore === null)('@salesforce/core 8.28.0', () => {
     const conn = await Connection.create({ authInfo });
     const result = await conn.query<{ Id: string }>('SELECT Id FROM User ORDER BY Username');
     expect(result.records.map((r) => r.Id)).toEqual(ACME_USERS.map((u) => u.Id));
+  });
+
+  it("doctor --evidence sf:<alias> reads the org's evidence with the login the sf CLI stored, and confirms the cause", async () => {
+    const { AuthInfo, StateAggregator } = sfCore as NonNullable<typeof sfCore>;
+    // As `sf org login jwt --alias acme-admin` leaves it: the auth file in ~/.sfdx (token encrypted with the keychain) and the alias.
+    const authInfo = await AuthInfo.create({ username: USERNAME });
+    await authInfo.save();
+    const state = await StateAggregator.getInstance();
+    await state.aliases.setAndSave('acme-admin', USERNAME);
+    const caFile = join(home, 'mock-ca.crt');
+    writeFileSync(caFile, mock.caPem ?? '');
+    let stdout = '';
+    let stderr = '';
+    const code = await main(
+      ['doctor', '--login', mock.login, '--client-id', consumerKey, '--username', 'nobody@acme.com', '--key', privateKeyFile, '--ca', caFile, '--evidence', 'sf:acme-admin', '--json'],
+      { stdout: { write: (c) => ((stdout += c), true) }, stderr: { write: (c) => ((stderr += c), true) }, env: { ...process.env, NO_COLOR: '1' }, now: () => startedAt },
+    );
+    expect([code, stderr]).toEqual([1, '']);
+    const report = JSON.parse(stdout) as { rootCause: { check: string; confidence: string; evidence: string[] }; evidence: { source: string; queries: unknown[] } };
+    expect(report.evidence.source).toBe(`the sf CLI's login acme-admin (${USERNAME}) at ${mock.myDomain.acme}`);
+    expect(report.rootCause).toMatchObject({ check: 'user', confidence: 'confirmed' });
+    expect(report.rootCause.evidence).toContain('the org: no user has the username nobody@acme.com');
+    expect(stdout).not.toContain(authInfo.getFields(true).accessToken ?? 'no token');
   });
 
   it('a JWT login the mock refuses falls back to the real login hosts, and the guard refuses both', async () => {

@@ -67,6 +67,17 @@ function wrongPassphrase(kind: MaterialKind, source: string, cause?: unknown): K
   );
 }
 
+/** A PEM key whose label is right but whose content node:crypto cannot decode: cut short, edited or mangled. */
+function damaged(kind: MaterialKind, source: string, cause: unknown): KeyLoadError {
+  return new KeyLoadError(
+    'unreadable',
+    kind,
+    `${source} looks like ${MATERIAL_NAMES[kind]} but cannot be read: it is damaged, cut short or edited (${(cause as Error).message})`,
+    ['Copy the key file again, whole: every line from -----BEGIN to -----END, unchanged (a copy from a terminal or a chat can wrap, cut or trim lines).'],
+    cause,
+  );
+}
+
 function fromPkcs12(data: Buffer, options: LoadOptions, source: string): LoadedKey {
   if (options.passphrase === undefined) throw needsPassphrase('pkcs12', source);
   let p12: forge.pkcs12.Pkcs12Pfx;
@@ -143,7 +154,11 @@ export function loadPrivateKey(data: Buffer, options: LoadOptions = {}): LoadedK
     case 'private-key-pkcs1':
     case 'private-key-pkcs8':
     case 'private-key-ec':
-      return { key: createPrivateKey(data), kind, certificates: [] };
+      try {
+        return { key: createPrivateKey(data), kind, certificates: [] };
+      } catch (cause) {
+        throw damaged(kind, source, cause);
+      }
     case 'private-key-der':
       for (const type of ['pkcs8', 'pkcs1'] as const) {
         try {

@@ -111,6 +111,9 @@ export function adminClient(base: string, options: AdminClientOptions = {}) {
     },
     trace: (id: string) => send<Trace>('GET', `/traces/${encodeURIComponent(id)}`),
     loginHistory: (username: string) => send<{ username: string; entries: LoginHistoryEntry[] }>('GET', `/login-history?username=${encodeURIComponent(username)}`),
+    /** SOQL over an org (the first when `org` is absent) as its admin sees it; a query Salesforce would refuse is a refusal with its message. */
+    query: (soql: string, org?: string) =>
+      send<{ totalSize: number; done: true; records: Record<string, unknown>[] }>('GET', `/query?q=${encodeURIComponent(soql)}${org === undefined ? '' : `&org=${encodeURIComponent(org)}`}`),
     reset: async (): Promise<AdminAnswer<Nothing>> => {
       const answer = await send<{ ok: true }>('POST', '/reset');
       return answer.ok ? { ok: true, value: {} } : answer;

@@ -11,6 +11,8 @@ import type { IncomingRequest } from '../core/incoming.ts';
 import { JOURNAL_PAGE_ENTRIES } from '../core/journal.ts';
 import { knobProblem } from '../core/knobs.ts';
 import type { MockOrg, ServeContext } from '../core/mock-org.ts';
+import { LATEST_API_VERSION } from '../core/rest.ts';
+import { runQuery } from '../core/soql/execute.ts';
 import { isSetupAction, SETUP_ACTION_NAMES, SETUP_ACTIONS } from '../setup/actions.ts';
 import { clearForcedOutcomes, HARNESS_CONTROLS, resetMock } from '../setup/harness.ts';
 import type { SetupResult } from '../setup/result.ts';
@@ -40,6 +42,7 @@ const ENDPOINTS = [
   'GET /journal?limit=N&before=M',
   'GET /traces/:id',
   'GET /login-history?username=U',
+  'GET /query?q=SOQL&org=NAME',
   'POST /reset',
   'GET|PUT /clock {offsetSeconds}',
   'GET|POST|DELETE /force {outcome, count, delayMs}',
@@ -89,6 +92,21 @@ const ROUTES = new Map<string, Route>([
       const user = org.index.userByUsername(username);
       if (user === undefined) return problem(404, `no user "${username}"`, 'Pass ?username= with a username of the world.');
       return json(200, { username: user.username, entries: org.loginHistory.forUser(user.id) });
+    },
+  ],
+  [
+    'GET /query',
+    (org, { url }) => {
+      // SOQL over an org as its admin sees it (the doctor's evidence on the mock): the REST API's
+      // answer and error bytes, every record at once (no cursor), for the org named or the first.
+      const name = url.searchParams.get('org');
+      const target = name === null ? org.index.world.orgs[0] : org.index.world.orgs.find((o) => o.name === name || o.id.slice(0, 15) === name.slice(0, 15));
+      if (target === undefined) return problem(404, `no org "${name ?? ''}"`, `Pass ?org= with an org of the world: ${org.index.world.orgs.map((o) => o.name).join(', ')}.`);
+      const soql = url.searchParams.get('q');
+      if (soql === null || soql.trim() === '') return problem(400, 'q is missing', 'Pass the SOQL query as ?q=.');
+      const answered = runQuery(soql, { world: org.index.world, org: target, loginHistory: org.loginHistory }, org.now(), `v${LATEST_API_VERSION}.0`);
+      if (!('totalSize' in answered)) return new Response(answered.body, { status: answered.status, headers: { 'Content-Type': 'application/json;charset=UTF-8' } });
+      return json(200, { totalSize: answered.totalSize, done: true, records: answered.records });
     },
   ],
   ['POST /reset', (org) => answer(resetMock(org), () => ({ ok: true }))],

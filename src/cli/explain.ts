@@ -23,7 +23,7 @@ const explainSpec = {
 
 function knows(): string {
   const k = explainable();
-  return `explain knows error codes (${k.errors.join(', ')}), error_description texts (such as "audience is invalid"), a whole response body or HTML page, what the REST API and identity service answer a token (${k.apiAnswers.join(', ')}), check ids (${k.checks.join(', ')}) and scenario ids (npx sfjwt scenarios lists them).`;
+  return `explain knows error codes (${k.errors.join(', ')}), error_description texts (such as "audience is invalid"), a whole response body or HTML page, what the REST API and identity service answer a token (${k.apiAnswers.join(', ')}), what a request that got no answer reports (${k.networkAnswers.join(', ')}), check ids (${k.checks.join(', ')}) and scenario ids (npx sfjwt scenarios lists them).`;
 }
 
 const HELP = `${explainSpec.usage}
@@ -33,6 +33,7 @@ ${explainSpec.summary}.
   "user hasn't approved this consumer"       an error_description, whole or in part, any case
   '{"error":"invalid_grant","error_description":"audience is invalid"}'   the body as received
   INVALID_SESSION_ID, Bad_OAuth_Token        what the REST API and identity service answer a token
+  ECONNREFUSED, "unable to verify the first certificate"   no answer at all: what fetch reported
   "URL No Longer Exists"                     an HTML page, by its title or whole
   claims.iss-capitalised                     a scenario: its mistakes, answer, deciding check, fix
   audience                                   a check: what it checks, its answers, its scenarios

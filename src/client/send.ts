@@ -5,7 +5,20 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { type BuiltRequest, buildRequest, type RequestContext } from './build-request.ts';
-import type { FetchLike } from './https-fetch.ts';
+import { describeCertificate, type FetchLike, type PresentedCertificate } from './https-fetch.ts';
+
+/** What fetch threw when no answer arrived: the error, and the cause undici gives with it. */
+export interface NetworkFailure {
+  /** The error's name: TypeError ("fetch failed"), TimeoutError, AbortError, … */
+  name: string;
+  message: string;
+  /** The cause's code (ECONNREFUSED, UND_ERR_SOCKET, DEPTH_ZERO_SELF_SIGNED_CERT, …), or the error's own. */
+  code?: string;
+  /** The cause's message; empty when the cause says nothing (how Node's fetch fails on a proxy's 407). */
+  causeMessage?: string;
+  /** The certificate the server presented, when the error was about it. */
+  certificate?: PresentedCertificate;
+}
 
 export interface TokenAnswer {
   /** HTTP status; 0 when no answer arrived (connection refused, dropped, …). */
@@ -25,6 +38,10 @@ export interface TokenAnswer {
   /** The server's Date header, to compare clocks. */
   date?: string;
   networkError?: string;
+  /** The error in full, when no answer arrived. */
+  failure?: NetworkFailure;
+  /** The <title> of an HTML body. */
+  pageTitle?: string;
 }
 
 export function parseTokenResponse(status: number, headers: Headers, text: string): TokenAnswer {
@@ -35,7 +52,11 @@ export function parseTokenResponse(status: number, headers: Headers, text: strin
   if (date !== null) answer.date = date;
   const location = headers.get('location');
   if (location !== null) answer.location = location;
-  if (/^\s*</.test(text)) answer.bodyKind = 'html';
+  if (/^\s*</.test(text)) {
+    answer.bodyKind = 'html';
+    const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    if (title !== undefined && title !== '') answer.pageTitle = title;
+  }
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
     if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
@@ -67,8 +88,23 @@ export async function sendRequest(request: BuiltRequest, fetch: FetchLike): Prom
     return parseTokenResponse(res.status, res.headers, await res.text());
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { status: 0, ok: false, bodyKind: 'none', networkError: cause?.code ?? cause?.message ?? (error as Error).message };
+    // An empty code or message says nothing: the next one is kept (a 407 fails with a cause whose message is empty).
+    return { status: 0, ok: false, bodyKind: 'none', networkError: cause?.code || cause?.message || (error as Error).message, failure: networkFailure(error) };
   }
+}
+
+/** The parts of a fetch error a diagnosis reads; the certificate from the cause (see https-fetch.ts). */
+function networkFailure(error: unknown): NetworkFailure {
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+  const c = (typeof e.cause === 'object' && e.cause !== null ? e.cause : {}) as { code?: unknown; message?: unknown; presentedCertificate?: PresentedCertificate; cert?: unknown };
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const failure: NetworkFailure = { name: text(e.name) ?? 'Error', message: text(e.message) ?? '' };
+  const code = text(c.code) ?? text(e.code);
+  if (code !== undefined) failure.code = code;
+  if (typeof e.cause === 'object' && e.cause !== null && typeof c.message === 'string') failure.causeMessage = c.message;
+  if (c.presentedCertificate !== undefined) failure.certificate = c.presentedCertificate;
+  else if (typeof c.cert === 'object' && c.cert !== null && 'subject' in c.cert) failure.certificate = describeCertificate(c.cert as Parameters<typeof describeCertificate>[0]);
+  return failure;
 }
 
 export interface RequestTokenOptions {

@@ -56,12 +56,13 @@ describe("the doctor on the default world's broken setups", () => {
     ['a frozen user', () => input({ username: 'frozen@acme.com' }), 'user-state', /^Reactivate or unfreeze the user \(Setup > Users\)/, 0],
     ['a locked org', () => input({ username: 'admin@initech.com' }), 'user-state', /a locked org needs its admin or Salesforce support\.$/, 0],
     ['an IP-restricted user', () => input({ username: 'remote@acme.com' }), 'ip-restriction', /^Add the caller's IP to the profile's Login IP Ranges/, 0],
+    // The username's sandbox suffix says it before any probe (the setup lint username-sandbox-at-production).
     [
       'a sandbox user sent to login',
       () => input({ username: 'integration@acme.com.uat' }),
       'user',
       /^Log integration@acme\.com\.uat in at https:\/\/127\.0\.0\.1:\d+ with aud https:\/\/test\.salesforce\.com\.$/,
-      1,
+      0,
     ],
     [
       'an External Client App not installed in the sandbox',

@@ -19,12 +19,15 @@ import { sendRequest, type TokenAnswer } from '../client/send.ts';
 import { type DiagnosticFinding, SEVERITY_ORDER } from './finding.ts';
 import { lintAssertion } from './lint-assertion.ts';
 import { type CapturedRequest, lintRequest } from './lint-request.ts';
+import { lintSetup, unopenableKey, withSetupFindings } from './lint-setup.ts';
+import { diagnoseNoAnswer, isNoAnswer, type NoAnswerId } from './no-answer.ts';
 
 export interface DoctorInput {
   loginUrl: string;
   consumerKey: string;
   username: string;
-  key: { data: Buffer; source: string; passphrase?: string | undefined };
+  /** Optional with `request`: the captured request is then diagnosed as sent, and probes that would re-sign it are skipped. */
+  key?: { data: Buffer; source: string; passphrase?: string | undefined } | undefined;
   certificate?: { data: Buffer; source: string } | undefined;
   audience?: string | undefined;
   /** Base URLs of the other environment's hosts, for probes (real Salesforce hosts by default). */
@@ -36,7 +39,8 @@ export interface DoctorInput {
   maxProbes?: number;
 }
 
-export type RootCauseCheck = CheckId | 'transient';
+/** A Salesforce check, `transient`, or why no answer came at all (no-answer.ts). */
+export type RootCauseCheck = CheckId | 'transient' | NoAnswerId;
 
 export interface RootCause {
   check: RootCauseCheck;
@@ -45,6 +49,10 @@ export interface RootCause {
   fix: string;
   /** Other causes the answer allows, when the probes could not rule them out. */
   alternatives: RootCauseCheck[];
+  /** confirmed: the org's own evidence says so (doctor --evidence); inferred: the wire and probes only. */
+  confidence?: 'confirmed' | 'inferred';
+  /** Without evidence: the one query of the org's data that would confirm this cause. */
+  confirmWith?: { purpose: string; soql: string; showed: string };
 }
 
 export interface Probe {
@@ -59,6 +67,8 @@ export interface DoctorReport {
   rootCause: RootCause | null;
   findings: DiagnosticFinding[];
   probes: Probe[];
+  /** The org's evidence read (doctor --evidence): where from, and each query with what it showed. */
+  evidence?: { source: string; queries: { purpose: string; soql: string; showed: string }[] };
 }
 
 const ORDER = new Map<string, number>(CHECK_IDS.map((id, i) => [id, i]));
@@ -117,7 +127,12 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     });
 
   // 1. Local checks: the key (and certificate) first.
-  const keyCheck = checkKeyMaterial({ key: input.key, ...(input.certificate === undefined ? {} : { certificate: input.certificate }), passphrase: input.key.passphrase, now });
+  const keyCheck = checkKeyMaterial({
+    ...(input.key === undefined ? {} : { key: input.key }),
+    ...(input.certificate === undefined ? {} : { certificate: input.certificate }),
+    passphrase: input.key?.passphrase,
+    now,
+  });
   const KEY_CHECK: Record<string, CheckId> = { 'key-not-rsa': 'alg', 'cert-not-rsa': 'alg', 'cert-key-mismatch': 'signature' };
   for (const f of keyCheck.findings) {
     if (f.severity === 'info') continue;
@@ -154,7 +169,30 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const request: CapturedRequest | undefined = input.request ?? (own === undefined ? undefined : { method: own.method, url: own.url, headers: own.headers, body: own.body });
   if (input.request !== undefined) findings.push(...lintRequest(input.request, now).findings);
   else if (own?.assertion !== undefined) findings.push(...lintAssertion(own.assertion, { now, host }).findings.filter((f) => f.severity !== 'info'));
-  if (request === undefined) return verdict(findings, probes, 'not sent: the key cannot be read', null);
+  // The setup lints (lint-setup.ts): what the inputs themselves say, more plainly than the key and claim findings they cover.
+  const setup = lintSetup({
+    loginUrl: input.loginUrl,
+    consumerKey: input.consumerKey,
+    username: input.username,
+    audience: input.request === undefined ? audience : audHint,
+    key: input.key,
+    certificate: input.certificate,
+    hosts: input.hosts,
+  });
+  findings.splice(0, findings.length, ...withSetupFindings(setup, findings));
+  if (request === undefined) {
+    // Nothing can be signed, so nothing is sent: the key is the root cause.
+    const cause =
+      input.key === undefined
+        ? {
+            check: 'signature' as const,
+            title: 'No key to sign with',
+            evidence: ['no key and no captured request were given'],
+            fix: 'Give the private key whose certificate is on the connected app (--key server.key), or a captured request (--request FILE).',
+          }
+        : unopenableKey(findings, input.key.source);
+    return verdict(findings, probes, input.key === undefined ? 'not sent: no key' : 'not sent: the key cannot be read', cause === undefined ? null : { ...cause, alternatives: [] });
+  }
 
   // 2. One real token request.
   const sendCaptured = async (r: CapturedRequest) => sendRequest({ ...r, body: r.body, assertion: undefined, claims: {}, header: {} }, input.fetch);
@@ -172,6 +210,8 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       });
   }
   if (first.ok) return verdict(findings, probes, describe(first), null);
+  // No answer from Salesforce at all (nothing listens, TLS, DNS, a proxy, a timeout, a login URL that is no URL): why, from what fetch reported.
+  if (isNoAnswer(first)) return verdict(findings, probes, describe(first), diagnoseNoAnswer(first, request.url));
 
   // 3. Bounded probes, and 4. the verdict.
   const candidates = checksForAnswer(first);
@@ -192,7 +232,11 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
   const probe = async (name: string, what: string, overrides: { base?: string; audience?: string }) => {
     if (probes.length >= maxProbes) return undefined;
     const r = build(overrides);
-    if (r === undefined) return undefined;
+    if (r === undefined) {
+      // No key (a captured request diagnosed as sent): a probe re-signs the request, so it is listed, not sent.
+      probes.push({ name, what, answer: 'not sent: no key to re-sign the request with (give the key to run this probe)' });
+      return undefined;
+    }
     const a = await sendRequest(r, input.fetch);
     probes.push({ name, what, answer: describe(a) });
     return a;
@@ -215,7 +259,12 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       const a = await probe(`aud ${aud}`, `the same request with aud ${aud}`, { audience: aud });
       if (a?.ok === true) return verdict(findings, probes, describe(first), fixed('audience', [`with aud ${aud} the same key, user and app get a token`], [], `Set aud to ${aud}.`));
     }
-    return verdict(findings, probes, describe(first), fixed('audience', ['no other audience worked either']));
+    return verdict(
+      findings,
+      probes,
+      describe(first),
+      fixed('audience', [key === undefined ? 'no other audience was tried: there is no key to re-sign the request with' : 'no other audience worked either']),
+    );
   }
   if (candidates.includes('user') && candidates.includes('app-access')) {
     const a =
@@ -242,7 +291,11 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       fixed(
         'app-access',
         [
-          otherEnv.base === undefined ? `the ${otherEnv.name} environment was not probed (give its login URL with --other-login)` : 'the user is not known in the other environment either',
+          otherEnv.base === undefined
+            ? `the ${otherEnv.name} environment was not probed (give its login URL with --other-login)`
+            : a === undefined
+              ? `the ${otherEnv.name} environment was not probed${key === undefined ? ': there is no key to re-sign the request with' : ''}`
+              : 'the user is not known in the other environment either',
           'Salesforce gives this answer when the user never approved a self-authorize app, and also for a username it does not know: check the spelling',
         ],
         ['user'],

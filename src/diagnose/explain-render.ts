@@ -1,12 +1,13 @@
 /**
  * `explain` as text for a person: headings, numbered causes in check order, each scenario with why
  * and the fix, then how to tell the causes apart, Login History and confidence (for an answer of
- * the REST API or identity service: each cause with how to confirm it and the fix). Long sentences are
+ * the REST API or identity service, or for what a request that got no answer reports: each cause with
+ * how to confirm it and the fix). Long sentences are
  * wrapped under their indent so the output reads in an 100-column terminal. Colour is the caller's
  * (`colours()` honours NO_COLOR and pipes); without it the text is plain.
  */
 import type { Confidence } from '../../mock-server/core/knobs.ts';
-import type { ApiAnswerExplanation, CheckExplanation, Explanation, ScenarioExplanation } from './explain.ts';
+import type { ApiAnswerExplanation, CheckExplanation, Explanation, NetworkAnswerExplanation, ScenarioExplanation } from './explain.ts';
 import { type AnswerInfo, onlySometimes } from './explain-answers.ts';
 import { CONFIDENCE_WORDS } from './explain-knowledge.ts';
 
@@ -110,6 +111,16 @@ function renderApiAnswer(a: ApiAnswerExplanation, p: Paint): string[] {
   return out;
 }
 
+function renderNetworkAnswer(a: NetworkAnswerExplanation, p: Paint): string[] {
+  const out = [p.bold(`${a.code}  (no HTTP answer: what the request reported)`), '', p.bold('What it means'), wrap(a.meaning, '  '), '', p.bold(`Causes (${a.causes.length})`)];
+  a.causes.forEach((c, i) => {
+    out.push(`  ${i + 1}. ${c.id}: ${c.title}`, wrap(c.description, '     '), wrap(c.fix, '          ', '     fix: '));
+  });
+  out.push('', p.bold(a.causes.length > 1 ? 'How to tell them apart' : 'How to confirm it'), ...a.causes.map((c) => wrap(`${c.id}: ${c.confirm}`, '    ', '  - ')));
+  out.push('', p.dim(wrap('npx sfjwt doctor --login URL --client-id ID --username U --key FILE sends the request and names the cause from what it reports.', '')));
+  return out;
+}
+
 export function renderExplanation(e: Explanation, p: Paint = PLAIN): string {
   switch (e.kind) {
     case 'answer': {
@@ -122,5 +133,7 @@ export function renderExplanation(e: Explanation, p: Paint = PLAIN): string {
       return renderCheck(e, p).join('\n');
     case 'api-answer':
       return renderApiAnswer(e, p).join('\n');
+    case 'network-answer':
+      return renderNetworkAnswer(e, p).join('\n');
   }
 }

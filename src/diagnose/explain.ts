@@ -1,7 +1,8 @@
 /**
  * `explain`: one question, one structured answer, from the sources of truth and nothing else — the
  * mock's outcomes and ordered checks, the scenario catalogue and the doctor's probes, and for what
- * comes after the token, the REST and identity answers of explain-api-answers.ts. A query is a
+ * comes after the token, the REST and identity answers of explain-api-answers.ts, and for a request
+ * that got no answer at all, what fetch reports (explain-network-answers.ts). A query is a
  * Salesforce answer (error code, error_description, a pasted body or page; see explain-match.ts), a
  * scenario id or a check id; `lookUp` also tries words typed apart as one name (`invalid grant` →
  * invalid_grant). Pure: no I/O beyond the catalogue the loader reads once; undefined when the query
@@ -18,6 +19,7 @@ import type { Scenario } from '../../scenarios/schema.ts';
 import { type AnswerInfo, explainAnswer, type KnobRef, knobsFor, type ScenarioRef, scenarioMatches, wireAnswers } from './explain-answers.ts';
 import { API_ANSWERS, type ApiAnswer, matchApiAnswers } from './explain-api-answers.ts';
 import { matchAnswers, normalise, suggest } from './explain-match.ts';
+import { matchNetworkAnswers, NETWORK_ANSWERS, type NetworkAnswer, type NetworkCause, networkCauses } from './explain-network-answers.ts';
 
 export interface AnswerExplanation {
   kind: 'answer';
@@ -70,7 +72,14 @@ export interface ApiAnswerExplanation extends ApiAnswer {
   query: string;
 }
 
-export type Explanation = AnswerExplanation | ScenarioExplanation | CheckExplanation | ApiAnswerExplanation;
+/** What fetch reports when no HTTP answer came (ECONNREFUSED, a certificate error, a timeout, …): explain-network-answers.ts. */
+export interface NetworkAnswerExplanation extends Omit<NetworkAnswer, 'causes'> {
+  kind: 'network-answer';
+  query: string;
+  causes: NetworkCause[];
+}
+
+export type Explanation = AnswerExplanation | ScenarioExplanation | CheckExplanation | ApiAnswerExplanation | NetworkAnswerExplanation;
 
 const expectOf = (s: Scenario) => ({ status: s.expect.status, error: s.expect.error ?? null, description: s.expect.error_description ?? null });
 
@@ -129,7 +138,9 @@ export function explain(query: string): Explanation | undefined {
   const answers = matchAnswers(query, wireAnswers());
   if (answers.length > 0) return { kind: 'answer', query: query.trim(), answers: answers.map(explainAnswer) };
   const [api] = matchApiAnswers(query);
-  return api === undefined ? undefined : { kind: 'api-answer', query: query.trim(), ...api };
+  if (api !== undefined) return { kind: 'api-answer', query: query.trim(), ...api };
+  const [network] = matchNetworkAnswers(query);
+  return network === undefined ? undefined : { kind: 'network-answer', query: query.trim(), ...network, causes: networkCauses(network) };
 }
 
 /**
@@ -151,8 +162,8 @@ export function lookUp(query: string): { lookedUp: string; explanation: Explanat
   return undefined;
 }
 
-/** Everything explain knows by name: error codes, descriptions, scenario ids, check ids. */
-export function explainable(): { errors: string[]; descriptions: string[]; scenarios: string[]; checks: string[]; apiAnswers: string[] } {
+/** Everything explain knows by name: error codes, descriptions, scenario ids, check ids, what the API and fetch report. */
+export function explainable(): { errors: string[]; descriptions: string[]; scenarios: string[]; checks: string[]; apiAnswers: string[]; networkAnswers: string[] } {
   const answers = wireAnswers();
   return {
     errors: [...new Set(answers.flatMap((a) => (a.error === null ? [] : [a.error])))],
@@ -160,13 +171,14 @@ export function explainable(): { errors: string[]; descriptions: string[]; scena
     scenarios: catalogue().map((s) => s.id),
     checks: CHECKS.map((c) => c.id),
     apiAnswers: API_ANSWERS.map((a) => a.code),
+    networkAnswers: NETWORK_ANSWERS.map((a) => a.code),
   };
 }
 
 /** What is close to a query explain does not know. */
 export function explainSuggestions(query: string): string[] {
   const known = explainable();
-  return suggest(query, [...known.errors, ...known.descriptions, ...known.checks, ...known.scenarios, ...known.apiAnswers]);
+  return suggest(query, [...known.errors, ...known.descriptions, ...known.checks, ...known.scenarios, ...known.apiAnswers, ...known.networkAnswers]);
 }
 
 /**

@@ -7,6 +7,7 @@
 import { looksLikeSandboxUsername, type SalesforceHostKind, salesforceHostKind } from '../../lib/salesforce-hosts.ts';
 import { decodeAssertion } from '../../mock-server/core/checks/assertion.ts';
 import type { DiagnosticFinding } from './finding.ts';
+import { CONSUMER_KEY_PREFIX, consumerSecretShape, isUserId } from './salesforce-shapes.ts';
 
 export interface AssertionLintContext {
   /** Milliseconds since the epoch. */
@@ -26,6 +27,38 @@ export interface DecodedForLint {
 const CLAIM_CHECKS = { iss: 'issuer', sub: 'user', aud: 'audience', exp: 'expiry' } as const;
 
 const hostKind = (host: string | undefined): SalesforceHostKind | undefined => (host === undefined ? undefined : salesforceHostKind(host));
+
+/**
+ * `aud` of one environment posted to a host of the other (the `aud-wrong-environment` finding): the
+ * assertion lint asks with the assertion's aud, the setup lint with the audience a setup gives.
+ */
+export function audienceEnvironmentFindings(aud: string, host: string | undefined): DiagnosticFinding[] {
+  const kind = hostKind(host);
+  const audHost = /^(?:https?:\/\/)?([^/]+)/i.exec(aud.trim())?.[1]?.toLowerCase();
+  if (audHost === 'test.salesforce.com' && (kind === 'login' || kind === 'my-domain'))
+    return [
+      {
+        id: 'aud-wrong-environment',
+        check: 'audience',
+        severity: 'error',
+        title: 'Sandbox audience sent to a production host',
+        saw: `aud ${aud} posted to ${host ?? ''}`,
+        fix: 'Production: aud https://login.salesforce.com. Sandbox: post to https://test.salesforce.com.',
+      },
+    ];
+  if (audHost === 'login.salesforce.com' && (kind === 'test' || kind === 'sandbox-my-domain'))
+    return [
+      {
+        id: 'aud-wrong-environment',
+        check: 'audience',
+        severity: 'error',
+        title: 'Production audience sent to a sandbox host',
+        saw: `aud ${aud} posted to ${host ?? ''}`,
+        fix: 'Sandbox: aud https://test.salesforce.com.',
+      },
+    ];
+  return [];
+}
 
 export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedForLint {
   const findings: DiagnosticFinding[] = [];
@@ -104,13 +137,14 @@ export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedFo
 
   const iss = payload['iss'];
   if (typeof iss === 'string') {
-    if (/^\d{30,}$/.test(iss))
+    const secret = consumerSecretShape(iss);
+    if (secret !== undefined)
       add({
         id: 'iss-is-consumer-secret',
         check: 'issuer',
         severity: 'error',
         title: 'iss looks like the consumer secret',
-        saw: `iss is ${iss.length} digits, the shape of a consumer secret`,
+        saw: `iss is ${secret}, the shape of a consumer secret`,
         fix: 'Use the consumer key (3MVG9…), not the secret, as iss; and treat the secret as leaked.',
       });
     else if (/\s/.test(iss))
@@ -122,7 +156,7 @@ export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedFo
         saw: `iss ${JSON.stringify(iss.slice(0, 40))}: an app name or a key with white space`,
         fix: 'Use the consumer key from Setup > App Manager > (app) > View > Manage Consumer Details, with no spaces or line breaks.',
       });
-    else if (!iss.startsWith('3MVG'))
+    else if (!iss.startsWith(CONSUMER_KEY_PREFIX))
       add({
         id: 'iss-unusual',
         check: 'issuer',
@@ -135,8 +169,7 @@ export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedFo
 
   const subject = payload['prn'] ?? payload['sub'];
   if (typeof subject === 'string') {
-    if (/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(subject))
-      add({ id: 'sub-is-user-id', check: 'user', severity: 'error', title: 'sub is a user Id', saw: `sub ${subject}`, fix: 'sub is the username (Setup > Users), not the Id.' });
+    if (isUserId(subject)) add({ id: 'sub-is-user-id', check: 'user', severity: 'error', title: 'sub is a user Id', saw: `sub ${subject}`, fix: 'sub is the username (Setup > Users), not the Id.' });
     else if (!subject.includes('@'))
       add({
         id: 'sub-not-username',
@@ -161,7 +194,6 @@ export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedFo
 
   const aud = payload['aud'];
   if (typeof aud === 'string') {
-    const kind = hostKind(ctx.host);
     if (/\s/.test(aud.trim()))
       add({
         id: 'aud-not-url',
@@ -182,24 +214,7 @@ export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedFo
       });
     else {
       const audHost = /^(?:https?:\/\/)?([^/]+)/i.exec(aud.trim())?.[1]?.toLowerCase();
-      if (audHost === 'test.salesforce.com' && (kind === 'login' || kind === 'my-domain'))
-        add({
-          id: 'aud-wrong-environment',
-          check: 'audience',
-          severity: 'error',
-          title: 'Sandbox audience sent to a production host',
-          saw: `aud ${aud} posted to ${ctx.host ?? ''}`,
-          fix: 'Production: aud https://login.salesforce.com. Sandbox: post to https://test.salesforce.com.',
-        });
-      if (audHost === 'login.salesforce.com' && (kind === 'test' || kind === 'sandbox-my-domain'))
-        add({
-          id: 'aud-wrong-environment',
-          check: 'audience',
-          severity: 'error',
-          title: 'Production audience sent to a sandbox host',
-          saw: `aud ${aud} posted to ${ctx.host ?? ''}`,
-          fix: 'Sandbox: aud https://test.salesforce.com.',
-        });
+      findings.push(...audienceEnvironmentFindings(aud, ctx.host));
       if (audHost?.endsWith('.my.salesforce.com'))
         add({
           id: 'aud-my-domain',
