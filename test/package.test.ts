@@ -11,7 +11,7 @@
  * (`npm install jest vitest`) reads, and the derived lock pins the versions this repository tests with.
  */
 import { spawn } from 'node:child_process';
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,7 +158,7 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** The user's ESM script: every line is what the README tells a user to write. */
 const ESM_SCRIPT = `
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setupServer } from 'msw/node';
 import * as root from 'sfjwt';
@@ -340,8 +340,8 @@ describe.concurrent('the tarball', () => {
 });
 
 describe.concurrent('installed in a project with no TypeScript tooling', () => {
-  it('has neither tsx, typescript nor testcontainers (an optional peer)', ({ expect }) => {
-    for (const name of ['tsx', 'typescript', 'testcontainers']) expect(existsSync(join(project, 'node_modules', name)), name).toBe(false);
+  it('has neither tsx, typescript, testcontainers nor @salesforce/core (optional peers)', ({ expect }) => {
+    for (const name of ['tsx', 'typescript', 'testcontainers', '@salesforce/core']) expect(existsSync(join(project, 'node_modules', name)), name).toBe(false);
     expect(existsSync(join(project, 'node_modules', 'sfjwt', 'dist', 'src', 'cli', 'main.js'))).toBe(true);
   });
 
@@ -402,6 +402,21 @@ describe.concurrent('installed in a project with no TypeScript tooling', () => {
       message: 'SalesforceMockContainer needs the testcontainers package, which is not installed',
       actions: ['Install it next to sfjwt (an optional peer dependency): npm install --save-dev testcontainers@^11'],
     });
+  }, 60_000);
+
+  it('doctor --evidence sf:<alias> without @salesforce/core (an optional peer): exit 2, naming the package to install', async ({ expect }) => {
+    const keyFile = join(work, 'doctor.key');
+    writeFileSync(keyFile, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    const r = await phase('npx sfjwt doctor --evidence sf:…', () =>
+      run('npx', ['sfjwt', 'doctor', '--login', 'https://127.0.0.1:9', '--client-id', '3MVG9x', '--username', 'u@acme.com', '--key', keyFile, '--evidence', 'sf:admin'], {
+        cwd: project,
+        env: { ...ENV, SFJWT_HOME: join(work, 'state-doctor') },
+      }),
+    );
+    expect([r.code, r.stderr]).toEqual([
+      2,
+      'sfjwt: --evidence sf:<alias> reads the sf CLI’s stored auth with the @salesforce/core package, which is not installed\n  → Install it next to sfjwt (an optional peer dependency): npm install --save-dev @salesforce/core@^8\n  → Or pass the session yourself: --evidence <instance URL> with SFJWT_EVIDENCE_TOKEN (sf org display --target-org <alias>).\n',
+    ]);
   }, 60_000);
 
   it('a jest suite (ESM) runs the catalogue through the package and passes', async ({ expect }) => {

@@ -76,7 +76,7 @@ export interface AssertionInput {
 }
 
 /** What a config target or a served mock gives; every field may be overridden by a flag. */
-interface Source {
+export interface Source {
   iss?: string | undefined;
   sub?: string | undefined;
   aud?: string | undefined;
@@ -85,6 +85,8 @@ interface Source {
   keyFile?: string | undefined;
   passphrase?: string | undefined;
   caFile?: string | undefined;
+  /** A served mock's test.salesforce.com, for the doctor's probe of the other environment. */
+  testUrl?: string | undefined;
 }
 
 const str = (values: Values, name: string): string | undefined => {
@@ -148,6 +150,7 @@ function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
 /** The part of `serve --json`'s line a client needs; the line holds more, which is not read. */
 const ServeLine = z.object({
   login: z.string().regex(/^https?:\/\/\S+$/, { message: 'expected the base URL of the mock, such as http://127.0.0.1:8443' }),
+  test: z.string().optional(),
   ca: z.string().min(1).nullable().optional(),
   consumerKey: z.string().min(1),
   username: z.string().min(1),
@@ -156,7 +159,8 @@ const ServeLine = z.object({
 
 const SERVE_ACTIONS = ['Give the line npx sfjwt serve --json prints, saved to a file (or the file of serve --ready-file FILE).'];
 
-function fromServe(ctx: CommandContext, file: string): Source {
+/** The default app, user, key and CA of a mock started with serve --json, from the line saved in `file`. */
+export function fromServe(ctx: CommandContext, file: string): Source {
   const path = inCwd(ctx, file);
   const text = readInputText(path, { what: 'serve line file', maxBytes: INPUT_LIMITS.config, actions: SERVE_ACTIONS });
   let json: unknown;
@@ -174,7 +178,16 @@ function fromServe(ctx: CommandContext, file: string): Source {
   }
   const line = parsed.data;
   // The mock's login host plays login.salesforce.com: the assertion is for that.
-  return { iss: line.consumerKey, sub: line.username, aud: LOGIN_URL, lintHost: LOGIN_HOST, loginUrl: line.login, keyFile: line.privateKeyFile ?? undefined, caFile: line.ca ?? undefined };
+  return {
+    iss: line.consumerKey,
+    sub: line.username,
+    aud: LOGIN_URL,
+    lintHost: LOGIN_HOST,
+    loginUrl: line.login,
+    keyFile: line.privateKeyFile ?? undefined,
+    caFile: line.ca ?? undefined,
+    testUrl: line.test,
+  };
 }
 
 function fromConfig(ctx: CommandContext, file: string | undefined, name: string | undefined): Source {

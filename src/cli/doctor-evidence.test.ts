@@ -79,6 +79,27 @@ describe('doctor --evidence', () => {
     expect(r.stdout).toContain("  to confirm it (--evidence, or as an admin): SELECT AppName, UseCount FROM OauthToken WHERE User.Username = 'nobody@acme.com'\n");
   });
 
+  it('--from-serve: the served mock gives the login URL, CA, app, user and key; --username still wins', async () => {
+    const line = join(home, 'mock.json');
+    writeFileSync(line, `${JSON.stringify({ login: mock.login, test: mock.test, ca: caFile, consumerKey, username: 'integration@acme.com', privateKeyFile: keyFile })}\n`);
+    const run = async (args: string[]) => {
+      const stdout = collector();
+      const stderr = collector();
+      const code = await main(['doctor', '--from-serve', line, ...args], { stdout, stderr, env: { SFJWT_HOME: home, NO_COLOR: '1' }, now: () => NOW });
+      return { code, stdout: stdout.text, stderr: stderr.text };
+    };
+    const works = await run([]);
+    expect([works.code, works.stderr]).toEqual([0, '']);
+    expect(works.stdout).toBe('answer: 200 with an access token\n\nThe setup works.\n');
+    const confirmed = await run(['--username', 'unapproved@acme.com', '--evidence', 'mock']);
+    expect(confirmed.code).toBe(1);
+    expect(confirmed.stdout).toContain(
+      "Root cause: The user has never approved the app (check: app-access, confirmed)\n  - Salesforce answered 400 invalid_grant: user hasn't approved this consumer\n",
+    );
+    const both = await run(['--target', 'uat']);
+    expect([both.code, both.stderr]).toEqual([2, 'sfjwt: --from-serve and --target are two sources: give one of them\n']);
+  });
+
   it.each<[string, string[], Record<string, string>, string]>([
     [
       'an --evidence that is neither mock nor a URL',

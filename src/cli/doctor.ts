@@ -15,6 +15,7 @@ import { type CapturedRequest, lintRequest } from '../diagnose/lint-request.ts';
 import { sfEvidenceSource } from '../diagnose/sf-evidence.ts';
 import { loadConfig, targetFromEnv } from '../runner/config.ts';
 import { type Colours, type CommandSpec, colours, parse } from './args.ts';
+import { fromServe } from './assertion-input.ts';
 import { type CommandContext, inCwd } from './context.ts';
 import { givenSecret, KEY_PASSPHRASE } from './passphrases.ts';
 import { SUMMARIES } from './summaries.ts';
@@ -23,7 +24,7 @@ const doctorSpec = {
   name: 'doctor',
   summary: SUMMARIES.doctor,
   usage:
-    'npx sfjwt doctor [--target NAME | --login URL --client-id ID --username U --key FILE [--passphrase P] [--cert FILE] [--audience A] | --request FILE [those flags]] [--ca FILE] [--config FILE] [--json]',
+    'npx sfjwt doctor [--target NAME | --from-serve FILE | --login URL --client-id ID --username U --key FILE [--passphrase P] [--cert FILE] [--audience A] | --request FILE [those flags]] [--evidence SOURCE [--app NAME]] [--ca FILE] [--config FILE] [--json]',
   options: {
     target: { type: 'string' },
     config: { type: 'string' },
@@ -37,6 +38,7 @@ const doctorSpec = {
     request: { type: 'string' },
     ca: { type: 'string' },
     'other-login': { type: 'string' },
+    'from-serve': { type: 'string' },
     evidence: { type: 'string' },
     app: { type: 'string' },
     json: { type: 'boolean' },
@@ -54,6 +56,8 @@ ${doctorSpec.summary}.
   --passphrase P    the key's passphrase [SFJWT_KEY_PASSPHRASE]
   --cert FILE       the certificate uploaded to the app, to compare with the key
   --audience A      aud to send (default: login or test by the login URL)
+  --from-serve FILE the login URL, CA, consumer key, username and key of a mock started with
+                    npx sfjwt serve --ready-file FILE (or its --json line saved); flags given win
   --request FILE    a captured failing request to diagnose: {"method","url","headers","body"}. It gives
                     --login (its URL), --client-id and --username (its assertion's iss and sub):
                     flags given win. Without --key it is diagnosed as sent, and the probes that
@@ -211,7 +215,26 @@ export async function doctor(ctx: CommandContext): Promise<number> {
   // A path the user gave: relative to the context's folder.
   const file = (k: string) => inCwd(ctx, str(k) ?? '');
   let input: DoctorInput;
-  if (str('target') !== undefined) {
+  if (str('from-serve') !== undefined) {
+    if (str('target') !== undefined) throw new UsageError('--from-serve and --target are two sources: give one of them');
+    const served = fromServe(ctx, str('from-serve') ?? '');
+    const keyFile = str('key') === undefined ? served.keyFile : file('key');
+    if (keyFile === undefined)
+      throw new UsageError('the served mock runs a world file, whose keys sfjwt does not hold: give --key', { actions: ['--key FILE: the private key of the certificate on the app you diagnose.'] });
+    const caFile = str('ca') === undefined ? served.caFile : file('ca');
+    input = {
+      loginUrl: str('login') ?? served.loginUrl ?? '',
+      consumerKey: str('client-id') ?? served.iss ?? '',
+      username: str('username') ?? served.sub ?? '',
+      key: { data: read(keyFile, 'key file'), source: keyFile, passphrase: givenSecret(ctx, str('passphrase'), KEY_PASSPHRASE) },
+      certificate: str('cert') === undefined ? undefined : { data: read(file('cert'), 'certificate file'), source: file('cert') },
+      // The mock's login host plays login.salesforce.com: the assertion is for that.
+      audience: str('audience') ?? served.aud,
+      hosts: { login: str('other-login') ?? served.loginUrl, test: str('other-login') ?? served.testUrl },
+      fetch: fetchTrusting(caFile === undefined ? null : read(caFile, 'CA file').toString('utf8'), { timeoutMs: DOCTOR_TIMEOUT_MS }),
+      now: ctx.now,
+    };
+  } else if (str('target') !== undefined) {
     const name = str('target') ?? '';
     const config = name === 'env' ? targetFromEnv(ctx.env) : loadConfig(inCwd(ctx, str('config') ?? 'sfjwt.config.json'), ctx.env).find((t) => t.name === name);
     if (config === undefined) throw new UsageError(`no target "${name}"`, { actions: ['Targets come from sfjwt.config.json or the SFJWT_* variables (env).'] });

@@ -280,7 +280,8 @@ export function weighEvidence(report: DoctorReport, evidence: OrgEvidence, subje
   const confirmed = (check: RootCauseCheck, title: string, quotes: string[], fix: string, base?: RootCause | null): RootCause => ({
     check,
     title,
-    evidence: [...(base?.evidence ?? []), ...quotes.map((q) => `the org: ${q}`)],
+    // What Salesforce answered stays first; the inferred cause's own evidence only when the org agrees with it.
+    evidence: [...(base?.evidence ?? cause?.evidence.slice(0, 1) ?? []), ...quotes.map((q) => `the org: ${q}`)],
     fix,
     alternatives: [],
     confidence: 'confirmed',
