@@ -11,7 +11,9 @@ import { type StartedMockOrg, startMockOrg } from '../../mock-server/adapters/no
 import { frozenClock } from '../../mock-server/core/clock.ts';
 import { formBody, goodClaims, JWT_GRANT, NOW, otherPrivateKey, signAssertion, testKeys, testStateDir, testWorld } from '../../mock-server/testing/fixtures.ts';
 import { DEFAULT_APPS } from '../../mock-server/world/default-world.ts';
+import { buildRequest } from '../client/build-request.ts';
 import { fetchTrusting } from '../client/https-fetch.ts';
+import { catalogue, httpsTarget, isNegative, type Target } from '../runner/index.ts';
 import { type DoctorInput, runDoctor } from './doctor.ts';
 import { checkOfLoginStatus, confirmingQuery, gatherEvidence, mockEvidenceSource, restEvidenceSource, soqlString, weighEvidence, withoutEvidence } from './evidence.ts';
 
@@ -138,6 +140,43 @@ describe('confirmed by the org: every broken setup of the default world', () => 
   it('a working setup stays working; the evidence changes nothing', async () => {
     const { weighed } = await diagnose({});
     expect([weighed.ok, weighed.rootCause]).toEqual([true, null]);
+  });
+});
+
+describe('confirmed by the org: every client-side mistake of the catalogue that reaches the wire', () => {
+  let target: Target;
+  beforeAll(async () => {
+    target = await httpsTarget({ world, privateKeyPem: testKeys().privateKeyPem, stateDir: dir, clock: frozenClock(NOW) });
+  });
+  afterAll(async () => target.close());
+  const clientSide = catalogue().filter((s) => isNegative(s) && s.mock === undefined && s.as.user === 'default' && s.as.app === 'default' && s.runsOn.includes('mock-https'));
+  // What Login History records for the default user (Salesforce's status vocabulary), or, for a username the org does not have, the User query.
+  const CONFIRMED_BY: Record<string, string> = { 'sub.typo': 'no user', 'sub.email': 'no user', 'sub.user-id': 'no user' };
+
+  it.each(clientSide.map((s) => [s.id, s] as const))('%s', async (_id, s) => {
+    await target.prepare(s);
+    const ctx = target.context(s);
+    if ('skip' in ctx) throw new Error(ctx.skip);
+    const r = buildRequest(ctx, s.mistakes);
+    const i: DoctorInput = {
+      loginUrl: ctx.hostUrl(s.as.host) ?? '',
+      consumerKey: ctx.consumerKey,
+      username: ctx.username,
+      key: { data: Buffer.from(testKeys().privateKeyPem), source: 'server.key' },
+      hosts: { login: ctx.hostUrl('login'), test: ctx.hostUrl('test') },
+      request: { method: r.method, url: r.url, headers: r.headers, body: r.body },
+      fetch: target.fetch,
+      now: () => NOW,
+    };
+    const report = await runDoctor(i);
+    const sub = typeof r.claims?.['sub'] === 'string' ? (r.claims['sub'] as string) : ctx.username;
+    const evidence = await gatherEvidence(mockEvidenceSource({ admin: `${ctx.hostUrl('login') ?? ''}/__sfjwt`, fetch: target.fetch }), { username: sub, at: NOW, consumerKey: ctx.consumerKey });
+    const weighed = weighEvidence(report, evidence, { username: sub }).rootCause;
+    const expected = CONFIRMED_BY[s.id] === 'no user' ? 'user' : s.expect.decidedBy;
+    expect(weighed?.check).toBe(expected);
+    const status = evidence.facts.attempt?.status;
+    const confirmed = CONFIRMED_BY[s.id] !== undefined || (status !== undefined && status !== 'Success');
+    expect(weighed?.confidence).toBe(confirmed ? 'confirmed' : 'inferred');
   });
 });
 
