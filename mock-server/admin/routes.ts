@@ -26,6 +26,8 @@ export { ADMIN_PREFIX };
 interface RouteInput {
   url: URL;
   body: unknown;
+  /** The logical host the request landed on (login.salesforce.com, acme.my.salesforce.com, …). */
+  host: string;
 }
 
 type Route = (org: MockOrg, input: RouteInput) => Response;
@@ -42,7 +44,7 @@ const ENDPOINTS = [
   'GET /journal?limit=N&before=M',
   'GET /traces/:id',
   'GET /login-history?username=U',
-  'GET /query?q=SOQL&org=NAME',
+  'GET /query?q=SOQL&org=NAME&user=U',
   'POST /reset',
   'GET|PUT /clock {offsetSeconds}',
   'GET|POST|DELETE /force {outcome, count, delayMs}',
@@ -96,11 +98,11 @@ const ROUTES = new Map<string, Route>([
   ],
   [
     'GET /query',
-    (org, { url }) => {
+    (org, { url, host }) => {
       // SOQL over an org as its admin sees it (the doctor's evidence on the mock): the REST API's
       // answer and error bytes, every record at once (no cursor), for the org named or the first.
       const name = url.searchParams.get('org');
-      const target = name === null ? org.index.world.orgs[0] : org.index.world.orgs.find((o) => o.name === name || o.id.slice(0, 15) === name.slice(0, 15));
+      const target = name === null ? queriedOrg(org, host, url.searchParams.get('user')) : org.index.world.orgs.find((o) => o.name === name || o.id.slice(0, 15) === name.slice(0, 15));
       if (target === undefined) return problem(404, `no org "${name ?? ''}"`, `Pass ?org= with an org of the world: ${org.index.world.orgs.map((o) => o.name).join(', ')}.`);
       const soql = url.searchParams.get('q');
       if (soql === null || soql.trim() === '') return problem(400, 'q is missing', 'Pass the SOQL query as ?q=.');
@@ -120,6 +122,21 @@ const ROUTES = new Map<string, Route>([
   ['PATCH /knobs', setKnobs],
   ['PUT /knobs', setKnobs],
 ]);
+
+/**
+ * The org a query without `org=` reads, as an admin of the org being logged in to would: the org of
+ * the host it came to (a My Domain, a site); on login.salesforce.com the production orgs, on
+ * test.salesforce.com the sandboxes, the one of them that has the user `user` when one has, else the
+ * first of them (else the world's first org).
+ */
+function queriedOrg(org: MockOrg, hostName: string, user: string | null) {
+  const host = org.index.host(hostName);
+  const own = host?.org === undefined ? undefined : org.index.org(host.org);
+  if (own !== undefined) return own;
+  const orgs = org.index.world.orgs.filter((o) => (host?.kind === 'test' ? o.kind === 'sandbox' : o.kind !== 'sandbox'));
+  const withUser = user === null ? undefined : org.index.userByUsername(user);
+  return orgs.find((o) => o.name === withUser?.org) ?? orgs[0] ?? org.index.world.orgs[0];
+}
 
 function trace(org: MockOrg, encoded: string): Response {
   let id: string;
@@ -161,11 +178,11 @@ async function route(org: MockOrg, request: IncomingRequest, sc: ServeContext): 
   if (foreign !== undefined) return foreign;
   const found = lookup(method, sub);
   if (found instanceof Response) return found;
-  if (method === 'GET' || method === 'HEAD') return found(org, { url, body: undefined });
+  if (method === 'GET' || method === 'HEAD') return found(org, { url, body: undefined, host: sc.host });
   const refused = stateChangeRefusal(org, request, sc);
   if (refused !== undefined) return refused;
   const read = await readJsonBody(request);
-  return read instanceof Response ? read : found(org, { url, body: read.body });
+  return read instanceof Response ? read : found(org, { url, body: read.body, host: sc.host });
 }
 
 /** Every string of a JSON value through the redactor. */

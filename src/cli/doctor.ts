@@ -160,7 +160,7 @@ async function evidenceSourceOf(value: string, input: DoctorInput, env: Record<s
     } catch {
       throw new UsageError('--evidence mock reads the admin API of the mock at --login, which is not a URL', { actions: ["Give --login the mock's login URL (serve --json prints it as login)."] });
     }
-    return mockEvidenceSource({ admin: `${origin}/__sfjwt`, fetch: input.fetch });
+    return mockEvidenceSource({ admin: `${origin}/__sfjwt`, fetch: input.fetch, user: input.username });
   }
   let url: URL;
   try {
@@ -286,8 +286,10 @@ export async function doctor(ctx: CommandContext): Promise<number> {
   const evidenceSource = str('evidence') === undefined ? undefined : await evidenceSourceOf(str('evidence') ?? '', input, ctx.env);
   const attemptAt = ctx.now();
   const diagnosed = await runDoctor(input);
+  // The org's records speak to an answer Salesforce gave: with none (nothing sent, no answer) or a working setup there is nothing to weigh.
+  const answered = /^\d/.test(diagnosed.answer) && !diagnosed.ok;
   const report =
-    evidenceSource === undefined
+    evidenceSource === undefined || !answered
       ? withoutEvidence(diagnosed, input.username)
       : weighEvidence(diagnosed, await gatherEvidence(evidenceSource, { username: input.username, at: attemptAt, app: str('app'), consumerKey: input.consumerKey }), { username: input.username });
   ctx.stdout.write(values.json === true ? `${JSON.stringify(report)}\n` : `${formatDoctor(report, colours(ctx.stdout, ctx.env))}\n`);

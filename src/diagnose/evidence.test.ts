@@ -41,7 +41,7 @@ const input = (over: Partial<DoctorInput>): DoctorInput => ({
 async function diagnose(over: Partial<DoctorInput>) {
   const i = input(over);
   const report = await runDoctor(i);
-  const evidence = await gatherEvidence(mockEvidenceSource({ admin: mock.admin, fetch: i.fetch }), { username: i.username, at: NOW, consumerKey: i.consumerKey });
+  const evidence = await gatherEvidence(mockEvidenceSource({ admin: mock.admin, fetch: i.fetch, user: i.username }), { username: i.username, at: NOW, consumerKey: i.consumerKey });
   return { inferred: report.rootCause, weighed: weighEvidence(report, evidence, { username: i.username }) };
 }
 
@@ -97,6 +97,13 @@ describe('confirmed by the org: every broken setup of the default world', () => 
       'signature',
       "The signature does not verify with the app's certificate",
       `the org: Login History at 2026-03-01T12:00:00.000+0000: "Failed: Signature Invalid" (${DEFAULT_APPS.selfAuthorized})`,
+    ],
+    [
+      'a locked org',
+      { username: 'admin@initech.com' },
+      'user-state',
+      'The user or the org is not active',
+      'the org: Login History at 2026-03-01T12:00:00.000+0000: "Organization is inactive" (Acme Integration)',
     ],
     [
       'a sandbox user sent to the production login',
@@ -170,7 +177,11 @@ describe('confirmed by the org: every client-side mistake of the catalogue that 
     };
     const report = await runDoctor(i);
     const sub = typeof r.claims?.['sub'] === 'string' ? (r.claims['sub'] as string) : ctx.username;
-    const evidence = await gatherEvidence(mockEvidenceSource({ admin: `${ctx.hostUrl('login') ?? ''}/__sfjwt`, fetch: target.fetch }), { username: sub, at: NOW, consumerKey: ctx.consumerKey });
+    const evidence = await gatherEvidence(mockEvidenceSource({ admin: `${ctx.hostUrl('login') ?? ''}/__sfjwt`, fetch: target.fetch, user: sub }), {
+      username: sub,
+      at: NOW,
+      consumerKey: ctx.consumerKey,
+    });
     const weighed = weighEvidence(report, evidence, { username: sub }).rootCause;
     const expected = CONFIRMED_BY[s.id] === 'no user' ? 'user' : s.expect.decidedBy;
     expect(weighed?.check).toBe(expected);

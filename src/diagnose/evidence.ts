@@ -96,17 +96,19 @@ export function restEvidenceSource(options: { instanceUrl: string; accessToken: 
   };
 }
 
-/** The mock's admin API (`GET /__sfjwt/query`): the mock's own admin login. */
-export function mockEvidenceSource(options: { admin: string; fetch: FetchLike; org?: string }): EvidenceSource {
+/**
+ * The mock's admin API (`GET /__sfjwt/query`): the mock's own admin login, in the org being logged in
+ * to (the login host's environment, the org that has `user` in it), or `org` when given.
+ */
+export function mockEvidenceSource(options: { admin: string; fetch: FetchLike; org?: string; user?: string }): EvidenceSource {
   const root = options.admin.replace(/\/+$/, '');
   return {
     label: `the mock's admin API at ${root}`,
     async query(soql) {
       let res: Response;
       try {
-        res = await options.fetch(`${root}/query?q=${encodeURIComponent(soql)}${options.org === undefined ? '' : `&org=${encodeURIComponent(options.org)}`}`, {
-          headers: { Accept: 'application/json' },
-        });
+        const scope = options.org !== undefined ? `&org=${encodeURIComponent(options.org)}` : options.user !== undefined ? `&user=${encodeURIComponent(options.user)}` : '';
+        res = await options.fetch(`${root}/query?q=${encodeURIComponent(soql)}${scope}`, { headers: { Accept: 'application/json' } });
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause;
         return { ok: false, error: `no answer from ${root} (${cause?.code ?? (error as Error).message})` };
