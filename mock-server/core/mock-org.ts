@@ -85,7 +85,7 @@ export class MockOrg {
 
   /** What keeps the current world's consumer secrets out of what the mock stores and shows. */
   redactor(): Redactor {
-    return this.redactors.of(this.index.world.apps);
+    return this.redactors.of(this.index.world.apps, this.index.world.users);
   }
 
   /** Milliseconds since the epoch on the org's clock (the injected clock plus the admin offset). */

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_APPS } from '../world/default-world.ts';
-import type { App } from '../world/schema.ts';
+import type { App, User } from '../world/schema.ts';
 import { NO_SECRETS, Redactor, RedactorCache } from './redactor.ts';
 
 const LONG = '1234567890abcdefghij1234567890abcdefghij';
@@ -96,5 +96,32 @@ describe('RedactorCache', () => {
 
   it('two apps with one secret are both named', () => {
     expect(new RedactorCache().of([app('A', LONG), app('B', LONG)]).text(LONG)).toBe('[redacted: the consumer secret of app A, app B]');
+  });
+});
+
+describe("users' passwords", () => {
+  const user = (username: string, password?: string) => ({ username, ...(password === undefined ? {} : { password }) }) as User;
+
+  it.each([
+    ['a whole value', 'Train-XasB1WLndu7', '[redacted: the password of user remote@acme.com]'],
+    ['inside a text', 'pw=Train-XasB1WLndu7&un=remote@acme.com', 'pw=[redacted: the password of user remote@acme.com]&un=remote@acme.com'],
+  ])('replaces %s, naming whose it was', (_name, text, redacted) => {
+    expect(new RedactorCache().of([], [user('remote@acme.com', 'Train-XasB1WLndu7')]).text(text)).toBe(redacted);
+  });
+
+  it('names the app when a password is also a consumer secret, and redacts nothing for users without one', () => {
+    const both = new RedactorCache().of([{ name: 'A', consumerSecret: 'shared-secret-1' } as App], [user('u@acme.com', 'shared-secret-1')]);
+    expect(both.text('shared-secret-1')).toBe('[redacted: the consumer secret of app A]');
+    expect(new RedactorCache().of([], [user('u@acme.com')])).toBe(NO_SECRETS);
+  });
+
+  it('a new redactor when a password changes', () => {
+    const cache = new RedactorCache();
+    const apps: App[] = [];
+    const users = [user('u@acme.com', 'first-password')];
+    const first = cache.of(apps, users);
+    expect(cache.of(apps, users)).toBe(first);
+    (users[0] as User).password = 'second-password';
+    expect(cache.of(apps, users).text('second-password')).toBe('[redacted: the password of user u@acme.com]');
   });
 });

@@ -10,7 +10,7 @@
  * holds it. `RedactorCache` hands out the redactor of the current apps and builds a new one only when
  * a secret changed (a reset, a Setup change, another world), so a request pays a loop over the apps.
  */
-import type { App } from '../world/schema.ts';
+import type { App, User } from '../world/schema.ts';
 
 /** Below this length a secret is replaced only as a whole value or as a quoted JSON string; from it, its first this-many characters are what is searched for. */
 const SUBSTRING_MIN = 8;
@@ -46,17 +46,20 @@ export class Redactor {
   /** The longest pattern: how far past a cut a secret that starts before it may reach. */
   private readonly longest: number;
 
-  /** `secrets`: each secret with the names of the apps that hold it. */
-  constructor(secrets: ReadonlyMap<string, readonly string[]>) {
+  /** `secrets`: each consumer secret with the names of the apps that hold it; `passwords`: each user's password with the usernames that have it. */
+  constructor(secrets: ReadonlyMap<string, readonly string[]>, passwords: ReadonlyMap<string, readonly string[]> = new Map()) {
     const patterns: Pattern[] = [];
-    for (const [secret, apps] of secrets) {
-      const whose = `the consumer secret of app ${apps.join(', app ')}`;
-      // An app named after its own secret would bring the secret back.
+    const all: [string, string, string][] = [
+      ...[...secrets].map(([secret, apps]): [string, string, string] => [secret, `the consumer secret of app ${apps.join(', app ')}`, 'a consumer secret']),
+      ...[...passwords].filter(([p]) => !secrets.has(p)).map(([password, users]): [string, string, string] => [password, `the password of user ${users.join(', user ')}`, 'a password']),
+    ];
+    for (const [secret, whose, what] of all) {
+      // An app or user named after its own secret would bring the secret back.
       const named = !whose.includes(secret.slice(0, SUBSTRING_MIN));
-      const replacement = named ? `[redacted: ${whose}]` : '[redacted: a consumer secret]';
+      const replacement = named ? `[redacted: ${whose}]` : `[redacted: ${what}]`;
       this.exact.set(secret, replacement);
       if (secret.length >= SUBSTRING_MIN) {
-        patterns.push({ text: secret, probe: secret.slice(0, SUBSTRING_MIN), replacement, start: named ? `[redacted: the start of ${whose}]` : '[redacted: the start of a consumer secret]' });
+        patterns.push({ text: secret, probe: secret.slice(0, SUBSTRING_MIN), replacement, start: named ? `[redacted: the start of ${whose}]` : `[redacted: the start of ${what}]` });
       } else {
         const quoted = JSON.stringify(secret);
         patterns.push({ text: quoted, probe: quoted, replacement: JSON.stringify(replacement) });
@@ -65,7 +68,7 @@ export class Redactor {
     this.patterns = patterns;
     this.longs = patterns.filter((p) => p.start !== undefined);
     this.shorts = patterns.filter((p) => p.start === undefined);
-    this.shortest = [...secrets.keys()].reduce((min, secret) => Math.min(min, secret.length, SUBSTRING_MIN), Number.POSITIVE_INFINITY);
+    this.shortest = all.map(([secret]) => secret).reduce((min, secret) => Math.min(min, secret.length, SUBSTRING_MIN), Number.POSITIVE_INFINITY);
     this.longest = patterns.reduce((max, p) => Math.max(max, p.text.length), 0);
   }
 
@@ -154,23 +157,41 @@ export class Redactor {
 export const NO_SECRETS = new Redactor(new Map());
 
 /** The redactor of the apps a world holds now, rebuilt only when one of their secrets changed. */
+const NO_USERS: readonly User[] = [];
+
 export class RedactorCache {
   private apps: readonly App[] | undefined;
+  private users: readonly User[] | undefined;
   private secrets: (string | undefined)[] = [];
+  private passwords: (string | undefined)[] = [];
   private redactor = NO_SECRETS;
 
-  of(apps: readonly App[]): Redactor {
-    if (apps === this.apps && apps.length === this.secrets.length && apps.every((a, i) => a.consumerSecret === this.secrets[i])) return this.redactor;
-    const byValue = new Map<string, string[]>();
-    for (const app of apps) {
-      if (app.consumerSecret === undefined || app.consumerSecret === '') continue;
-      const names = byValue.get(app.consumerSecret);
-      if (names === undefined) byValue.set(app.consumerSecret, [app.name]);
-      else names.push(app.name);
-    }
+  of(apps: readonly App[], users: readonly User[] = NO_USERS): Redactor {
+    const same =
+      apps === this.apps &&
+      users === this.users &&
+      apps.length === this.secrets.length &&
+      apps.every((a, i) => a.consumerSecret === this.secrets[i]) &&
+      users.length === this.passwords.length &&
+      users.every((u, i) => u.password === this.passwords[i]);
+    if (same) return this.redactor;
+    const owners = (entries: readonly [string | undefined, string][]) => {
+      const byValue = new Map<string, string[]>();
+      for (const [value, owner] of entries) {
+        if (value === undefined || value === '') continue;
+        const names = byValue.get(value);
+        if (names === undefined) byValue.set(value, [owner]);
+        else names.push(owner);
+      }
+      return byValue;
+    };
+    const secrets = owners(apps.map((a) => [a.consumerSecret, a.name]));
+    const passwords = owners(users.map((u) => [u.password, u.username]));
     this.apps = apps;
+    this.users = users;
     this.secrets = apps.map((a) => a.consumerSecret);
-    this.redactor = byValue.size === 0 ? NO_SECRETS : new Redactor(byValue);
+    this.passwords = users.map((u) => u.password);
+    this.redactor = secrets.size === 0 && passwords.size === 0 ? NO_SECRETS : new Redactor(secrets, passwords);
     return this.redactor;
   }
 }

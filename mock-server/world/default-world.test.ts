@@ -52,9 +52,11 @@ describe('defaultWorld', () => {
       ...w,
       seed: 0,
       apps: w.apps.map(({ consumerKey: _k, consumerSecret: _s, ...rest }) => rest),
-      users: w.users.map(({ firstName: _f, lastName: _l, email: _e, ...rest }) => rest),
+      users: w.users.map(({ firstName: _f, lastName: _l, email: _e, password: _p, ...rest }) => rest),
     });
     expect(strip(b)).toStrictEqual(strip(a));
+    // Passwords too: each user has one, another with another seed.
+    for (const [i, u] of b.users.entries()) expect([typeof u.password, u.password === a.users[i]?.password]).toEqual(['string', false]);
   });
 
   it('gives every org, site and user a valid 18-character Id with the right key prefix, all distinct', () => {

@@ -4,6 +4,7 @@
  * usernames and record Ids are fixed so docs and lessons can name them; people's names, e-mail
  * addresses and consumer keys come from the seed.
  */
+import { createHash } from 'node:crypto';
 import { consumerKey, consumerSecret, seededFaker } from './generate.ts';
 import { makeId } from './salesforce-id.ts';
 import type { User, World } from './schema.ts';
@@ -16,6 +17,18 @@ export const DEFAULT_APPS = {
   adminApproved: 'Acme Admin-Approved Integration',
   externalClientApp: 'Acme External Client App',
 } as const;
+
+/** The callback URL of the guide's one-time approval (the sf CLI's): every default app accepts it. */
+export const TRAINING_CALLBACK_URL = 'http://localhost:1717/OauthRedirect';
+
+/**
+ * A default-world user's password: made from the seed and the username (not from the world's faker,
+ * so that adding it changed no other name or Id), with letters and a digit as Salesforce's password
+ * policy asks. A training ground's, printed by serve --json; never logged.
+ */
+export function trainingPassword(seed: number, username: string): string {
+  return `Train-${createHash('sha256').update(`${seed}/${username}/password`).digest('base64url').slice(0, 10)}7`;
+}
 
 export function defaultWorld(options: { seed?: number; certificatePem: string }): World {
   const seed = options.seed ?? DEFAULT_SEED;
@@ -68,6 +81,7 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
         policy: 'self-authorize',
         profiles: [],
         permissionSets: [],
+        callbackUrls: [TRAINING_CALLBACK_URL],
         lastModified: '2024-01-01T00:00:00Z',
       },
       {
@@ -81,6 +95,7 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
         policy: 'admin-approved',
         profiles: ['Integration User', 'System Administrator'],
         permissionSets: ['JWT Integration'],
+        callbackUrls: [TRAINING_CALLBACK_URL],
         lastModified: '2024-01-01T00:00:00Z',
       },
       {
@@ -95,6 +110,7 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
         policy: 'admin-approved',
         profiles: ['Integration User'],
         permissionSets: [],
+        callbackUrls: [TRAINING_CALLBACK_URL],
         lastModified: '2024-01-01T00:00:00Z',
       },
     ],
@@ -117,6 +133,7 @@ export function defaultWorld(options: { seed?: number; certificatePem: string })
       frozen: false,
       approvedApps: [...allApps],
       loginIpRanges: [],
+      password: trainingPassword(seed, fields.username),
       ...fields,
     };
   };

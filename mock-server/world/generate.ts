@@ -89,6 +89,7 @@ export function generateWorld(options: GenerateOptions): World {
       policy: 'self-authorize',
       profiles: [],
       permissionSets: [],
+      callbackUrls: [],
       lastModified: '2024-01-01T00:00:00Z',
     });
   }

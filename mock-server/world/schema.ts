@@ -90,6 +90,11 @@ export const AppSchema = z.strictObject({
   profiles: z.array(z.string().min(1)).default([]),
   /** Permission sets admitted when the policy is admin-approved. */
   permissionSets: z.array(z.string().min(1)).default([]),
+  /** Callback URLs of the app's OAuth settings: where the authorize flows may send the browser back to. */
+  callbackUrls: z
+    .array(z.url({ protocol: /^https?$/ }))
+    .default([])
+    .meta({ description: 'Callback URLs (OAuth settings): the redirect_uri values /services/oauth2/authorize accepts, such as http://localhost:1717/OauthRedirect.' }),
   /** When the app was last created or changed (ISO 8601): changes take minutes to propagate. */
   lastModified: z.iso.datetime({ offset: true }).default('2024-01-01T00:00:00Z'),
 });
@@ -112,6 +117,8 @@ export const UserSchema = z.strictObject({
   loginIpRanges: z.array(z.strictObject({ start: ipv4, end: ipv4 })).default([]),
   /** Login hours of the user's profile, in UTC; absent means any time. */
   loginHours: z.strictObject({ start: hhmm, end: hhmm }).optional(),
+  /** The user's password, for the login page of the authorize flows; never logged, never in a report. */
+  password: z.string().min(8).optional().meta({ description: "The user's password for the mock's login page (authorize flows): 8 characters or more. Never logged or reported." }),
   /** The scenario role this user plays (`default` logs in; `frozen`, `sandbox`, …): targets find users by it. */
   role: z.enum(USER_ROLES).optional(),
   /** A note for trainers: the situation this user is there to show ("logs in", "frozen", …). Free text. */

@@ -82,6 +82,7 @@ describe('validateWorld: a valid world', () => {
           policy: 'self-authorize',
           profiles: [],
           permissionSets: [],
+          callbackUrls: [],
           lastModified: '2024-01-01T00:00:00Z',
         },
       ],

@@ -173,7 +173,7 @@ describe('sfjwt CLI', () => {
       expect(d).toMatchObject({ ca: null, username: 'integration@acme.com' });
       for (const key of ['login', 'test', 'myDomain', 'admin']) expect(d[key]).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
       expect(d['privateKeyFile']).toBe(join(home, 'keys', 'default-app.key'));
-      expect(d['users']).toContainEqual({ username: 'remote@acme.com', org: 'acme', situation: 'IP restricted' });
+      expect(d['users']).toContainEqual({ username: 'remote@acme.com', org: 'acme', situation: 'IP restricted', password: 'Train-XasB1WLndu7' });
       expect(d['apps']).toContainEqual(expect.objectContaining({ name: 'Acme Admin-Approved Integration', policy: 'admin-approved' }));
       admin = String(d['admin']);
       const health = await fetch(`${admin}/health`);

@@ -239,8 +239,8 @@ export function describeAsText(started: StartedMockOrg, c: Colours): string {
     ),
     '',
     table(
-      ['username', 'org', 'situation'],
-      d.users.map((u) => [u.username, u.org, u.situation ?? '']),
+      ['username', 'org', 'situation', 'password'],
+      d.users.map((u) => [u.username, u.org, u.situation ?? '', u.password ?? '']),
     ),
   ];
   return lines.join('\n');
