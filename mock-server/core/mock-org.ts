@@ -9,6 +9,7 @@ import { ADMIN_PREFIX, handleAdmin } from '../admin/routes.ts';
 import { type HostUrls, lightningHost, myDomainHost, siteHost } from '../world/hosts.ts';
 import type { World } from '../world/schema.ts';
 import { WorldIndex } from '../world/world-index.ts';
+import { answerAuthorize, clearAuthorizeFlows, isAuthorizeRequest } from './authorize.ts';
 import { type Clock, cryptoRandom, type Random, seededRandom, sleep, systemClock } from './clock.ts';
 import { ForcedQueue } from './forced.ts';
 import { fromFetchRequest, type IncomingRequest } from './incoming.ts';
@@ -115,6 +116,7 @@ export class MockOrg {
     this.sessions.clear();
     this.loginHistory.clear();
     this.forced.clear();
+    clearAuthorizeFlows(this);
     this.clockOffsetMs = 0;
     // The REST API's daily count and the SOQL cursors start again, as the sessions do.
     clearApiUsage(this);
@@ -149,6 +151,12 @@ export class MockOrg {
     }
     this.traceCounter += 1;
     const traceId = `trace-${this.traceCounter}`;
+    if (isAuthorizeRequest(request.method, host, path)) {
+      const trace = this.newTrace(traceId, request, sc, host.name, 'token');
+      const response = await answerAuthorize(this, request, sc, host, trace);
+      this.journal.add(trace);
+      return this.stamped(response, traceId);
+    }
     if (isRevokeRequest(request.method, host, path)) {
       const trace = this.newTrace(traceId, request, sc, host.name, 'token');
       const response = await answerRevoke(this, request, trace, sc.secure);

@@ -111,6 +111,11 @@ export function jsonResponse(status: number, body: unknown, options: WireOptions
   return { status, headers: baseHeaders('application/json;charset=UTF-8', options), body: JSON.stringify(body) };
 }
 
+/** An HTML page of the mock's own (the authorize flow's login and Allow pages). */
+export function htmlResponse(status: number, body: string, options: WireOptions): WireResponse {
+  return { status, headers: baseHeaders('text/html;charset=UTF-8', options), body };
+}
+
 /** Plain text answers such as the identity service's `Bad_OAuth_Token`. */
 export function textResponse(status: number, body: string, options: WireOptions): WireResponse {
   return { status, headers: baseHeaders('text/plain;charset=UTF-8', options), body };
