@@ -94,7 +94,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 
 /** One self-contained page: no external asset, a main landmark, readable on a laptop. */
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>
 body{font-family:system-ui,sans-serif;background:#f3f3f3;color:#181818;margin:0}main{max-width:26rem;margin:3rem auto;background:#fff;padding:1.5rem 2rem;border-radius:.5rem;box-shadow:0 1px 3px #0003}
 h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .3rem;font-weight:600}input{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;border:1px solid #747474;border-radius:.25rem}
 button{margin:1rem .5rem 0 0;padding:.55rem 1.2rem;font-size:1rem;border-radius:.25rem;border:1px solid #0b5cab;background:#0b5cab;color:#fff;cursor:pointer}button.secondary{background:#fff;color:#0b5cab}
