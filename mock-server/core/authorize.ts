@@ -10,7 +10,8 @@
  *
  * The pages are the mock's own, self-contained and accessible; a flow in progress is a random id
  * in a hidden field (no cookie), bounded in number and time. The password is compared, never stored
- * elsewhere, never journalled. The web-server flow (`response_type=code`) is not served yet.
+ * elsewhere, never journalled. `response_type=code` is the web-server flow: the same pages, then a
+ * code in the callback URL's query (with PKCE's code_challenge kept for the exchange, token/codes.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { approveApp } from '../setup/actions.ts';
@@ -20,6 +21,7 @@ import type { App, Org, User } from '../world/schema.ts';
 import type { IncomingRequest } from './incoming.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
 import { htmlResponse, payloadTooLarge, redirect, type WireOptions, type WireResponse } from './responses.ts';
+import { issueCode } from './token/codes.ts';
 import { TOKEN_ALPHABET } from './token/grant.ts';
 import type { Trace } from './trace.ts';
 
@@ -58,6 +60,10 @@ export const AUTHORIZE_ERRORS = {
 
 interface Flow {
   id: string;
+  /** token: the user-agent flow (the token in the fragment); code: the web-server flow (a code in the query). */
+  responseType: 'token' | 'code';
+  /** PKCE: the code_challenge and its method, for the code flow. */
+  codeChallenge?: { value: string; method: 'S256' | 'plain' };
   app: string;
   redirectUri: string;
   state: string | null;
@@ -130,9 +136,11 @@ function errorPage(code: string, description: string): string {
   );
 }
 
-/** The callback URL with `params` in its fragment, as the user-agent flow sends them. */
-function withFragment(redirectUri: string, params: readonly [string, string][]): string {
-  return `${redirectUri}#${new URLSearchParams(params as [string, string][]).toString()}`;
+/** The callback URL with `params` in its fragment (the user-agent flow) or its query (the web-server flow). */
+function callbackUrl(flow: Pick<Flow, 'redirectUri' | 'responseType'>, params: readonly [string, string][]): string {
+  const encoded = new URLSearchParams(params as [string, string][]).toString();
+  if (flow.responseType === 'token') return `${flow.redirectUri}#${encoded}`;
+  return `${flow.redirectUri}${flow.redirectUri.includes('?') ? '&' : '?'}${encoded}`;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -166,7 +174,7 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
     return answer(htmlResponse(status, errorPage(code, description), wire));
   };
   const toCallback = (flow: Flow, params: [string, string][], outcome: Trace['outcome']) =>
-    answer(redirect(withFragment(flow.redirectUri, flow.state === null ? params : [...params, ['state', flow.state]]), wire), outcome);
+    answer(redirect(callbackUrl(flow, flow.state === null ? params : [...params, ['state', flow.state]]), wire), outcome);
 
   if (request.method === 'GET') {
     const q = request.url.searchParams;
@@ -176,9 +184,18 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
     const redirectUri = q.get('redirect_uri');
     if (redirectUri === null || redirectUri === '') return fail(400, AUTHORIZE_ERRORS.redirectMissing);
     if (!app.callbackUrls.includes(redirectUri)) return fail(400, AUTHORIZE_ERRORS.redirectMismatch);
-    const flow: Flow = { id: mock.random.string(32, TOKEN_ALPHABET.slice(0, 62)), app: app.name, redirectUri, state: q.get('state'), scopes: [], host: host.name, createdAt: now };
     const responseType = q.get('response_type');
-    if (responseType !== 'token') {
+    const flow: Flow = {
+      id: mock.random.string(32, TOKEN_ALPHABET.slice(0, 62)),
+      responseType: responseType === 'code' ? 'code' : 'token',
+      app: app.name,
+      redirectUri,
+      state: q.get('state'),
+      scopes: [],
+      host: host.name,
+      createdAt: now,
+    };
+    if (responseType !== 'token' && responseType !== 'code') {
       const [error, description] = AUTHORIZE_ERRORS.unsupportedResponseType;
       trace.response.error = error;
       return toCallback(
@@ -209,6 +226,12 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
       );
     }
     flow.scopes = [...new Set(asked.length > 0 ? asked : app.scopes)];
+    const challenge = q.get('code_challenge');
+    if (flow.responseType === 'code' && challenge !== null && challenge !== '') {
+      const method = q.get('code_challenge_method') ?? 'S256';
+      if (method !== 'S256' && method !== 'plain') return toCallback(flow, errorParams(['invalid_request', 'invalid code_challenge_method']), 'other');
+      flow.codeChallenge = { value: challenge, method };
+    }
     if (store.size >= MAX_FLOWS) store.delete(store.keys().next().value as string);
     store.set(flow.id, flow);
     return answer(htmlResponse(200, loginPage(flow, undefined, q.get('login_hint') ?? ''), wire));
@@ -258,6 +281,20 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
   // Allowed: an approval with refresh_token (offline_access) is the prior approval the JWT flow needs.
   if (flow.scopes.includes('refresh_token')) approveApp(mock, { username: user.username, app: app.name });
   recordLogin(mock, user, app, 'Success', sc, host, now, trace.id);
+  if (flow.responseType === 'code') {
+    // The web-server flow: a code the token endpoint exchanges once, within 15 minutes (codes.ts).
+    const code = issueCode(mock, {
+      app: app.name,
+      userId: user.id,
+      orgId: org.id,
+      redirectUri: flow.redirectUri,
+      scopes: flow.scopes,
+      host: host.name,
+      ...(flow.codeChallenge === undefined ? {} : { codeChallenge: flow.codeChallenge }),
+      issuedAt: now,
+    });
+    return toCallback(flow, [['code', code]], 'success');
+  }
   const token = `${org.id.slice(0, 15)}!AQ${mock.random.string(94, TOKEN_ALPHABET)}`;
   const timeout = mock.knobs.sessionTimeoutSeconds ?? org.sessionTimeoutSeconds;
   mock.sessions.add(token, { userId: user.id, orgId: org.id, app: app.name, issuedAt: now, expiresAt: now + timeout * 1000 });

@@ -24,6 +24,7 @@ import { handleRest, isRestPath } from './rest.ts';
 import { answerRevoke, isRevokeRequest } from './revoke.ts';
 import { Sessions } from './sessions.ts';
 import { cursorsOf } from './soql/cursors.ts';
+import { clearCodes } from './token/codes.ts';
 import { answerToken } from './token/endpoint.ts';
 import type { Trace } from './trace.ts';
 import { answerUserRoute, type LiveSession, servesUserPath, type UserRoute } from './user-routes.ts';
@@ -117,6 +118,7 @@ export class MockOrg {
     this.loginHistory.clear();
     this.forced.clear();
     clearAuthorizeFlows(this);
+    clearCodes(this);
     this.clockOffsetMs = 0;
     // The REST API's daily count and the SOQL cursors start again, as the sessions do.
     clearApiUsage(this);
@@ -215,8 +217,8 @@ export class MockOrg {
     return traceId;
   }
 
-  /** A trace of a request, to be filled in by the endpoint that answers it. */
-  private newTrace(id: string, request: IncomingRequest, sc: ServeContext, host: string, kind: Trace['kind']): Trace {
+  /** A trace of a request, to be filled in by the endpoint that answers it (the caller journals it). */
+  newTrace(id: string, request: IncomingRequest, sc: ServeContext, host: string, kind: Trace['kind']): Trace {
     return {
       id,
       time: new Date(this.now()).toISOString(),

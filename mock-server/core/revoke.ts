@@ -2,8 +2,8 @@
  * Revoke OAuth Tokens: `POST /services/oauth2/revoke` with `token=<access or refresh token>` in a
  * form body, or the "blind" `GET /services/oauth2/revoke?token=…`, on the login and test hosts and
  * on a My Domain. Revoking an access token ends that session only, as logging out does: the user's
- * approval of the app stays, so a new JWT grant works at once. The JWT Bearer flow issues no refresh
- * token, so any other token is one the org does not hold. Success is 200 with an empty body; a
+ * approval of the app stays, so a new JWT grant works at once. A refresh token (the approval flows
+ * issue them, token/codes.ts) ends with every session it opened. Success is 200 with an empty body; a
  * token that is no live session is 400 with the error the revokeUnknownToken knob names. The trace
  * (kind `token`) shows the token redacted, never whole. Over plain http the answer is the token
  * endpoint's `HTTPS required` while the requireTls knob is on.
@@ -14,6 +14,7 @@ import type { Knobs } from './knobs.ts';
 import type { MockOrg } from './mock-org.ts';
 import { OUTCOMES } from './outcomes.ts';
 import { negotiateFormat, oauthResponse, payloadTooLarge, textResponse, type WireOptions, type WireResponse } from './responses.ts';
+import { revokeRefreshToken } from './token/codes.ts';
 import { redactToken, type Trace } from './trace.ts';
 
 export const REVOKE_PATH = '/services/oauth2/revoke';
@@ -70,7 +71,9 @@ export async function answerRevoke(org: MockOrg, request: IncomingRequest, trace
   const wire: WireOptions = { browserId, now: new Date(now) };
   if (org.knobs.honourFormat) wire.format = negotiateFormat(param('format'), request.header('accept'));
   const token = param('token');
-  const ended = token === null || token === '' ? 'unknown' : org.sessions.revoke(token, now);
+  // A refresh token (the approval flows') ends with the sessions it opened; any other token is a session's.
+  const refresh = token === null || token === '' ? undefined : revokeRefreshToken(org, token);
+  const ended = refresh !== undefined ? { userId: refresh.userId, app: refresh.app } : token === null || token === '' ? 'unknown' : org.sessions.revoke(token, now);
   const shown = token === null || token === '' ? 'no token' : redactToken(token);
   if (typeof ended === 'string') {
     const fields = revokeError(org.knobs);
