@@ -175,6 +175,12 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
   };
   const toCallback = (flow: Flow, params: [string, string][], outcome: Trace['outcome']) =>
     answer(redirect(callbackUrl(flow, flow.state === null ? params : [...params, ['state', flow.state]]), wire), outcome);
+  /** An error sent back to the callback URL, as Salesforce sends those it can. */
+  const callbackError = (flow: Flow, pair: readonly [string, string]) => {
+    trace.response.error = pair[0];
+    trace.response.errorDescription = pair[1];
+    return toCallback(flow, errorParams(pair), 'other');
+  };
 
   if (request.method === 'GET') {
     const q = request.url.searchParams;
@@ -196,16 +202,7 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
       createdAt: now,
     };
     if (responseType !== 'token' && responseType !== 'code') {
-      const [error, description] = AUTHORIZE_ERRORS.unsupportedResponseType;
-      trace.response.error = error;
-      return toCallback(
-        flow,
-        [
-          ['error', error],
-          ['error_description', description],
-        ],
-        'other',
-      );
+      return callbackError(flow, AUTHORIZE_ERRORS.unsupportedResponseType);
     }
     // The scopes asked for (all of the app's when none are), each one the app must have.
     const asked = (q.get('scope') ?? '')
@@ -214,22 +211,13 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
       .map((s) => (s === 'offline_access' ? 'refresh_token' : s));
     const unknown = asked.filter((s) => !(app.scopes as readonly string[]).includes(s));
     if (unknown.length > 0) {
-      const [error, description] = AUTHORIZE_ERRORS.invalidScope;
-      trace.response.error = error;
-      return toCallback(
-        flow,
-        [
-          ['error', error],
-          ['error_description', description],
-        ],
-        'other',
-      );
+      return callbackError(flow, AUTHORIZE_ERRORS.invalidScope);
     }
     flow.scopes = [...new Set(asked.length > 0 ? asked : app.scopes)];
     const challenge = q.get('code_challenge');
     if (flow.responseType === 'code' && challenge !== null && challenge !== '') {
       const method = q.get('code_challenge_method') ?? 'S256';
-      if (method !== 'S256' && method !== 'plain') return toCallback(flow, errorParams(['invalid_request', 'invalid code_challenge_method']), 'other');
+      if (method !== 'S256' && method !== 'plain') return callbackError(flow, ['invalid_request', 'invalid code_challenge_method']);
       flow.codeChallenge = { value: challenge, method };
     }
     if (store.size >= MAX_FLOWS) store.delete(store.keys().next().value as string);
@@ -257,10 +245,10 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
       return answer(htmlResponse(200, loginPage(flow, BAD_LOGIN_MESSAGE, username), wire));
     }
     trace.username = user.username;
-    if (org.status === 'locked') return toCallback(flow, errorParams(AUTHORIZE_ERRORS.inactiveOrg), 'other');
+    if (org.status === 'locked') return callbackError(flow, AUTHORIZE_ERRORS.inactiveOrg);
     if (!user.active) {
       recordLogin(mock, user, app, 'User is inactive', sc, host, now, trace.id);
-      return toCallback(flow, errorParams(AUTHORIZE_ERRORS.inactiveUser), 'other');
+      return callbackError(flow, AUTHORIZE_ERRORS.inactiveUser);
     }
     if (user.frozen) {
       recordLogin(mock, user, app, 'User is frozen', sc, host, now, trace.id);
@@ -276,7 +264,7 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
   if (user === undefined || org === undefined || (action !== 'allow' && action !== 'deny')) return fail(400, ['invalid_request', 'log in first: the Allow page comes after the login page']);
   trace.username = user.username;
   store.delete(flow.id);
-  if (action === 'deny') return toCallback(flow, errorParams(AUTHORIZE_ERRORS.accessDenied), 'other');
+  if (action === 'deny') return callbackError(flow, AUTHORIZE_ERRORS.accessDenied);
 
   // Allowed: an approval with refresh_token (offline_access) is the prior approval the JWT flow needs.
   if (flow.scopes.includes('refresh_token')) approveApp(mock, { username: user.username, app: app.name });

@@ -106,6 +106,18 @@ export function oauthResponse(status: number, fields: readonly [string, string][
   return { status, headers: baseHeaders(CONTENT_TYPES[format], options), body: serialiseFields(fields, format) };
 }
 
+/** An OAuth error answer: `{"error":…,"error_description":…}` in the negotiated format. */
+export function oauthError(status: number, error: string, description: string, options: WireOptions): WireResponse {
+  return oauthResponse(
+    status,
+    [
+      ['error', error],
+      ['error_description', description],
+    ],
+    options,
+  );
+}
+
 /** REST API JSON (`/services/data`, identity, limits). */
 export function jsonResponse(status: number, body: unknown, options: WireOptions): WireResponse {
   return { status, headers: baseHeaders('application/json;charset=UTF-8', options), body: JSON.stringify(body) };

@@ -13,7 +13,7 @@ import type { IncomingRequest } from './incoming.ts';
 import type { Knobs } from './knobs.ts';
 import type { MockOrg } from './mock-org.ts';
 import { OUTCOMES } from './outcomes.ts';
-import { negotiateFormat, oauthResponse, payloadTooLarge, textResponse, type WireOptions, type WireResponse } from './responses.ts';
+import { negotiateFormat, oauthError, oauthResponse, payloadTooLarge, textResponse, type WireOptions, type WireResponse } from './responses.ts';
 import { revokeRefreshToken } from './token/codes.ts';
 import { redactToken, type Trace } from './trace.ts';
 
@@ -51,14 +51,7 @@ export async function answerRevoke(org: MockOrg, request: IncomingRequest, trace
     trace.decidedBy = 'tls';
     trace.outcome = 'httpsRequired';
     trace.response = { status, error, errorDescription: description };
-    return oauthResponse(
-      status,
-      [
-        ['error', error],
-        ['error_description', description],
-      ],
-      wire,
-    );
+    return oauthError(status, error, description, wire);
   }
   const body = request.method === 'POST' ? await request.readBody(org.knobs.maxBodyBytes) : '';
   if (body === 'too-large') {

@@ -10,7 +10,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { myDomainHost } from '../../world/hosts.ts';
 import type { App } from '../../world/schema.ts';
 import type { MockOrg } from '../mock-org.ts';
-import { oauthResponse, type WireOptions, type WireResponse } from '../responses.ts';
+import { oauthError, oauthResponse, type WireOptions, type WireResponse } from '../responses.ts';
 import type { Trace } from '../trace.ts';
 import { TOKEN_ALPHABET } from './grant.ts';
 import type { TokenRequest } from './request.ts';
@@ -119,14 +119,7 @@ export function answerOtherGrant(mock: MockOrg, request: TokenRequest, params: U
   const fail = ([error, description]: readonly [string, string], status = 400) => {
     trace.outcome = 'other';
     trace.response = { status, error, errorDescription: description };
-    return oauthResponse(
-      status,
-      [
-        ['error', error],
-        ['error_description', description],
-      ],
-      wire,
-    );
+    return oauthError(status, error, description, wire);
   };
   const grantType = params.get('grant_type');
   const app = mock.index.appByConsumerKey(params.get('client_id') ?? '');
@@ -174,15 +167,7 @@ function issue(
   const now = mock.now();
   const org = mock.index.orgById(grant.orgId);
   const user = mock.index.userById(grant.userId);
-  if (org === undefined || user === undefined)
-    return oauthResponse(
-      400,
-      [
-        ['error', 'invalid_grant'],
-        ['error_description', 'expired access/refresh token'],
-      ],
-      wire,
-    );
+  if (org === undefined || user === undefined) return oauthError(400, ...GRANT_ERRORS.badRefreshToken, wire);
   const token = `${org.id.slice(0, 15)}!AQ${mock.random.string(94, TOKEN_ALPHABET)}`;
   const timeout = mock.knobs.sessionTimeoutSeconds ?? org.sessionTimeoutSeconds;
   mock.sessions.add(token, { userId: user.id, orgId: org.id, app: app.name, issuedAt: now, expiresAt: now + timeout * 1000 });
