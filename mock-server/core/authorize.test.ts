@@ -135,6 +135,17 @@ describe('the prior approval through the user-agent flow', () => {
     expect([again.status, again.type]).toEqual([400, 'text/html;charset=UTF-8']);
   });
 
+  it('an earlier approval skips the Allow page, unless prompt=consent asks for it again', async () => {
+    const first = await toAllowPage({ scope: 'api refresh_token' });
+    expect((await post({ flow: first.flow, action: 'allow' })).status).toBe(302);
+    const start = await send(new Request(authorizeUrl({ scope: 'api refresh_token', state: 'again' })));
+    const login = await post({ flow: flowOf(start.body), action: 'login', username: USER, password: PASSWORD });
+    expect(login.status).toBe(302);
+    expect(login.location).toMatch(/^http:\/\/localhost:1717\/OauthRedirect#access_token=.*&state=again$/);
+    const consent = await toAllowPage({ prompt: 'login consent' });
+    expect(consent.body).toContain('<h1>Allow Access?</h1>');
+  });
+
   it('keeps the password out of the journal', async () => {
     await toAllowPage();
     expect(JSON.stringify(mock.journal.list())).not.toContain(PASSWORD);

@@ -71,6 +71,8 @@ interface Flow {
   scopes: string[];
   host: string;
   createdAt: number;
+  /** The `prompt` values asked for (`consent`: the Allow page even after an earlier approval). */
+  prompt: string[];
   /** Set once the user has logged in on the login page. */
   userId?: string;
 }
@@ -197,6 +199,7 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
       app: app.name,
       redirectUri,
       state: q.get('state'),
+      prompt: (q.get('prompt') ?? '').split(/[\s+]+/).filter((p) => p !== ''),
       scopes: [],
       host: host.name,
       createdAt: now,
@@ -236,6 +239,44 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
   trace.app = app.name;
   const action = form.get('action');
 
+  /** Allowed (or approved before): the token or the code, and the approval recorded. */
+  const grantAccess = (flow: Flow, user: User, org: Org): WireResponse => {
+    // Allowed: an approval with refresh_token (offline_access) is the prior approval the JWT flow needs.
+    if (flow.scopes.includes('refresh_token')) approveApp(mock, { username: user.username, app: app.name });
+    recordLogin(mock, user, app, 'Success', sc, host, now, trace.id);
+    if (flow.responseType === 'code') {
+      // The web-server flow: a code the token endpoint exchanges once, within 15 minutes (codes.ts).
+      const code = issueCode(mock, {
+        app: app.name,
+        userId: user.id,
+        orgId: org.id,
+        redirectUri: flow.redirectUri,
+        scopes: flow.scopes,
+        host: host.name,
+        ...(flow.codeChallenge === undefined ? {} : { codeChallenge: flow.codeChallenge }),
+        issuedAt: now,
+      });
+      return toCallback(flow, [['code', code]], 'success');
+    }
+    const token = `${org.id.slice(0, 15)}!AQ${mock.random.string(94, TOKEN_ALPHABET)}`;
+    const timeout = mock.knobs.sessionTimeoutSeconds ?? org.sessionTimeoutSeconds;
+    mock.sessions.add(token, { userId: user.id, orgId: org.id, app: app.name, issuedAt: now, expiresAt: now + timeout * 1000 });
+    trace.response.accessToken = `${token.split('!')[0]}![redacted]`;
+    return toCallback(
+      flow,
+      [
+        ['access_token', token],
+        ['instance_url', sc.urls.baseUrl(myDomainHost(org))],
+        ['id', `${sc.urls.baseUrl(host.name)}/id/${org.id}/${user.id}`],
+        ['issued_at', String(now)],
+        ['signature', Buffer.from(mock.random.string(32, TOKEN_ALPHABET)).toString('base64')],
+        ['scope', flow.scopes.join(' ')],
+        ['token_type', 'Bearer'],
+      ],
+      'success',
+    );
+  };
+
   if (action === 'login') {
     const username = form.get('username') ?? '';
     const user = mock.index.userByUsername(username);
@@ -256,6 +297,11 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
     }
     if (!appIn(app, org)) return fail(400, AUTHORIZE_ERRORS.invalidClient);
     flow.userId = user.id;
+    // A user who approved the app before goes straight back, unless the client asks for the Allow page again (prompt=consent).
+    if (user.approvedApps.includes(app.name) && !flow.prompt.includes('consent')) {
+      store.delete(flow.id);
+      return grantAccess(flow, user, org);
+    }
     return answer(htmlResponse(200, allowPage(flow, app, user), wire));
   }
 
@@ -266,40 +312,7 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
   store.delete(flow.id);
   if (action === 'deny') return callbackError(flow, AUTHORIZE_ERRORS.accessDenied);
 
-  // Allowed: an approval with refresh_token (offline_access) is the prior approval the JWT flow needs.
-  if (flow.scopes.includes('refresh_token')) approveApp(mock, { username: user.username, app: app.name });
-  recordLogin(mock, user, app, 'Success', sc, host, now, trace.id);
-  if (flow.responseType === 'code') {
-    // The web-server flow: a code the token endpoint exchanges once, within 15 minutes (codes.ts).
-    const code = issueCode(mock, {
-      app: app.name,
-      userId: user.id,
-      orgId: org.id,
-      redirectUri: flow.redirectUri,
-      scopes: flow.scopes,
-      host: host.name,
-      ...(flow.codeChallenge === undefined ? {} : { codeChallenge: flow.codeChallenge }),
-      issuedAt: now,
-    });
-    return toCallback(flow, [['code', code]], 'success');
-  }
-  const token = `${org.id.slice(0, 15)}!AQ${mock.random.string(94, TOKEN_ALPHABET)}`;
-  const timeout = mock.knobs.sessionTimeoutSeconds ?? org.sessionTimeoutSeconds;
-  mock.sessions.add(token, { userId: user.id, orgId: org.id, app: app.name, issuedAt: now, expiresAt: now + timeout * 1000 });
-  trace.response.accessToken = `${token.split('!')[0]}![redacted]`;
-  return toCallback(
-    flow,
-    [
-      ['access_token', token],
-      ['instance_url', sc.urls.baseUrl(myDomainHost(org))],
-      ['id', `${sc.urls.baseUrl(host.name)}/id/${org.id}/${user.id}`],
-      ['issued_at', String(now)],
-      ['signature', Buffer.from(mock.random.string(32, TOKEN_ALPHABET)).toString('base64')],
-      ['scope', flow.scopes.join(' ')],
-      ['token_type', 'Bearer'],
-    ],
-    'success',
-  );
+  return grantAccess(flow, user, org);
 }
 
 const errorParams = ([error, description]: readonly [string, string]): [string, string][] => [

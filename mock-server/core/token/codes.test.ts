@@ -46,8 +46,9 @@ async function code(params: Record<string, string> = {}): Promise<{ code: string
     new Request(`https://${LOGIN}/services/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: KEY, redirect_uri: CALLBACK, scope: 'api refresh_token', ...params })}`),
   );
   const flow = /name="flow" value="([^"]+)"/.exec(start.body)?.[1] ?? '';
-  await form(`https://${LOGIN}/services/oauth2/authorize`, { flow, action: 'login', username: USER, password: PASSWORD });
-  const allowed = await form(`https://${LOGIN}/services/oauth2/authorize`, { flow, action: 'allow' });
+  const login = await form(`https://${LOGIN}/services/oauth2/authorize`, { flow, action: 'login', username: USER, password: PASSWORD });
+  // A user who approved the app before is sent back at once; otherwise the Allow page's Allow.
+  const allowed = login.status === 302 ? login : await form(`https://${LOGIN}/services/oauth2/authorize`, { flow, action: 'allow' });
   return { code: new URL(allowed.location ?? '').searchParams.get('code') ?? '', location: allowed.location ?? '' };
 }
 
