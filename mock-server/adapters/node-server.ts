@@ -40,6 +40,11 @@ export interface StartMockOrgOptions extends Omit<MockOrgOptions, 'world'> {
   tls?: boolean;
   /** Folder for the local CA and the default world's keys (default .sfjwt or SFJWT_HOME). */
   stateDir?: string;
+  /**
+   * Name Salesforce's hosts in the answers (`instance_url: https://acme.my.salesforce.com`) instead of
+   * the listeners' addresses: for clients whose look-ups and connections are routed to the listeners.
+   */
+  realHostNames?: boolean;
   /** Limits that keep hostile or broken clients from holding the server. */
   limits?: Partial<ServerLimits>;
   /**
@@ -136,13 +141,15 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   }
   const ports = new Map<string, number>();
   const urlHost = bind.includes(':') ? `[${bind}]` : bind;
-  const urls: HostUrls = {
-    baseUrl: (host) => `${scheme}://${urlHost}:${ports.get(host) ?? 0}`,
-    origins: (host) => {
-      const port = ports.get(host);
-      return port === undefined ? [] : [`${scheme}://${urlHost}:${port}`, `${scheme}://localhost:${port}`];
-    },
+  const local = (host: string) => {
+    const port = ports.get(host);
+    return port === undefined ? [] : [`${scheme}://${urlHost}:${port}`, `${scheme}://localhost:${port}`];
   };
+  /** Where a host's listener is: what a client connects to. */
+  const listenerUrl = (host: string) => `${scheme}://${urlHost}:${ports.get(host) ?? 0}`;
+  // The answers name the listeners (127.0.0.1:PORT), or, behind something that routes the real names here (sfjwt exec), Salesforce's own host names.
+  const urls: HostUrls =
+    options.realHostNames === true ? { baseUrl: (host) => `${scheme}://${host}`, origins: (host) => [`${scheme}://${host}`, ...local(host)] } : { baseUrl: listenerUrl, origins: local };
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
@@ -195,13 +202,13 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   const world = org.index.world;
   const started: StartedMockOrg = {
     org,
-    hosts: Object.fromEntries(hostNames.map((h) => [h, urls.baseUrl(h)])),
-    login: urls.baseUrl(LOGIN_HOST),
-    test: urls.baseUrl(TEST_HOST),
-    admin: `${urls.baseUrl(LOGIN_HOST)}${ADMIN_PREFIX}`,
+    hosts: Object.fromEntries(hostNames.map((h) => [h, listenerUrl(h)])),
+    login: listenerUrl(LOGIN_HOST),
+    test: listenerUrl(TEST_HOST),
+    admin: `${listenerUrl(LOGIN_HOST)}${ADMIN_PREFIX}`,
     adminToken,
-    myDomain: Object.fromEntries(world.orgs.map((o) => [o.name, urls.baseUrl(myDomainHost(o))])),
-    sites: Object.fromEntries(world.orgs.flatMap((o) => o.sites.map((s) => [`${o.name}/${s.urlPathPrefix}`, `${urls.baseUrl(siteHost(o))}/${s.urlPathPrefix}`]))),
+    myDomain: Object.fromEntries(world.orgs.map((o) => [o.name, listenerUrl(myDomainHost(o))])),
+    sites: Object.fromEntries(world.orgs.flatMap((o) => o.sites.map((s) => [`${o.name}/${s.urlPathPrefix}`, `${listenerUrl(siteHost(o))}/${s.urlPathPrefix}`]))),
     ca: tls?.caFile ?? null,
     caPem: tls?.caPem ?? null,
     close,

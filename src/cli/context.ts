@@ -82,6 +82,11 @@ function processOutput(stream: NodeJS.WriteStream): Output {
   return output;
 }
 
+/** Whether `output` is this process's own stdout or stderr (a child may then share it as it is). */
+export function isProcessOutput(output: Output, stream: NodeJS.WriteStream): boolean {
+  return outputs.get(stream) === output;
+}
+
 /** What the caller gave, and the process's streams, environment and clock for the rest. */
 export function withProcess(io: Partial<CommandIo>): CommandIo {
   return {

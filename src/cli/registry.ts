@@ -20,6 +20,7 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   scenarios: async () => (await import('./scenarios.ts')).scenarios,
   serve: async () => (await import('./serve.ts')).serve,
   stop: async () => (await import('./stop.ts')).stop,
+  exec: async () => (await import('./exec.ts')).exec,
   world: async () => (await import('./world.ts')).world,
   keys: async () => (await import('./keys.ts')).keys,
   sign: async () => (await import('./sign.ts')).sign,

@@ -9,6 +9,7 @@ export const SUMMARIES = {
   scenarios: 'List the scenario catalogue (every common mistake and what Salesforce answers)',
   serve: 'Serve the mock Salesforce org on loopback (HTTPS by default)',
   stop: 'Stop a mock that serve --detach started in the background',
+  exec: 'Run a command against the mock: its Salesforce calls go to the mock, nothing leaves loopback',
   world: 'Print a world as JSON (default or generated), or check a world file',
   keys: 'Generate key material for a connected app, or check a key and certificate',
   sign: 'Sign a JWT Bearer assertion from flags, a config target or the served mock, and lint it',

@@ -1,0 +1,88 @@
+/**
+ * `sfjwt exec` with an unmodified Node integration, through `main(argv, io)` (the command it runs is
+ * a real child process): the integration signs with the SFJWT_* variables and calls
+ * https://login.salesforce.com with fetch, then the instance_url it got (a real host name) with
+ * node:https, and both reach the mock; a call to another host is refused at once and listed on
+ * stderr and in the report; the exit code is the command's. No look-up or connection leaves
+ * loopback: the preload refuses them, and the only host it lets through is the mock's.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { testStateDir } from '../../mock-server/testing/fixtures.ts';
+import { main } from './main.ts';
+import { collector } from './testing/collector.ts';
+
+const home = testStateDir('sfjwt-exec-');
+const dir = mkdtempSync(join(tmpdir(), 'sfjwt-exec-app-'));
+
+// The integration: nothing of sfjwt in it but the variables it reads.
+const APP = `
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const input = part({ alg: 'RS256' }) + '.' + part({ iss: process.env.SFJWT_CONSUMER_KEY, sub: process.env.SFJWT_USERNAME, aud: 'https://login.salesforce.com', exp: Math.floor(Date.now() / 1000) + 180 });
+const jwt = input + '.' + sign('sha256', Buffer.from(input), createPrivateKey(readFileSync(process.env.SFJWT_KEY_FILE))).toString('base64url');
+const res = await fetch('https://login.salesforce.com/services/oauth2/token', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt }) });
+const body = await res.json();
+console.log('token', res.status, body.instance_url);
+const status = await new Promise((resolve, reject) => https.get(body.instance_url + '/services/data/v60.0/limits', { headers: { Authorization: 'Bearer ' + body.access_token } }, (r) => { r.resume(); resolve(r.statusCode); }).on('error', reject));
+console.log('limits', status);
+try { await fetch('https://api.example.com/hook'); console.log('left loopback'); } catch (e) { console.log('elsewhere', e.cause?.code); }
+process.exit(Number(process.argv[2] ?? 0));
+`;
+writeFileSync(join(dir, 'app.mjs'), APP);
+
+async function run(argv: string[]) {
+  const stdout = collector();
+  const stderr = collector();
+  const code = await main(argv, { stdout, stderr, env: { ...process.env, SFJWT_HOME: home, NO_COLOR: '1' }, cwd: dir });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('sfjwt exec', () => {
+  it('an unmodified integration logs in at login.salesforce.com and calls its instance, all on the mock; elsewhere is refused; the exit code is its own', async () => {
+    const r = await run(['exec', '--report', 'reports', '--', process.execPath, 'app.mjs', '3']);
+    expect(r.stdout).toBe('token 200 https://acme.my.salesforce.com\nlimits 200\nelsewhere ECONNREFUSED\n');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('sfjwt exec: refused 1 attempt to leave loopback: connect api.example.com:443\n');
+    const report = JSON.parse(readFileSync(join(dir, 'reports', 'exec.json'), 'utf8')) as {
+      exitCode: number;
+      refused: { kind: string; host: string; port: number }[];
+      journal: { kind: string; response: { status: number } }[];
+    };
+    expect(report.exitCode).toBe(3);
+    expect(report.refused.map(({ kind, host, port }) => ({ kind, host, port }))).toEqual([{ kind: 'connect', host: 'api.example.com', port: 443 }]);
+    expect(report.journal.map((t) => [t.kind, t.response.status]).reverse()).toEqual([
+      ['token', 200],
+      ['rest', 200],
+    ]);
+  }, 30_000);
+
+  it('a look-up of another name is not found, and listed', async () => {
+    const r = await run(['exec', '--', process.execPath, '-e', "require('node:dns').lookup('db.internal.example', (e) => { console.log(e.code); })"]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, 'ENOTFOUND\n', 'sfjwt exec: refused 1 attempt to leave loopback: lookup db.internal.example\n']);
+  }, 30_000);
+
+  it.each<[string, string[], string]>([
+    [
+      'no command after --',
+      ['exec'],
+      'sfjwt: exec needs the command to run after --\n  → Usage: npx sfjwt exec [--world FILE] [--report DIR] [--state-dir DIR] -- <command …>\n  → For example: npx sfjwt exec -- node my-integration.js\n',
+    ],
+    [
+      'a command that is not there',
+      ['exec', '--', 'no-such-command-sfjwt'],
+      'sfjwt: exec cannot run no-such-command-sfjwt: no such command\n  → Check the command after --, and that it is on the PATH.\n',
+    ],
+  ])(
+    '%s: exit 2 with what to do',
+    async (_name, argv, stderr) => {
+      const r = await run(argv);
+      expect([r.code, r.stderr]).toEqual([2, stderr]);
+    },
+    30_000,
+  );
+});

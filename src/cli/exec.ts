@@ -1,0 +1,132 @@
+/**
+ * `sfjwt exec [--world FILE] [--report DIR] -- <command …>`: starts the mock over HTTPS on free ports
+ * of 127.0.0.1 and runs the command so that an unmodified Node integration talks to it when it calls
+ * login.salesforce.com, test.salesforce.com, a My Domain or a site: a preload (src/exec/preload.ts,
+ * through NODE_OPTIONS) sends those names to the mock and refuses every other look-up or connection
+ * that would leave loopback, and NODE_EXTRA_CA_CERTS trusts the mock's CA. The command also gets
+ * SFJWT_CONSUMER_KEY, SFJWT_USERNAME, SFJWT_KEY_FILE and SFJWT_CA_FILE for the world served, so a
+ * test can configure the integration while it still calls the real host names. The exit code is the
+ * command's (128 + the signal's number when a signal ended it); what was refused is listed on stderr
+ * and, with --report, in DIR/exec.json with the mock's journal.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { UsageError } from '../../lib/errors.ts';
+import { makeDirectory } from '../../lib/make-directory.ts';
+import { replaceFile } from '../../lib/write-new-file.ts';
+import { startMockOrg } from '../../mock-server/adapters/node-server.ts';
+import { describeStarted } from '../../mock-server/adapters/serve-description.ts';
+import { type CommandSpec, parse } from './args.ts';
+import { type CommandContext, inCwd, isProcessOutput, stateDir } from './context.ts';
+import { SUMMARIES } from './summaries.ts';
+
+const execSpec = {
+  name: 'exec',
+  summary: SUMMARIES.exec,
+  usage: 'npx sfjwt exec [--world FILE] [--report DIR] [--state-dir DIR] -- <command …>',
+  options: { world: { type: 'string' }, report: { type: 'string' }, 'state-dir': { type: 'string' } },
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+
+const HELP = `${execSpec.usage}
+
+${execSpec.summary}.
+  --world FILE      serve this world file instead of the default training ground
+  --report DIR      write DIR/exec.json: the command, its exit code, what was refused, the journal
+  --state-dir DIR   where the local CA and the default world's keys live (default .sfjwt)
+
+The command runs with, besides your environment:
+  NODE_OPTIONS          --import of sfjwt's preload: Salesforce host names go to the mock, every
+                        other look-up or connection off 127.0.0.1 is refused and listed
+  NODE_EXTRA_CA_CERTS   the mock's CA (also SFJWT_CA_FILE)
+  SFJWT_CONSUMER_KEY, SFJWT_USERNAME, SFJWT_KEY_FILE
+                        the app, the user that logs in fine and its key (default world)
+Node processes are covered, and the processes they start; other languages come with the HTTPS proxy.
+Exit code: the command's; 2 for usage errors.
+
+Examples:
+  npx sfjwt exec -- node my-integration.js
+  npx sfjwt exec --report reports -- npm test`;
+
+/** Where the preload is: next to this module once compiled (dist/), or the compiled one when run from the sources. */
+function preloadUrl(): string {
+  const compiled = new URL('../exec/preload.js', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return compiled.href;
+  return pathToFileURL(fileURLToPath(new URL('../../dist/src/exec/preload.js', import.meta.url))).href;
+}
+
+interface Refused {
+  kind: 'lookup' | 'connect';
+  host: string;
+  port?: number;
+}
+
+export async function exec(ctx: CommandContext): Promise<number> {
+  const dash = ctx.argv.indexOf('--');
+  const own = dash === -1 ? ctx.argv : ctx.argv.slice(0, dash);
+  const command = dash === -1 ? [] : ctx.argv.slice(dash + 1);
+  const { values } = parse(execSpec, own);
+  if (values.help === true) {
+    ctx.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const [program, ...args] = command;
+  if (program === undefined) throw new UsageError('exec needs the command to run after --', { actions: [`Usage: ${execSpec.usage}`, 'For example: npx sfjwt exec -- node my-integration.js'] });
+  const world = values.world as string | undefined;
+  const started = await startMockOrg({
+    port: 0,
+    realHostNames: true,
+    stateDir: stateDir(ctx, values['state-dir'] as string | undefined),
+    ...(world === undefined ? {} : { worldFile: inCwd(ctx, world) }),
+  });
+  const work = mkdtempSync(join(tmpdir(), 'sfjwt-exec-'));
+  const log = join(work, 'refused.jsonl');
+  try {
+    const d = describeStarted(started);
+    const routes = Object.fromEntries(Object.entries(started.hosts).map(([name, base]) => [name, Number(new URL(base).port)]));
+    const env: NodeJS.ProcessEnv = {
+      ...ctx.env,
+      NODE_OPTIONS: [ctx.env['NODE_OPTIONS'] ?? '', `--import=${preloadUrl()}`].join(' ').trim(),
+      ...(started.ca === null ? {} : { NODE_EXTRA_CA_CERTS: started.ca, SFJWT_CA_FILE: started.ca }),
+      SFJWT_EXEC_ROUTES: JSON.stringify(routes),
+      SFJWT_EXEC_LOG: log,
+      ...(d.consumerKey === null ? {} : { SFJWT_CONSUMER_KEY: d.consumerKey }),
+      ...(d.username === null ? {} : { SFJWT_USERNAME: d.username }),
+      ...(d.privateKeyFile === null ? {} : { SFJWT_KEY_FILE: d.privateKeyFile }),
+    };
+    const code = await new Promise<number>((resolve, reject) => {
+      // The terminal as it is when sfjwt runs in one; otherwise (a test, a pipe) the output is passed on.
+      const inherit = isProcessOutput(ctx.stdout, process.stdout) && isProcessOutput(ctx.stderr, process.stderr);
+      const child = spawn(program, args, { cwd: ctx.cwd, env, stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+      child.stdout?.on('data', (c: Buffer) => ctx.stdout.write(c.toString()));
+      child.stderr?.on('data', (c: Buffer) => ctx.stderr.write(c.toString()));
+      ctx.signal?.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'ENOENT' ? new UsageError(`exec cannot run ${program}: no such command`, { actions: ['Check the command after --, and that it is on the PATH.'] }) : error),
+      );
+      child.once('close', (exitCode, signal) => resolve(exitCode ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0))));
+    });
+    const refused: Refused[] = existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => l !== '')
+          .map((l) => JSON.parse(l) as Refused)
+      : [];
+    if (refused.length > 0) {
+      const listed = [...new Set(refused.map((r) => (r.port === undefined ? `${r.kind} ${r.host}` : `${r.kind} ${r.host}:${r.port}`)))];
+      ctx.stderr.write(`sfjwt exec: refused ${refused.length} attempt${refused.length === 1 ? '' : 's'} to leave loopback: ${listed.join(', ')}\n`);
+    }
+    const report = values.report as string | undefined;
+    if (report !== undefined) {
+      const dir = inCwd(ctx, report);
+      makeDirectory(dir);
+      replaceFile(join(dir, 'exec.json'), `${JSON.stringify({ command, exitCode: code, refused, journal: started.org.journal.list() }, null, 2)}\n`, 0o644);
+    }
+    return code;
+  } finally {
+    await started.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
