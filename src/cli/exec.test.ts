@@ -7,8 +7,10 @@
  * loopback: the preload refuses them, and the only host it lets through is the mock's.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { testStateDir } from '../../mock-server/testing/fixtures.ts';
 import { main } from './main.ts';
@@ -85,4 +87,56 @@ describe('sfjwt exec', () => {
     },
     30_000,
   );
+});
+
+describe('sfjwt exec with real clients, unmodified', () => {
+  const ROOT = new URL('../../', import.meta.url);
+  const resolveFrom = (name: string) => pathToFileURL(createRequire(ROOT).resolve(name)).href;
+
+  it('jsforce 3 logs in at login.salesforce.com with the JWT flow and queries the users', async () => {
+    writeFileSync(
+      join(dir, 'jsforce-app.mjs'),
+      `import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+const { Connection } = await import(${JSON.stringify(resolveFrom('@jsforce/jsforce-node'))});
+const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const input = part({ alg: 'RS256' }) + '.' + part({ iss: process.env.SFJWT_CONSUMER_KEY, sub: process.env.SFJWT_USERNAME, aud: 'https://login.salesforce.com', exp: Math.floor(Date.now() / 1000) + 180 });
+const assertion = input + '.' + sign('sha256', Buffer.from(input), createPrivateKey(readFileSync(process.env.SFJWT_KEY_FILE))).toString('base64url');
+const conn = new Connection({ loginUrl: 'https://login.salesforce.com' });
+await conn.authorize({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion });
+const users = await conn.query('SELECT Username FROM User ORDER BY Username LIMIT 2');
+console.log(conn.instanceUrl, users.records.map((u) => u.Username).join(','));
+`,
+    );
+    const r = await run(['exec', '--', process.execPath, 'jsforce-app.mjs']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, 'https://acme.my.salesforce.com analyst@acme.com,former.employee@acme.com\n', '']);
+  }, 30_000);
+
+  it('@salesforce/core AuthInfo logs in with its own JWT (privateKeyFile) and its Connection queries', async () => {
+    const sfHome = mkdtempSync(join(tmpdir(), 'sfjwt-exec-sf-home-'));
+    writeFileSync(
+      join(dir, 'sf-app.mjs'),
+      `const { AuthInfo, Connection } = await import(${JSON.stringify(resolveFrom('@salesforce/core'))});
+const authInfo = await AuthInfo.create({ username: process.env.SFJWT_USERNAME, oauth2Options: { clientId: process.env.SFJWT_CONSUMER_KEY, loginUrl: 'https://login.salesforce.com', privateKeyFile: process.env.SFJWT_KEY_FILE } });
+const conn = await Connection.create({ authInfo });
+const result = await conn.query('SELECT Id FROM User');
+console.log(authInfo.getFields().instanceUrl, result.totalSize);
+`,
+    );
+    const stdout = collector();
+    const stderr = collector();
+    const env = {
+      ...process.env,
+      SFJWT_HOME: home,
+      NO_COLOR: '1',
+      HOME: sfHome,
+      SF_DISABLE_LOG_FILE: 'true',
+      SFDX_DISABLE_LOG_FILE: 'true',
+      SF_DISABLE_TELEMETRY: 'true',
+      SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+      SFDX_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    };
+    const code = await main(['exec', '--', process.execPath, 'sf-app.mjs'], { stdout, stderr, env, cwd: dir });
+    expect([code, stdout.text, stderr.text]).toEqual([0, 'https://acme.my.salesforce.com 6\n', '']);
+  }, 60_000);
 });

@@ -15,6 +15,7 @@ import { appendFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import tls from 'node:tls';
+import { promisify } from 'node:util';
 
 const routes: Record<string, number> = JSON.parse(process.env['SFJWT_EXEC_ROUTES'] ?? '{}') as Record<string, number>;
 const log = process.env['SFJWT_EXEC_LOG'];
@@ -60,14 +61,17 @@ function guardedLookup(hostname: string, ...rest: unknown[]): void {
   const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (sfjwt exec: nothing may leave loopback)`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname });
   process.nextTick(() => callback(error));
 }
-(dns as { lookup: unknown }).lookup = guardedLookup;
 const originalPromisesLookup = dns.promises.lookup;
-(dns.promises as { lookup: unknown }).lookup = async (hostname: string, options?: dns.LookupOptions) => {
+async function guardedPromisesLookup(hostname: string, options?: dns.LookupOptions) {
   if (routeOf(hostname) !== undefined) return options?.all === true ? [{ address: '127.0.0.1', family: 4 }] : { address: '127.0.0.1', family: 4 };
   if (isLoopback(hostname) || net.isIP(hostname) !== 0) return originalPromisesLookup(hostname, options ?? {});
   refused('lookup', hostname);
   throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname} (sfjwt exec: nothing may leave loopback)`), { code: 'ENOTFOUND', syscall: 'getaddrinfo', hostname });
-};
+}
+// util.promisify(dns.lookup) resolves to {address, family}, as dns.lookup's own custom promisified form does.
+Object.defineProperty(guardedLookup, promisify.custom, { value: guardedPromisesLookup });
+(dns as { lookup: unknown }).lookup = guardedLookup;
+(dns.promises as { lookup: unknown }).lookup = guardedPromisesLookup;
 
 /** Connection options as net.connect and tls.connect take them: (options), (port, host), (port). */
 function normalise(args: unknown[]): { options: Record<string, unknown>; rest: unknown[] } {
