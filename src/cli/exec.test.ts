@@ -140,3 +140,21 @@ console.log(authInfo.getFields().instanceUrl, result.totalSize);
     expect([code, stdout.text, stderr.text]).toEqual([0, 'https://acme.my.salesforce.com 6\n', '']);
   }, 60_000);
 });
+
+describe('sfjwt exec for other languages: the HTTPS proxy', () => {
+  it('curl with a JWT signed by openssl logs in at login.salesforce.com; another host is refused', async () => {
+    writeFileSync(
+      join(dir, 'curl-app.sh'),
+      `set -eu
+b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+header=$(printf '{"alg":"RS256"}' | b64)
+payload=$(printf '{"iss":"%s","sub":"%s","aud":"https://login.salesforce.com","exp":%s}' "$SFJWT_CONSUMER_KEY" "$SFJWT_USERNAME" $(( $(date +%s) + 180 )) | b64)
+signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$SFJWT_KEY_FILE" | b64)
+curl -s -o /dev/null -w 'token %{http_code}\\n' https://login.salesforce.com/services/oauth2/token -d grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer -d "assertion=$header.$payload.$signature"
+curl -s -o /dev/null https://www.example.com/ || echo "elsewhere refused ($?)"
+`,
+    );
+    const r = await run(['exec', '--', 'bash', 'curl-app.sh']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, 'token 200\nelsewhere refused (56)\n', 'sfjwt exec: refused 1 attempt to leave loopback: connect www.example.com:443\n']);
+  }, 30_000);
+});

@@ -19,6 +19,7 @@ import { makeDirectory } from '../../lib/make-directory.ts';
 import { replaceFile } from '../../lib/write-new-file.ts';
 import { startMockOrg } from '../../mock-server/adapters/node-server.ts';
 import { describeStarted } from '../../mock-server/adapters/serve-description.ts';
+import { startExecProxy } from '../exec/proxy.ts';
 import { type CommandSpec, parse } from './args.ts';
 import { type CommandContext, inCwd, isProcessOutput, stateDir } from './context.ts';
 import { SUMMARIES } from './summaries.ts';
@@ -43,7 +44,11 @@ The command runs with, besides your environment:
   NODE_EXTRA_CA_CERTS   the mock's CA (also SFJWT_CA_FILE)
   SFJWT_CONSUMER_KEY, SFJWT_USERNAME, SFJWT_KEY_FILE
                         the app, the user that logs in fine and its key (default world)
-Node processes are covered, and the processes they start; other languages come with the HTTPS proxy.
+  HTTPS_PROXY, HTTP_PROXY (and lower case), NO_PROXY=127.0.0.1,localhost,::1
+                        a proxy on 127.0.0.1 that tunnels the mock's host names to it and refuses
+                        every other host: curl, Python requests and most clients read these
+  CURL_CA_BUNDLE, REQUESTS_CA_BUNDLE, SSL_CERT_FILE
+                        the mock's CA, for curl, Python requests and OpenSSL
 Exit code: the command's; 2 for usage errors.
 
 Examples:
@@ -83,13 +88,21 @@ export async function exec(ctx: CommandContext): Promise<number> {
   });
   const work = mkdtempSync(join(tmpdir(), 'sfjwt-exec-'));
   const log = join(work, 'refused.jsonl');
+  const routes = Object.fromEntries(Object.entries(started.hosts).map(([name, base]) => [name, Number(new URL(base).port)]));
+  const proxy = await startExecProxy(routes);
   try {
     const d = describeStarted(started);
-    const routes = Object.fromEntries(Object.entries(started.hosts).map(([name, base]) => [name, Number(new URL(base).port)]));
     const env: NodeJS.ProcessEnv = {
       ...ctx.env,
       NODE_OPTIONS: [ctx.env['NODE_OPTIONS'] ?? '', `--import=${preloadUrl()}`].join(' ').trim(),
-      ...(started.ca === null ? {} : { NODE_EXTRA_CA_CERTS: started.ca, SFJWT_CA_FILE: started.ca }),
+      ...(started.ca === null ? {} : { NODE_EXTRA_CA_CERTS: started.ca, SFJWT_CA_FILE: started.ca, CURL_CA_BUNDLE: started.ca, REQUESTS_CA_BUNDLE: started.ca, SSL_CERT_FILE: started.ca }),
+      // Every other language: the proxy tunnels the mock's names to it and refuses the rest.
+      HTTPS_PROXY: proxy.url,
+      https_proxy: proxy.url,
+      HTTP_PROXY: proxy.url,
+      http_proxy: proxy.url,
+      NO_PROXY: '127.0.0.1,localhost,::1',
+      no_proxy: '127.0.0.1,localhost,::1',
       SFJWT_EXEC_ROUTES: JSON.stringify(routes),
       SFJWT_EXEC_LOG: log,
       ...(d.consumerKey === null ? {} : { SFJWT_CONSUMER_KEY: d.consumerKey }),
@@ -106,14 +119,24 @@ export async function exec(ctx: CommandContext): Promise<number> {
       child.once('error', (error: NodeJS.ErrnoException) =>
         reject(error.code === 'ENOENT' ? new UsageError(`exec cannot run ${program}: no such command`, { actions: ['Check the command after --, and that it is on the PATH.'] }) : error),
       );
-      child.once('close', (exitCode, signal) => resolve(exitCode ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0))));
+      // 'exit', not 'close': a process the command started may keep its output open after it ended.
+      const ended = (stream: NodeJS.ReadableStream | null) => (stream === null ? Promise.resolve() : new Promise<void>((done) => stream.once('end', done)));
+      const output = Promise.all([ended(child.stdout), ended(child.stderr)]);
+      child.once('exit', (exitCode, signal) => {
+        const code = exitCode ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0));
+        // What it wrote last is still passed on, for a moment at most.
+        void Promise.race([output, new Promise((done) => setTimeout(done, 500).unref())]).then(() => resolve(code));
+      });
     });
-    const refused: Refused[] = existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .split('\n')
-          .filter((l) => l !== '')
-          .map((l) => JSON.parse(l) as Refused)
-      : [];
+    const refused: Refused[] = [
+      ...(existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((l) => l !== '')
+            .map((l) => JSON.parse(l) as Refused)
+        : []),
+      ...proxy.refused,
+    ];
     if (refused.length > 0) {
       const listed = [...new Set(refused.map((r) => (r.port === undefined ? `${r.kind} ${r.host}` : `${r.kind} ${r.host}:${r.port}`)))];
       ctx.stderr.write(`sfjwt exec: refused ${refused.length} attempt${refused.length === 1 ? '' : 's'} to leave loopback: ${listed.join(', ')}\n`);
@@ -126,6 +149,7 @@ export async function exec(ctx: CommandContext): Promise<number> {
     }
     return code;
   } finally {
+    await proxy.close();
     await started.close();
     rmSync(work, { recursive: true, force: true });
   }
