@@ -6,6 +6,7 @@
  * stderr and in the report; the exit code is the command's. No look-up or connection leaves
  * loopback: the preload refuses them, and the only host it lets through is the mock's.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -156,5 +157,41 @@ curl -s -o /dev/null https://www.example.com/ || echo "elsewhere refused ($?)"
     );
     const r = await run(['exec', '--', 'bash', 'curl-app.sh']);
     expect([r.code, r.stdout, r.stderr]).toEqual([0, 'token 200\nelsewhere refused (56)\n', 'sfjwt exec: refused 1 attempt to leave loopback: connect www.example.com:443\n']);
+  }, 30_000);
+});
+
+// Debian's Python with python3-requests and python3-jwt (.ci/run installs them): the lane says why when it cannot run.
+const PYTHON = '/usr/bin/python3';
+const pythonMissing = (() => {
+  const r = spawnSync(PYTHON, ['-c', 'import requests, jwt'], { encoding: 'utf8' });
+  return r.error !== undefined ? `${PYTHON} is missing` : r.status !== 0 ? `${PYTHON} lacks requests or jwt (apt-get install python3-requests python3-jwt)` : undefined;
+})();
+if (pythonMissing !== undefined) console.warn(`exec.test.ts: the Python lane is skipped: ${pythonMissing}`);
+
+describe.skipIf(pythonMissing !== undefined)(`sfjwt exec with Python requests and PyJWT${pythonMissing === undefined ? '' : ` (skipped: ${pythonMissing})`}`, () => {
+  it('logs in at login.salesforce.com, calls its instance_url, and is refused elsewhere', async () => {
+    writeFileSync(
+      join(dir, 'app.py'),
+      `import os, time, jwt, requests
+key = open(os.environ["SFJWT_KEY_FILE"]).read()
+assertion = jwt.encode({"iss": os.environ["SFJWT_CONSUMER_KEY"], "sub": os.environ["SFJWT_USERNAME"], "aud": "https://login.salesforce.com", "exp": int(time.time()) + 180}, key, algorithm="RS256")
+r = requests.post("https://login.salesforce.com/services/oauth2/token", data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion})
+body = r.json()
+print("token", r.status_code, body["instance_url"])
+limits = requests.get(body["instance_url"] + "/services/data/v60.0/limits", headers={"Authorization": "Bearer " + body["access_token"]})
+print("limits", limits.status_code)
+try:
+    requests.get("https://api.example.com/")
+    print("left loopback")
+except requests.exceptions.ProxyError:
+    print("elsewhere refused")
+`,
+    );
+    const r = await run(['exec', '--', PYTHON, 'app.py']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      0,
+      'token 200 https://acme.my.salesforce.com\nlimits 200\nelsewhere refused\n',
+      'sfjwt exec: refused 1 attempt to leave loopback: connect api.example.com:443\n',
+    ]);
   }, 30_000);
 });
