@@ -39,8 +39,9 @@ export function describeStarted(started: StartedMockOrg) {
     certificateFile,
     username: happy?.username ?? null,
     apps: world.apps.map((a) => ({ name: a.name, kind: a.kind, consumerKey: a.consumerKey, policy: a.policy, privateKeyFile: keyFile, certificateFile })),
-    // A training ground's passwords (the login page of the authorize flows): the default world's, or a world file's own.
-    users: world.users.map((u) => ({ username: u.username, org: u.org, situation: u.situation ?? null, password: u.password ?? null })),
+    // The training ground's passwords (the login page of the authorize flows), as a training ground
+    // hands them out; a world file's passwords are its author's secrets and are never printed.
+    users: world.users.map((u) => ({ username: u.username, org: u.org, situation: u.situation ?? null, password: started.appKey === undefined ? null : (u.password ?? null) })),
   };
 }
 

@@ -6,7 +6,7 @@
  * app's certificate next to its key; with a world file, which holds certificates only, the text says
  * so instead of naming a key. Servers listen on free ports of 127.0.0.1 (--port 0) or on none.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,7 +107,12 @@ describe('serve: what it says about keys', () => {
       "private key:      none here: a world file's apps hold certificates only;\n                  sign with your own key, the one of the certificate you put in the world file\n",
     );
     expect(text).not.toContain('certificate:      ');
-    const d = JSON.parse(await printed(['--world', world, '--json'])) as Record<string, unknown>;
-    expect([d['privateKeyFile'], d['certificateFile']]).toEqual([null, null]);
+    const d = JSON.parse(await printed(['--world', world, '--json'])) as { privateKeyFile: unknown; certificateFile: unknown; users: { password: unknown }[] };
+    expect([d.privateKeyFile, d.certificateFile]).toEqual([null, null]);
+    // The world file holds its users' passwords (sfjwt world prints the training ground's): a world file's are never printed.
+    const passwords = (JSON.parse(readFileSync(world, 'utf8')) as { users: { password?: string }[] }).users.map((u) => u.password ?? '');
+    expect(passwords.every((p) => p.length >= 8)).toBe(true);
+    expect(d.users.map((u) => u.password)).toEqual(d.users.map(() => null));
+    for (const p of passwords) expect(text).not.toContain(p);
   });
 });
