@@ -9,7 +9,7 @@
  */
 import { http, type RequestHandler } from 'msw';
 import type { MockOrg } from '../core/mock-org.ts';
-import { toResponse, type WireResponse } from '../core/responses.ts';
+import { toResponse, type WireResponse, wireOptions } from '../core/responses.ts';
 import { limitInfo, spendApiRequest } from '../core/rest/api-usage.ts';
 import { finishRest, invalidSession, requestLimitExceeded } from '../core/rest-errors.ts';
 import { accessTokenOf, type LiveSession, sessionOnHost } from '../core/user-routes.ts';
@@ -70,9 +70,8 @@ export function withSession<Info extends { request: Request }, R>(org: MockOrg, 
     const live = sessionOnHost(org, accessTokenOf(info.request.headers.get('authorization'), url), host);
     const refuse = (wire: WireResponse, extra: [string, string][] = []) => {
       org.journalUserCall(request, sc, live, wire.status);
-      const browserId = org.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
       // Typed as the handler's answer: msw's resolver types ask for its HttpResponse, yet answer any fetch Response as it is.
-      return toResponse(finishRest(wire, { browserId, now: new Date(org.now()) }, extra)) as R;
+      return toResponse(finishRest(wire, wireOptions(org.random, org.now()), extra)) as R;
     };
     if (typeof live === 'string') return refuse(invalidSession());
     if (!spendApiRequest(org, live.org.id)) return refuse(requestLimitExceeded(), [['Sforce-Limit-Info', limitInfo(org, live.org.id)]]);

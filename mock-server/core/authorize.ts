@@ -20,7 +20,7 @@ import { myDomainHost } from '../world/hosts.ts';
 import type { App, Org, User } from '../world/schema.ts';
 import type { IncomingRequest } from './incoming.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
-import { htmlResponse, payloadTooLarge, redirect, type WireOptions, type WireResponse } from './responses.ts';
+import { htmlResponse, payloadTooLarge, redirect, type WireResponse, wireOptions } from './responses.ts';
 import { issueCode } from './token/codes.ts';
 import { TOKEN_ALPHABET } from './token/grant.ts';
 import type { Trace } from './trace.ts';
@@ -162,7 +162,7 @@ const appIn = (app: App, org: Org) => app.org === org.name || app.installedIn?.i
 /** Answers the authorize endpoint (GET: the start; POST: the login and Allow pages' forms) and fills in `trace`. */
 export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, sc: ServeContext, host: LogicalHost, trace: Trace): Promise<WireResponse> {
   const now = mock.now();
-  const wire: WireOptions = { browserId: mock.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), now: new Date(now) };
+  const wire = wireOptions(mock.random, now);
   const store = flowsOf(mock);
   for (const [id, f] of store) if (now - f.createdAt > FLOW_TTL_MS) store.delete(id);
   const answer = (response: WireResponse, outcome: Trace['outcome'] = 'other') => {

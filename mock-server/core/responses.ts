@@ -59,6 +59,18 @@ export interface WireOptions {
   now: Date;
 }
 
+const BROWSER_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A new BrowserId cookie value: 22 letters and digits, drawn from the org's random source. */
+export function newBrowserId(random: { string(length: number, alphabet: string): string }): string {
+  return random.string(22, BROWSER_ID_ALPHABET);
+}
+
+/** The wire options of one answer at `now`: a new BrowserId, as the real service sets one per response. */
+export function wireOptions(random: { string(length: number, alphabet: string): string }, now: number): WireOptions {
+  return { browserId: newBrowserId(random), now: new Date(now) };
+}
+
 /**
  * An answer as the mock decides it, before any HTTP library sees it: the status, the headers in the
  * order they are set (a Set-Cookie line is added, any other name replaces an earlier one, as with

@@ -10,7 +10,7 @@
 import { myDomainHost } from '../world/hosts.ts';
 import type { IncomingRequest } from './incoming.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
-import { jsonResponse, textResponse, type WireOptions, type WireResponse } from './responses.ts';
+import { jsonResponse, textResponse, type WireResponse, wireOptions } from './responses.ts';
 import { apiRequestsUsed, limitInfo, spendApiRequest } from './rest/api-usage.ts';
 import { IDENTITY_CONTENT_TYPES, identityBody, identityFormat, serialiseIdentity, urlVersion, userInfoBody } from './rest/identity.ts';
 import { limitsBody, resourcesBody } from './rest/limits.ts';
@@ -34,7 +34,7 @@ function bearer(request: IncomingRequest, url: URL): string | undefined {
 
 export function handleRest(org: MockOrg, request: IncomingRequest, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): WireResponse {
   const now = org.now();
-  const wire: WireOptions = { browserId: org.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), now: new Date(now) };
+  const wire = wireOptions(org.random, now);
   const url = request.url;
   const token = bearer(request, url);
   const looked = token === undefined ? 'unknown' : org.sessions.lookup(token, now);

@@ -13,7 +13,7 @@ import type { IncomingRequest } from './incoming.ts';
 import type { Knobs } from './knobs.ts';
 import type { MockOrg } from './mock-org.ts';
 import { OUTCOMES } from './outcomes.ts';
-import { negotiateFormat, oauthError, oauthResponse, payloadTooLarge, textResponse, type WireOptions, type WireResponse } from './responses.ts';
+import { negotiateFormat, oauthError, oauthResponse, payloadTooLarge, textResponse, type WireResponse, wireOptions } from './responses.ts';
 import { revokeRefreshToken } from './token/codes.ts';
 import { redactToken, type Trace } from './trace.ts';
 
@@ -40,11 +40,10 @@ export function revokeError(knobs: Pick<Knobs, 'revokeUnknownToken'>): [string, 
 /** Answers a revocation and fills in its trace (the caller journals it and stamps the answer). */
 export async function answerRevoke(org: MockOrg, request: IncomingRequest, trace: Trace, secure: boolean): Promise<WireResponse> {
   const now = org.now();
-  const browserId = org.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
+  const wire = wireOptions(org.random, now);
   // Over plain http, as the token endpoint answers it (the requireTls knob; serve --http turns it off),
   // before the body is read: nothing is revoked.
   if (!secure && org.knobs.requireTls) {
-    const wire: WireOptions = { browserId, now: new Date(now) };
     if (org.knobs.honourFormat) wire.format = negotiateFormat(request.url.searchParams.get('format'), request.header('accept'));
     const { status, error, description } = OUTCOMES.httpsRequired;
     trace.checks.push({ check: 'tls', title: 'Request is over HTTPS', verdict: 'fail', outcome: 'httpsRequired', expected: 'https', actual: 'http', fix: 'Use an https:// URL to revoke.' });
@@ -56,12 +55,11 @@ export async function answerRevoke(org: MockOrg, request: IncomingRequest, trace
   const body = request.method === 'POST' ? await request.readBody(org.knobs.maxBodyBytes) : '';
   if (body === 'too-large') {
     trace.response.status = 413;
-    return payloadTooLarge({ browserId, now: new Date(now) });
+    return payloadTooLarge(wire);
   }
   // As a servlet reads parameters: the body's first, then the query string's.
   const form = new URLSearchParams(body);
   const param = (name: string) => form.get(name) ?? request.url.searchParams.get(name);
-  const wire: WireOptions = { browserId, now: new Date(now) };
   if (org.knobs.honourFormat) wire.format = negotiateFormat(param('format'), request.header('accept'));
   const token = param('token');
   // A refresh token (the approval flows') ends with the sessions it opened; any other token is a session's.

@@ -11,7 +11,7 @@
 import type { Org, User } from '../world/schema.ts';
 import type { IncomingRequest } from './incoming.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
-import type { WireOptions, WireResponse } from './responses.ts';
+import { type WireResponse, wireOptions } from './responses.ts';
 import { limitInfo, spendApiRequest } from './rest/api-usage.ts';
 import { finishRest, invalidSession, requestLimitExceeded, restJson } from './rest-errors.ts';
 import type { Session } from './sessions.ts';
@@ -145,7 +145,7 @@ export function sessionOnHost(mock: MockOrg, token: string | undefined, hostName
  * filling in `trace`: the session check, then the route. The body of the request is not read.
  */
 export function answerUserRoute(mock: MockOrg, request: IncomingRequest, sc: ServeContext, path: string, trace: Trace): WireResponse {
-  const wire: WireOptions = { browserId: mock.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), now: new Date(mock.now()) };
+  const wire = wireOptions(mock.random, mock.now());
   const live = sessionOnHost(mock, accessTokenOf(request.header('authorization'), request.url), sc.host);
   trace.kind = 'rest';
   const step: TraceStep = {

@@ -10,7 +10,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { myDomainHost } from '../../world/hosts.ts';
 import type { App } from '../../world/schema.ts';
 import type { MockOrg } from '../mock-org.ts';
-import { oauthError, oauthResponse, type WireOptions, type WireResponse } from '../responses.ts';
+import { oauthError, oauthResponse, type WireOptions, type WireResponse, wireOptions } from '../responses.ts';
 import type { Trace } from '../trace.ts';
 import { TOKEN_ALPHABET } from './grant.ts';
 import type { TokenRequest } from './request.ts';
@@ -115,7 +115,7 @@ function verifies(challenge: NonNullable<IssuedCode['codeChallenge']>, verifier:
  */
 export function answerOtherGrant(mock: MockOrg, request: TokenRequest, params: URLSearchParams, trace: Trace): WireResponse {
   const now = mock.now();
-  const wire: WireOptions = { browserId: mock.random.string(22, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), now: new Date(now) };
+  const wire = wireOptions(mock.random, now);
   const fail = ([error, description]: readonly [string, string], status = 400) => {
     trace.outcome = 'other';
     trace.response = { status, error, errorDescription: description };

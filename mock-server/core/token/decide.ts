@@ -10,15 +10,14 @@ import { myDomainHost } from '../../world/hosts.ts';
 import type { TokenContext, TokenFacts } from '../check.ts';
 import { DECIDED_OUTSIDE_CHECKS, REQUEST_CHECKS, TRANSPORT_CHECKS } from '../check-catalogue.ts';
 import { LOGIN_SUCCESS, OUTCOMES, type OutcomeName } from '../outcomes.ts';
-import { negotiateFormat, type WireOptions } from '../responses.ts';
+import { negotiateFormat, newBrowserId, type WireOptions } from '../responses.ts';
 import type { TraceStep } from '../trace.ts';
 import { type Changes, type Decision, NO_CHANGES, type TokenAnswer } from './decision.ts';
 import { planForced } from './forced-plan.ts';
-import { grant, TOKEN_ALPHABET } from './grant.ts';
+import { grant } from './grant.ts';
 import { readForm, type TokenRequest, type TokenState, type TokenWorld } from './request.ts';
 import { NO_FACTS, runChecks, skipAll } from './run-checks.ts';
 
-const BROWSER_ID_ALPHABET = TOKEN_ALPHABET.slice(0, 62);
 const SPENT_FORCED: Changes = { ...NO_CHANGES, takeForced: true };
 const NOT_FOUND: TokenAnswer = { kind: 'not-found', status: 404 };
 
@@ -42,7 +41,7 @@ function notTaken(request: TokenRequest, world: TokenWorld, wrongHost: boolean):
 export function decide(request: TokenRequest, world: TokenWorld, state: TokenState, clock: { now(): number }): Decision {
   const now = clock.now();
   const knobs = world.knobs;
-  const browserId = state.random.string(22, BROWSER_ID_ALPHABET);
+  const browserId = newBrowserId(state.random);
   const body = request.body === 'too-large' ? '' : request.body;
   const form = readForm(request.url, body, request.header('content-type'), knobs.maxFormParameters);
   const ctx: TokenContext = {
