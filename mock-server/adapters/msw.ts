@@ -8,11 +8,11 @@
  * as activity, as any use of a session does).
  */
 import { http, type RequestHandler } from 'msw';
+import { accessTokenOf, type LiveSession, sessionOnHost } from '../core/live-session.ts';
 import type { MockOrg } from '../core/mock-org.ts';
 import { toResponse, type WireResponse, wireOptions } from '../core/responses.ts';
 import { limitInfo, spendApiRequest } from '../core/rest/api-usage.ts';
 import { finishRest, invalidSession, requestLimitExceeded } from '../core/rest-errors.ts';
-import { accessTokenOf, type LiveSession, sessionOnHost } from '../core/user-routes.ts';
 import { realHostUrls } from '../world/hosts.ts';
 
 export interface MswOptions {
@@ -39,7 +39,7 @@ export function salesforceHandlers(org: MockOrg, options: MswOptions = {}): Requ
   ];
 }
 
-export type { LiveSession } from '../core/user-routes.ts';
+export type { LiveSession } from '../core/live-session.ts';
 
 /**
  * The live session of a request to `org`, or undefined: no token, one the org never issued, one

@@ -13,16 +13,17 @@
  * elsewhere, never journalled. `response_type=code` is the web-server flow: the same pages, then a
  * code in the callback URL's query (with PKCE's code_challenge kept for the exchange, token/codes.ts).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../lib/same-secret.ts';
 import { approveApp } from '../setup/actions.ts';
 import type { LogicalHost } from '../world/hosts.ts';
 import { myDomainHost } from '../world/hosts.ts';
 import type { App, Org, User } from '../world/schema.ts';
 import type { IncomingRequest } from './incoming.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
+import { OUTCOMES } from './outcomes.ts';
 import { htmlResponse, payloadTooLarge, redirect, type WireResponse, wireOptions } from './responses.ts';
-import { issueCode } from './token/codes.ts';
-import { TOKEN_ALPHABET } from './token/grant.ts';
+import { GRANT_ERRORS, issueCode } from './token/codes.ts';
+import { newAccessToken, newSession, newSignature, TOKEN_ALPHABET } from './token/grant.ts';
 import type { Trace } from './trace.ts';
 
 export const AUTHORIZE_PATH = '/services/oauth2/authorize';
@@ -46,16 +47,19 @@ export const SCOPE_LABELS: Readonly<Record<string, string>> = {
 /** The login page's answer to a username or password it does not accept (Salesforce's text). */
 export const BAD_LOGIN_MESSAGE = "Please check your username and password. If you still can't log in, contact your Salesforce administrator.";
 
-/** The error answers of the authorize endpoint: code and description as Salesforce's OAuth error table words them. */
+/**
+ * The error answers of the authorize endpoint: code and description as Salesforce's OAuth error table
+ * words them; those the token endpoint gives too are its own (the outcomes, the code grants').
+ */
 export const AUTHORIZE_ERRORS = {
-  invalidClient: ['invalid_client_id', 'client identifier invalid'],
+  invalidClient: [OUTCOMES.invalidClientId.error, OUTCOMES.invalidClientId.description],
   redirectMissing: ['redirect_uri_missing', 'redirect_uri not provided'],
-  redirectMismatch: ['redirect_uri_mismatch', 'redirect_uri must match configuration'],
+  redirectMismatch: GRANT_ERRORS.redirectMismatch,
   unsupportedResponseType: ['unsupported_response_type', 'response type not supported'],
   invalidScope: ['invalid_scope', 'the requested scope is not allowed'],
   accessDenied: ['access_denied', 'end-user denied authorization'],
   inactiveUser: ['inactive_user', 'user is inactive'],
-  inactiveOrg: ['inactive_org', 'organization is locked, closed, or suspended'],
+  inactiveOrg: [OUTCOMES.inactiveOrg.error, OUTCOMES.inactiveOrg.description],
 } as const satisfies Record<string, readonly [string, string]>;
 
 interface Flow {
@@ -143,12 +147,6 @@ function callbackUrl(flow: Pick<Flow, 'redirectUri' | 'responseType'>, params: r
   const encoded = new URLSearchParams(params as [string, string][]).toString();
   if (flow.responseType === 'token') return `${flow.redirectUri}#${encoded}`;
   return `${flow.redirectUri}${flow.redirectUri.includes('?') ? '&' : '?'}${encoded}`;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 /** The orgs whose users log in on this host: a My Domain's own org; login: production; test: sandboxes. */
@@ -258,9 +256,8 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
       });
       return toCallback(flow, [['code', code]], 'success');
     }
-    const token = `${org.id.slice(0, 15)}!AQ${mock.random.string(94, TOKEN_ALPHABET)}`;
-    const timeout = mock.knobs.sessionTimeoutSeconds ?? org.sessionTimeoutSeconds;
-    mock.sessions.add(token, { userId: user.id, orgId: org.id, app: app.name, issuedAt: now, expiresAt: now + timeout * 1000 });
+    const token = newAccessToken(org, mock.random);
+    mock.sessions.add(token, newSession({ user, org, app }, mock.knobs, now));
     trace.response.accessToken = `${token.split('!')[0]}![redacted]`;
     return toCallback(
       flow,
@@ -269,7 +266,7 @@ export async function answerAuthorize(mock: MockOrg, request: IncomingRequest, s
         ['instance_url', sc.urls.baseUrl(myDomainHost(org))],
         ['id', `${sc.urls.baseUrl(host.name)}/id/${org.id}/${user.id}`],
         ['issued_at', String(now)],
-        ['signature', Buffer.from(mock.random.string(32, TOKEN_ALPHABET)).toString('base64')],
+        ['signature', newSignature(mock.random)],
         ['scope', flow.scopes.join(' ')],
         ['token_type', 'Bearer'],
       ],

@@ -15,6 +15,7 @@ import { ForcedQueue } from './forced.ts';
 import { fromFetchRequest, type IncomingRequest } from './incoming.ts';
 import { Journal } from './journal.ts';
 import { type KnobChanges, type Knobs, resolveKnobs } from './knobs.ts';
+import type { LiveSession } from './live-session.ts';
 import { LoginHistory } from './login-history.ts';
 import { UNADDRESSED_REQUEST } from './outcomes.ts';
 import { type Redactor, RedactorCache } from './redactor.ts';
@@ -27,7 +28,7 @@ import { cursorsOf } from './soql/cursors.ts';
 import { clearCodes } from './token/codes.ts';
 import { answerToken } from './token/endpoint.ts';
 import type { Trace } from './trace.ts';
-import { answerUserRoute, type LiveSession, servesUserPath, type UserRoute } from './user-routes.ts';
+import { answerUserRoute, servesUserPath, type UserRoute } from './user-routes.ts';
 
 export interface ServeContext {
   /** Logical host the request landed on (login.salesforce.com, acme.my.salesforce.com, …). */

@@ -9,14 +9,15 @@
  */
 import { myDomainHost } from '../world/hosts.ts';
 import type { IncomingRequest } from './incoming.ts';
+import { accessTokenOf } from './live-session.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
 import { jsonResponse, textResponse, type WireResponse, wireOptions } from './responses.ts';
-import { apiRequestsUsed, limitInfo, spendApiRequest } from './rest/api-usage.ts';
+import { apiRequestsUsed, meterRestCall } from './rest/api-usage.ts';
 import { IDENTITY_CONTENT_TYPES, identityBody, identityFormat, serialiseIdentity, urlVersion, userInfoBody } from './rest/identity.ts';
 import { limitsBody, resourcesBody } from './rest/limits.ts';
 import { apiVersions, versionStanding } from './rest/versions.ts';
 import { handleDataRoute } from './rest-data.ts';
-import { finishRest, invalidSession, notFound, requestLimitExceeded, restJson, retiredVersion } from './rest-errors.ts';
+import { finishRest, invalidSession, notFound, restJson, retiredVersion } from './rest-errors.ts';
 import type { Session } from './sessions.ts';
 import type { Trace } from './trace.ts';
 
@@ -26,17 +27,11 @@ export function isRestPath(path: string): boolean {
   return path.startsWith('/id/') || path === '/services/oauth2/userinfo' || path === '/services/data' || path.startsWith('/services/data/');
 }
 
-function bearer(request: IncomingRequest, url: URL): string | undefined {
-  const auth = request.header('authorization');
-  const m = auth === null ? null : /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth.trim());
-  return m?.[1] ?? url.searchParams.get('oauth_token') ?? undefined;
-}
-
 export function handleRest(org: MockOrg, request: IncomingRequest, sc: ServeContext, path: string, sitePrefix: string | undefined, trace: Trace): WireResponse {
   const now = org.now();
   const wire = wireOptions(org.random, now);
   const url = request.url;
-  const token = bearer(request, url);
+  const token = accessTokenOf(request.header('authorization'), url);
   const looked = token === undefined ? 'unknown' : org.sessions.lookup(token, now);
   const session: Session | undefined = typeof looked === 'string' ? undefined : looked;
   const user = session === undefined ? undefined : org.index.userById(session.userId);
@@ -74,9 +69,8 @@ export function handleRest(org: MockOrg, request: IncomingRequest, sc: ServeCont
   // Tokens are good on the org's own My Domain only.
   const onOwnHost = userOrg !== undefined && org.index.host(sc.host)?.org === userOrg.name;
   if (session === undefined || user === undefined || userOrg === undefined || !onOwnHost) return finishRest(invalidSession(), wire);
-  const spent = spendApiRequest(org, userOrg.id);
-  const finish = (response: WireResponse) => finishRest(response, wire, [['Sforce-Limit-Info', limitInfo(org, userOrg.id)]]);
-  if (!spent) return finish(requestLimitExceeded());
+  const { finish, refused } = meterRestCall(org, userOrg.id, wire);
+  if (refused !== undefined) return refused;
   if (versionStanding(version, retiredUpTo) === 'unknown') return finish(notFound());
   const resource = (m[2] ?? '/').replace(/\/+$/, '') || '/';
   const v = `v${version}.0`;

@@ -8,13 +8,12 @@
  * `/services/apexrest/` a path no route matches answers as Apex REST does (404 "Could not find a
  * match for URL"), and a route without the method asked for answers 405 with the methods it has.
  */
-import type { Org, User } from '../world/schema.ts';
 import type { IncomingRequest } from './incoming.ts';
+import { accessTokenOf, sessionOnHost } from './live-session.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
 import { type WireResponse, wireOptions } from './responses.ts';
-import { limitInfo, spendApiRequest } from './rest/api-usage.ts';
-import { finishRest, invalidSession, requestLimitExceeded, restJson } from './rest-errors.ts';
-import type { Session } from './sessions.ts';
+import { meterRestCall } from './rest/api-usage.ts';
+import { finishRest, invalidSession, restJson } from './rest-errors.ts';
 import type { Trace, TraceStep } from './trace.ts';
 
 /** The methods a route may answer; `ANY` answers every method the route has no own answer for. */
@@ -108,38 +107,6 @@ export function servesUserPath(routes: readonly UserRoute[], path: string): bool
   return path.startsWith(APEX_REST_PREFIX) || matchRoute(routes, 'GET', path).kind !== 'none';
 }
 
-/** The live session of a REST call on `hostName`: Salesforce takes a token on its own org's hosts only. */
-export interface LiveSession {
-  /** The access token as sent. */
-  token: string;
-  session: Session;
-  user: User;
-  org: Org;
-}
-
-/** The access token as the REST API reads it: `Authorization: Bearer|OAuth <token>`, or `?oauth_token=`. */
-export function accessTokenOf(authorization: string | null, url: URL): string | undefined {
-  const m = authorization === null ? null : /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(authorization.trim());
-  return m?.[1] ?? url.searchParams.get('oauth_token') ?? undefined;
-}
-
-/**
- * The live session behind `token` on `hostName`, or why there is none (for the trace): no token, one
- * the org never issued (or revoked, or ended), one that timed out, or one of another org than the
- * host's. A host that is not the world's (an msw handler's own) takes the token of any org.
- */
-export function sessionOnHost(mock: MockOrg, token: string | undefined, hostName: string): LiveSession | string {
-  if (token === undefined) return 'no access token';
-  const looked = mock.sessions.lookup(token, mock.now());
-  if (typeof looked === 'string') return `${looked} access token`;
-  const user = mock.index.userById(looked.userId);
-  const org = mock.index.orgById(looked.orgId);
-  if (user === undefined || org === undefined) return 'access token of a user no longer in the world';
-  const host = mock.index.host(hostName);
-  if (host !== undefined && host.org !== org.name) return `access token of org ${org.name}, used on ${hostName}`;
-  return { token, session: looked, user, org };
-}
-
 /**
  * Answers a call to a user route (or an unmatched Apex REST path) with the REST API's envelope,
  * filling in `trace`: the session check, then the route. The body of the request is not read.
@@ -157,9 +124,8 @@ export function answerUserRoute(mock: MockOrg, request: IncomingRequest, sc: Ser
   trace.checks.push(step);
   if (typeof live === 'string') return finishRest(invalidSession(), wire);
   trace.username = live.user.username;
-  const spent = spendApiRequest(mock, live.org.id);
-  const finish = (response: WireResponse) => finishRest(response, wire, [['Sforce-Limit-Info', limitInfo(mock, live.org.id)]]);
-  if (!spent) return finish(requestLimitExceeded());
+  const { finish, refused } = meterRestCall(mock, live.org.id, wire);
+  if (refused !== undefined) return refused;
   const match = matchRoute(mock.routes, request.method, path);
   if (match.kind === 'none') return finish(restJson(404, [{ errorCode: 'NOT_FOUND', message: APEX_NO_MATCH_MESSAGE }]));
   if (match.kind === 'method') {

@@ -6,6 +6,8 @@
  * 24 hours; the mock keeps one count from the start or the last reset (a test runs within a day).
  */
 import type { MockOrg } from '../mock-org.ts';
+import type { WireOptions, WireResponse } from '../responses.ts';
+import { finishRest, requestLimitExceeded } from '../rest-errors.ts';
 
 interface Usage {
   index: MockOrg['index'];
@@ -49,4 +51,15 @@ export function clearApiUsage(mock: MockOrg): void {
 /** The `Sforce-Limit-Info` value: `api-usage=<used>/<max>`. */
 export function limitInfo(mock: MockOrg, orgId: string): string {
   return `api-usage=${apiRequestsUsed(mock, orgId)}/${mock.knobs.dailyApiRequests}`;
+}
+
+/**
+ * A REST call of a live session of `orgId`: one of the org's DailyApiRequests spent, and `finish`,
+ * which gives an answer the REST envelope and Sforce-Limit-Info; `refused`, when none was left, is
+ * the 403 REQUEST_LIMIT_EXCEEDED to answer instead.
+ */
+export function meterRestCall(mock: MockOrg, orgId: string, wire: WireOptions): { finish: (response: WireResponse) => WireResponse; refused?: WireResponse } {
+  const spent = spendApiRequest(mock, orgId);
+  const finish = (response: WireResponse) => finishRest(response, wire, [['Sforce-Limit-Info', limitInfo(mock, orgId)]]);
+  return spent ? { finish } : { finish, refused: finish(requestLimitExceeded()) };
 }

@@ -6,13 +6,15 @@
  * a session like the JWT grant's. A refresh token stops working when it is revoked (revoke.ts, which
  * also ends the sessions it opened) or when the user's approval of the app is revoked in Setup.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameSecret } from '../../../lib/same-secret.ts';
 import { myDomainHost } from '../../world/hosts.ts';
 import type { App } from '../../world/schema.ts';
 import type { MockOrg } from '../mock-org.ts';
+import { OUTCOMES } from '../outcomes.ts';
 import { oauthError, oauthResponse, type WireOptions, type WireResponse, wireOptions } from '../responses.ts';
 import type { Trace } from '../trace.ts';
-import { TOKEN_ALPHABET } from './grant.ts';
+import { newAccessToken, newSession, newSignature, TOKEN_ALPHABET } from './grant.ts';
 import type { TokenRequest } from './request.ts';
 
 /** How long a code may wait for its exchange (Salesforce: 15 minutes). */
@@ -91,22 +93,20 @@ export function revokeRefreshToken(mock: MockOrg, token: string): RefreshToken |
 /** The grant types this module answers. */
 export const OTHER_GRANTS = ['authorization_code', 'refresh_token'] as const;
 
-/** Salesforce's answers to these grants. */
+/** Salesforce's answers to these grants; those the JWT grant gives too are its outcomes'. */
 export const GRANT_ERRORS = {
-  invalidClientId: ['invalid_client_id', 'client identifier invalid'],
+  invalidClientId: [OUTCOMES.invalidClientId.error, OUTCOMES.invalidClientId.description],
   invalidClient: ['invalid_client', 'invalid client credentials'],
   invalidCode: ['invalid_grant', 'invalid authorization code'],
-  expiredCode: ['invalid_grant', 'expired authorization code'],
+  expiredCode: [OUTCOMES.expired.error, OUTCOMES.expired.description],
   redirectMismatch: ['redirect_uri_mismatch', 'redirect_uri must match configuration'],
   invalidVerifier: ['invalid_grant', 'invalid code verifier'],
   badRefreshToken: ['invalid_grant', 'expired access/refresh token'],
 } as const satisfies Record<string, readonly [string, string]>;
 
-const same = (a: string, b: string) => timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
-
 function verifies(challenge: NonNullable<IssuedCode['codeChallenge']>, verifier: string): boolean {
   const derived = challenge.method === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url');
-  return same(derived, challenge.value);
+  return sameSecret(derived, challenge.value);
 }
 
 /**
@@ -126,7 +126,7 @@ export function answerOtherGrant(mock: MockOrg, request: TokenRequest, params: U
   if (app === undefined) return fail(GRANT_ERRORS.invalidClientId);
   trace.app = app.name;
   const secret = params.get('client_secret');
-  if (secret !== null && (app.consumerSecret === undefined || !same(secret, app.consumerSecret))) return fail(GRANT_ERRORS.invalidClient);
+  if (secret !== null && (app.consumerSecret === undefined || !sameSecret(secret, app.consumerSecret))) return fail(GRANT_ERRORS.invalidClient);
   const store = heldBy(mock);
 
   if (grantType === 'authorization_code') {
@@ -168,9 +168,8 @@ function issue(
   const org = mock.index.orgById(grant.orgId);
   const user = mock.index.userById(grant.userId);
   if (org === undefined || user === undefined) return oauthError(400, ...GRANT_ERRORS.badRefreshToken, wire);
-  const token = `${org.id.slice(0, 15)}!AQ${mock.random.string(94, TOKEN_ALPHABET)}`;
-  const timeout = mock.knobs.sessionTimeoutSeconds ?? org.sessionTimeoutSeconds;
-  mock.sessions.add(token, { userId: user.id, orgId: org.id, app: app.name, issuedAt: now, expiresAt: now + timeout * 1000 });
+  const token = newAccessToken(org, mock.random);
+  mock.sessions.add(token, newSession({ user, org, app }, mock.knobs, now));
   const store = heldBy(mock).refreshTokens;
   if (newRefreshToken !== undefined) bounded(store, newRefreshToken, { app: app.name, userId: user.id, orgId: org.id, scopes: grant.scopes, host: grant.host, accessTokens: [token] });
   if (usedRefreshToken !== undefined) store.get(usedRefreshToken)?.accessTokens.push(token);
@@ -180,7 +179,7 @@ function issue(
   const fields: [string, string][] = [['access_token', token]];
   if (newRefreshToken !== undefined) fields.push(['refresh_token', newRefreshToken]);
   fields.push(
-    ['signature', Buffer.from(mock.random.string(32, TOKEN_ALPHABET)).toString('base64')],
+    ['signature', newSignature(mock.random)],
     ['scope', grant.scopes.join(' ')],
     ['instance_url', request.urls.baseUrl(myDomainHost(org))],
     ['id', `${request.urls.baseUrl(grant.host)}/id/${org.id}/${user.id}`],

@@ -8,6 +8,7 @@ import type { App, Org, User } from '../../world/schema.ts';
 import type { TokenFacts } from '../check.ts';
 import type { Random } from '../clock.ts';
 import type { Knobs } from '../knobs.ts';
+import type { Session } from '../sessions.ts';
 import type { Changes, TokenAnswer } from './decision.ts';
 import type { TokenRequest } from './request.ts';
 
@@ -19,12 +20,27 @@ export interface Grantee {
   readonly app: App;
 }
 
+/** A new access token of `org`: its Id, `!AQ`, and 94 random characters. */
+export function newAccessToken(org: Org, random: Random): string {
+  return `${org.id.slice(0, 15)}!AQ${random.string(94, TOKEN_ALPHABET)}`;
+}
+
+/** The `signature` field of a token response. */
+export function newSignature(random: Random): string {
+  return Buffer.from(random.string(32, TOKEN_ALPHABET)).toString('base64');
+}
+
+/** The session a new access token opens: it ends after the org's session timeout (or the knob's) without use. */
+export function newSession(who: Grantee, knobs: Pick<Knobs, 'sessionTimeoutSeconds'>, now: number): Session {
+  const timeout = knobs.sessionTimeoutSeconds ?? who.org.sessionTimeoutSeconds;
+  return { userId: who.user.id, orgId: who.org.id, app: who.app.name, issuedAt: now, expiresAt: now + timeout * 1000 };
+}
+
 export function grant(request: TokenRequest, facts: TokenFacts, who: Grantee, knobs: Knobs, random: Random, now: number): { answer: TokenAnswer; session: NonNullable<Changes['session']> } {
   const { user, org, app } = who;
-  const token = `${org.id.slice(0, 15)}!AQ${random.string(94, TOKEN_ALPHABET)}`;
-  const timeout = knobs.sessionTimeoutSeconds ?? org.sessionTimeoutSeconds;
+  const token = newAccessToken(org, random);
   const fields: [string, string][] = [['access_token', token]];
-  if (knobs.issuedAtAndSignature) fields.push(['signature', Buffer.from(random.string(32, TOKEN_ALPHABET)).toString('base64')]);
+  if (knobs.issuedAtAndSignature) fields.push(['signature', newSignature(random)]);
   fields.push(
     ['scope', app.scopes.filter((s) => s !== 'refresh_token').join(' ')],
     ['instance_url', request.urls.baseUrl(myDomainHost(org))],
@@ -35,6 +51,6 @@ export function grant(request: TokenRequest, facts: TokenFacts, who: Grantee, kn
   if (facts.community !== undefined) fields.push(['sfdc_community_url', facts.community.url], ['sfdc_community_id', facts.community.id]);
   return {
     answer: { kind: 'token', status: 200, accessToken: token, fields },
-    session: { token, session: { userId: user.id, orgId: org.id, app: app.name, issuedAt: now, expiresAt: now + timeout * 1000 }, rateLimit: knobs.loginRatePerHour },
+    session: { token, session: newSession(who, knobs, now), rateLimit: knobs.loginRatePerHour },
   };
 }
