@@ -19,6 +19,7 @@ import { makeDirectory } from '../../lib/make-directory.ts';
 import { replaceFile } from '../../lib/write-new-file.ts';
 import { startMockOrg } from '../../mock-server/adapters/node-server.ts';
 import { describeStarted } from '../../mock-server/adapters/serve-description.ts';
+import type { Refusal } from '../exec/loopback.ts';
 import { startExecProxy } from '../exec/proxy.ts';
 import { type CommandSpec, parse } from './args.ts';
 import { type CommandContext, inCwd, isProcessOutput, stateDir } from './context.ts';
@@ -60,12 +61,6 @@ function preloadUrl(): string {
   const compiled = new URL('../exec/preload.js', import.meta.url);
   if (existsSync(fileURLToPath(compiled))) return compiled.href;
   return pathToFileURL(fileURLToPath(new URL('../../dist/src/exec/preload.js', import.meta.url))).href;
-}
-
-interface Refused {
-  kind: 'lookup' | 'connect';
-  host: string;
-  port?: number;
 }
 
 export async function exec(ctx: CommandContext): Promise<number> {
@@ -128,12 +123,12 @@ export async function exec(ctx: CommandContext): Promise<number> {
         void Promise.race([output, new Promise((done) => setTimeout(done, 500).unref())]).then(() => resolve(code));
       });
     });
-    const refused: Refused[] = [
+    const refused: Refusal[] = [
       ...(existsSync(log)
         ? readFileSync(log, 'utf8')
             .split('\n')
             .filter((l) => l !== '')
-            .map((l) => JSON.parse(l) as Refused)
+            .map((l) => JSON.parse(l) as Refusal)
         : []),
       ...proxy.refused,
     ];

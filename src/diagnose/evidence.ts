@@ -83,16 +83,8 @@ export function restEvidenceSource(options: { instanceUrl: string; accessToken: 
   const version = options.apiVersion ?? 'v60.0';
   return {
     label: `an access token for ${base}`,
-    async query(soql) {
-      let res: Response;
-      try {
-        res = await options.fetch(`${base}/services/data/${version}/query?q=${encodeURIComponent(soql)}`, { headers: { Authorization: `Bearer ${options.accessToken}`, Accept: 'application/json' } });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause;
-        return { ok: false, error: `no answer from ${base} (${cause?.code ?? (error as Error).message})` };
-      }
-      return readQueryAnswer(res);
-    },
+    query: (soql) =>
+      queried(options.fetch, base, `${base}/services/data/${version}/query?q=${encodeURIComponent(soql)}`, { Authorization: `Bearer ${options.accessToken}`, Accept: 'application/json' }),
   };
 }
 
@@ -104,16 +96,9 @@ export function mockEvidenceSource(options: { admin: string; fetch: FetchLike; o
   const root = options.admin.replace(/\/+$/, '');
   return {
     label: `the mock's admin API at ${root}`,
-    async query(soql) {
-      let res: Response;
-      try {
-        const scope = options.org !== undefined ? `&org=${encodeURIComponent(options.org)}` : options.user !== undefined ? `&user=${encodeURIComponent(options.user)}` : '';
-        res = await options.fetch(`${root}/query?q=${encodeURIComponent(soql)}${scope}`, { headers: { Accept: 'application/json' } });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause;
-        return { ok: false, error: `no answer from ${root} (${cause?.code ?? (error as Error).message})` };
-      }
-      return readQueryAnswer(res);
+    query(soql) {
+      const scope = options.org !== undefined ? `&org=${encodeURIComponent(options.org)}` : options.user !== undefined ? `&user=${encodeURIComponent(options.user)}` : '';
+      return queried(options.fetch, root, `${root}/query?q=${encodeURIComponent(soql)}${scope}`, { Accept: 'application/json' });
     },
     async appOfConsumerKey(consumerKey) {
       try {
@@ -125,6 +110,18 @@ export function mockEvidenceSource(options: { admin: string; fetch: FetchLike; o
       }
     },
   };
+}
+
+/** One query sent to `url` (of the source at `base`): its rows, or why there are none (no answer at all included). */
+async function queried(fetch: FetchLike, base: string, url: string, headers: Record<string, string>): Promise<QueryResult> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return { ok: false, error: `no answer from ${base} (${cause?.code ?? (error as Error).message})` };
+  }
+  return readQueryAnswer(res);
 }
 
 async function readQueryAnswer(res: Response): Promise<QueryResult> {

@@ -7,7 +7,7 @@
  * NODE_EXTRA_CA_CERTS trusts its CA). Every other look-up or connection that would leave loopback is
  * refused at once (ENOTFOUND, ECONNREFUSED) and written, one JSON line each, to SFJWT_EXEC_LOG, so
  * a test never reaches a real org. Configured by SFJWT_EXEC_ROUTES: `{"login.salesforce.com":43211,…}`.
- * Plain node: this file imports only node: modules.
+ * Plain node: this file imports only node: modules and loopback.ts, which does the same.
  */
 
 import dns from 'node:dns';
@@ -16,19 +16,10 @@ import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
+import { isLoopback } from './loopback.ts';
 
 const routes: Record<string, number> = JSON.parse(process.env['SFJWT_EXEC_ROUTES'] ?? '{}') as Record<string, number>;
 const log = process.env['SFJWT_EXEC_LOG'];
-
-const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost']);
-
-function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (LOOPBACK_NAMES.has(h)) return true;
-  if (net.isIPv4(h)) return h.startsWith('127.');
-  if (net.isIPv6(h)) return h === '::1' || h.startsWith('::ffff:127.');
-  return false;
-}
 
 function refused(kind: 'lookup' | 'connect', host: string, port?: number): void {
   if (log === undefined) return;

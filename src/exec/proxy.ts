@@ -7,21 +7,14 @@
  * is refused with 403 and reported, so nothing leaves loopback. Listens on 127.0.0.1 only.
  */
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, connect, isIP } from 'node:net';
-
-export interface Refusal {
-  kind: 'lookup' | 'connect';
-  host: string;
-  port?: number;
-}
+import { type AddressInfo, connect } from 'node:net';
+import { isLoopback, type Refusal } from './loopback.ts';
 
 export interface ExecProxy {
   url: string;
   refused: Refusal[];
   close(): Promise<void>;
 }
-
-const isLoopback = (host: string) => host === 'localhost' || (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
 
 /** Starts the proxy; `routes` maps each of the mock's host names to its port on 127.0.0.1. */
 export async function startExecProxy(routes: Readonly<Record<string, number>>): Promise<ExecProxy> {
