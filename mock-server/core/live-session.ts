@@ -6,6 +6,7 @@
 import type { Org, User } from '../world/schema.ts';
 import type { MockOrg } from './mock-org.ts';
 import type { Session } from './sessions.ts';
+import type { TraceStep } from './trace.ts';
 
 /** The live session of a REST call on a host: Salesforce takes a token on its own org's hosts only. */
 export interface LiveSession {
@@ -37,4 +38,9 @@ export function sessionOnHost(mock: MockOrg, token: string | undefined, hostName
   const host = mock.index.host(hostName);
   if (host !== undefined && host.org !== org.name) return `access token of org ${org.name}, used on ${hostName}`;
   return { token, session: looked, user, org };
+}
+
+/** The session check of a REST call's trace: passed with the live session, or failed with why there was none. */
+export function sessionStep(live: LiveSession | string): TraceStep {
+  return { check: 'session', title: 'Access token is a live session', verdict: typeof live === 'string' ? 'fail' : 'pass', actual: typeof live === 'string' ? live : 'valid access token' };
 }

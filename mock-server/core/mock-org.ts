@@ -15,7 +15,7 @@ import { ForcedQueue } from './forced.ts';
 import { fromFetchRequest, type IncomingRequest } from './incoming.ts';
 import { Journal } from './journal.ts';
 import { type KnobChanges, type Knobs, resolveKnobs } from './knobs.ts';
-import type { LiveSession } from './live-session.ts';
+import { type LiveSession, sessionStep } from './live-session.ts';
 import { LoginHistory } from './login-history.ts';
 import { UNADDRESSED_REQUEST } from './outcomes.ts';
 import { type Redactor, RedactorCache } from './redactor.ts';
@@ -195,31 +195,21 @@ export class MockOrg {
   journalUserCall(request: { method: string; url: URL; contentType: string | null }, sc: Pick<ServeContext, 'host' | 'clientIp'>, live: LiveSession | string, status: number): string {
     this.traceCounter += 1;
     const traceId = `trace-${this.traceCounter}`;
-    const trace: Trace = {
-      id: traceId,
-      time: new Date(this.now()).toISOString(),
-      kind: 'rest',
-      request: { method: request.method, host: sc.host, path: request.url.pathname, clientIp: sc.clientIp, contentType: request.contentType },
-      response: { status },
-      decidedBy: null,
-      outcome: 'other',
-      checks: [
-        {
-          check: 'session',
-          title: 'Access token is a live session',
-          verdict: typeof live === 'string' ? 'fail' : 'pass',
-          actual: typeof live === 'string' ? live : 'valid access token',
-          ...(typeof live === 'string' ? {} : { note: 'answered by a handler of the suite (withSession)' }),
-        },
-      ],
-    };
-    if (typeof live !== 'string') trace.username = live.user.username;
+    const header = (name: string) => (name.toLowerCase() === 'content-type' ? request.contentType : null);
+    const trace = this.newTrace(traceId, { method: request.method, url: request.url, header }, sc, sc.host, 'rest');
+    trace.response.status = status;
+    const step = sessionStep(live);
+    if (typeof live !== 'string') {
+      step.note = 'answered by a handler of the suite (withSession)';
+      trace.username = live.user.username;
+    }
+    trace.checks.push(step);
     this.journal.add(trace);
     return traceId;
   }
 
   /** A trace of a request, to be filled in by the endpoint that answers it (the caller journals it). */
-  newTrace(id: string, request: IncomingRequest, sc: ServeContext, host: string, kind: Trace['kind']): Trace {
+  newTrace(id: string, request: Pick<IncomingRequest, 'method' | 'url' | 'header'>, sc: Pick<ServeContext, 'clientIp'>, host: string, kind: Trace['kind']): Trace {
     return {
       id,
       time: new Date(this.now()).toISOString(),

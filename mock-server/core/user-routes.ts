@@ -9,12 +9,12 @@
  * match for URL"), and a route without the method asked for answers 405 with the methods it has.
  */
 import type { IncomingRequest } from './incoming.ts';
-import { accessTokenOf, sessionOnHost } from './live-session.ts';
+import { accessTokenOf, sessionOnHost, sessionStep } from './live-session.ts';
 import type { MockOrg, ServeContext } from './mock-org.ts';
 import { type WireResponse, wireOptions } from './responses.ts';
 import { meterRestCall } from './rest/api-usage.ts';
 import { finishRest, invalidSession, restJson } from './rest-errors.ts';
-import type { Trace, TraceStep } from './trace.ts';
+import type { Trace } from './trace.ts';
 
 /** The methods a route may answer; `ANY` answers every method the route has no own answer for. */
 export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'ANY'] as const;
@@ -115,12 +115,7 @@ export function answerUserRoute(mock: MockOrg, request: IncomingRequest, sc: Ser
   const wire = wireOptions(mock.random, mock.now());
   const live = sessionOnHost(mock, accessTokenOf(request.header('authorization'), request.url), sc.host);
   trace.kind = 'rest';
-  const step: TraceStep = {
-    check: 'session',
-    title: 'Access token is a live session',
-    verdict: typeof live === 'string' ? 'fail' : 'pass',
-    actual: typeof live === 'string' ? live : 'valid access token',
-  };
+  const step = sessionStep(live);
   trace.checks.push(step);
   if (typeof live === 'string') return finishRest(invalidSession(), wire);
   trace.username = live.user.username;
