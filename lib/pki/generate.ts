@@ -30,8 +30,12 @@ export interface SubjectField {
 
 export interface CertificateOptions {
   subject: readonly SubjectField[];
-  /** Issuer name and key; absent for a self-signed certificate. */
-  issuer?: { subject: readonly SubjectField[]; privateKeyPem: string };
+  /**
+   * The issuing CA: its certificate (whose subject becomes the issuer name, and whose key identifier
+   * the authority key identifier, so a verifier that trusts several CAs of one name still finds this
+   * one) and its key; absent for a self-signed certificate.
+   */
+  issuer?: { certificatePem: string; privateKeyPem: string };
   days?: number;
   notBefore?: Date;
   isCa?: boolean;
@@ -54,7 +58,8 @@ export function issueCertificate(keys: KeyPairPem, options: CertificateOptions):
   cert.validity.notBefore = notBefore;
   cert.validity.notAfter = new Date(notBefore.getTime() + (options.days ?? 365) * 86_400_000);
   cert.setSubject(options.subject.map((f) => ({ shortName: f.shortName, value: f.value })));
-  cert.setIssuer((options.issuer?.subject ?? options.subject).map((f) => ({ shortName: f.shortName, value: f.value })));
+  const issuerCert = options.issuer === undefined ? undefined : forge.pki.certificateFromPem(options.issuer.certificatePem);
+  cert.setIssuer(issuerCert === undefined ? options.subject.map((f) => ({ shortName: f.shortName, value: f.value })) : issuerCert.subject.attributes);
   const extensions: object[] = [{ name: 'basicConstraints', cA: options.isCa === true, critical: options.isCa === true }];
   if (options.isCa === true) {
     extensions.push({ name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true });
@@ -66,6 +71,7 @@ export function issueCertificate(keys: KeyPairPem, options: CertificateOptions):
     extensions.push({ name: 'subjectAltName', altNames }, { name: 'extKeyUsage', serverAuth: true });
   }
   extensions.push({ name: 'subjectKeyIdentifier' });
+  if (issuerCert !== undefined) extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: issuerCert.generateSubjectKeyIdentifier().getBytes() });
   cert.setExtensions(extensions);
   const signer = forge.pki.privateKeyFromPem(options.issuer?.privateKeyPem ?? keys.privateKeyPem);
   const md = options.digest === 'sha1' ? forge.md.sha1.create() : forge.md.sha256.create();

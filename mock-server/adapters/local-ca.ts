@@ -100,7 +100,7 @@ export function serverTls(stateDir: string): ServerTls {
       { shortName: 'O', value: 'sfjwt' },
       { shortName: 'CN', value: 'sfjwt mock org' },
     ],
-    issuer: { subject: CA_SUBJECT, privateKeyPem: ca.privateKeyPem },
+    issuer: { certificatePem: ca.certificatePem, privateKeyPem: ca.privateKeyPem },
     days: 30,
     notBefore: new Date(Date.now() - DAY),
     dnsNames: SALESFORCE_DNS_NAMES,

@@ -41,6 +41,11 @@ export interface StartMockOrgOptions extends Omit<MockOrgOptions, 'world'> {
   /** Folder for the local CA and the default world's keys (default .sfjwt or SFJWT_HOME). */
   stateDir?: string;
   /**
+   * Folder of the CA the server's certificate comes from, when it is not the state folder's own:
+   * another folder serves a certificate the clients given the usual CA must refuse (`exec --fault untrusted-tls`).
+   */
+  tlsStateDir?: string;
+  /**
    * Name Salesforce's hosts in the answers (`instance_url: https://acme.my.salesforce.com`) instead of
    * the listeners' addresses: for clients whose look-ups and connections are routed to the listeners.
    */
@@ -128,7 +133,7 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   const org = new MockOrg({ ...options, ...(routes === undefined ? {} : { routes }), world: prepared.world, knobs: { ...(useTls ? {} : { requireTls: false }), ...options.knobs } });
   const adminToken = options.adminToken === false ? null : (options.adminToken ?? newAdminToken());
   setAdminToken(org, adminToken);
-  const tls = useTls ? serverTls(stateDir) : undefined;
+  const tls = useTls ? serverTls(options.tlsStateDir ?? stateDir) : undefined;
   const bind = options.bind ?? '127.0.0.1';
   const scheme = useTls ? 'https' : 'http';
   const hostNames = org.index.hosts.map((h) => h.name);

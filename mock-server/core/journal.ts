@@ -48,6 +48,7 @@ export class Journal {
   private readonly maxChars: number;
   /** Requests seen since the last reset, including those the ring no longer holds. */
   total = 0;
+  private readonly listeners = new Set<(trace: Trace) => void>();
 
   constructor(
     private capacity: number,
@@ -76,7 +77,17 @@ export class Journal {
     this.count = Math.min(this.count + 1, this.capacity);
     this.total += 1;
     while (this.held > this.maxChars && this.count > 1) this.dropOldest();
+    for (const listener of this.listeners) listener(kept);
     return kept;
+  }
+
+  /**
+   * Calls `listener` with every trace as it is stored (redacted, within the size limits), whatever
+   * the ring later drops; answers the function that stops the calls.
+   */
+  onAdd(listener: (trace: Trace) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   private dropOldest(): void {

@@ -103,6 +103,17 @@ export class Sessions {
     return ended;
   }
 
+  /** Every live session times out now, as if its timeout had passed (its token then answers `expired`); answers how many. */
+  expireAll(now: number): number {
+    let expired = 0;
+    for (const entry of this.byToken.values()) {
+      if (now >= entry.session.expiresAt) continue;
+      entry.session.expiresAt = now;
+      expired += 1;
+    }
+    return expired;
+  }
+
   clear(): void {
     this.byToken.clear();
     this.order = [];

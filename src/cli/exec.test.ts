@@ -50,15 +50,22 @@ describe('sfjwt exec', () => {
     const r = await run(['exec', '--report', 'reports', '--', process.execPath, 'app.mjs', '3']);
     expect(r.stdout).toBe('token 200 https://acme.my.salesforce.com\nlimits 200\nelsewhere ECONNREFUSED\n');
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('sfjwt exec: refused 1 attempt to leave loopback: connect api.example.com:443\n');
-    const report = JSON.parse(readFileSync(join(dir, 'reports', 'exec.json'), 'utf8')) as {
+    expect(r.stderr).toBe(
+      [
+        'sfjwt exec: refused 1 attempt to leave loopback: connect api.example.com:443',
+        'sfjwt exec: conformance: 1 error, 0 warnings, 5 passed, 5 not seen (1 token request, 1 login, 1 API call); see reports/conformance.md',
+        '  error: Reaches only Salesforce during the run: tried to reach api.example.com:443: refused (1 attempt)',
+        '',
+      ].join('\n'),
+    );
+    const report = JSON.parse(readFileSync(join(dir, 'reports', 'conformance.json'), 'utf8')) as {
       exitCode: number;
       refused: { kind: string; host: string; port: number }[];
       journal: { kind: string; response: { status: number } }[];
     };
     expect(report.exitCode).toBe(3);
     expect(report.refused.map(({ kind, host, port }) => ({ kind, host, port }))).toEqual([{ kind: 'connect', host: 'api.example.com', port: 443 }]);
-    expect(report.journal.map((t) => [t.kind, t.response.status]).reverse()).toEqual([
+    expect(report.journal.map((t) => [t.kind, t.response.status])).toEqual([
       ['token', 200],
       ['rest', 200],
     ]);
@@ -73,12 +80,17 @@ describe('sfjwt exec', () => {
     [
       'no command after --',
       ['exec'],
-      'sfjwt: exec needs the command to run after --\n  → Usage: npx sfjwt exec [--world FILE] [--report DIR] [--state-dir DIR] -- <command …>\n  → For example: npx sfjwt exec -- node my-integration.js\n',
+      'sfjwt: exec needs the command to run after --\n  → Usage: npx sfjwt exec [--world FILE] [--fault F …] [--report DIR] [--strict] [--state-dir DIR] -- <command …>\n  → For example: npx sfjwt exec -- node my-integration.js\n',
     ],
     [
       'a command that is not there',
       ['exec', '--', 'no-such-command-sfjwt'],
       'sfjwt: exec cannot run no-such-command-sfjwt: no such command\n  → Check the command after --, and that it is on the PATH.\n',
+    ],
+    [
+      'a fault that is not one',
+      ['exec', '--fault', 'slow', '--', 'true'],
+      'sfjwt: --fault slow: no such fault\n  → A fault is one of: unknown_error[:N], drop[:N], delay:MS[:N], expire-after:N, revoke-after:N, untrusted-tls.\n  → For example: --fault unknown_error --fault expire-after:3\n',
     ],
   ])(
     '%s: exit 2 with what to do',
@@ -88,6 +100,55 @@ describe('sfjwt exec', () => {
     },
     30_000,
   );
+});
+
+// A careless integration: it turns certificate checks off and prints its token.
+const CARELESS = `
+import https from 'node:https';
+import { createPrivateKey, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const input = part({ alg: 'RS256' }) + '.' + part({ iss: process.env.SFJWT_CONSUMER_KEY, sub: process.env.SFJWT_USERNAME, aud: 'https://login.salesforce.com', exp: Math.floor(Date.now() / 1000) + 180 });
+const jwt = input + '.' + sign('sha256', Buffer.from(input), createPrivateKey(readFileSync(process.env.SFJWT_KEY_FILE))).toString('base64url');
+const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: jwt }).toString();
+const req = https.request('https://login.salesforce.com/services/oauth2/token', { method: 'POST', rejectUnauthorized: process.argv[2] !== 'insecure', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+  let text = '';
+  res.on('data', (c) => (text += c));
+  res.on('end', () => console.log('token ' + res.statusCode + ' ' + JSON.parse(text).access_token));
+});
+req.on('error', (e) => { console.log('refused: ' + e.code); process.exitCode = 1; });
+req.end(body);
+`;
+writeFileSync(join(dir, 'careless.mjs'), CARELESS);
+
+describe('sfjwt exec: faults, the conformance report and --strict', () => {
+  it('--fault untrusted-tls: a client that checks certificates refuses the mock, and that passes', async () => {
+    const r = await run(['exec', '--strict', '--fault', 'untrusted-tls', '--', process.execPath, 'careless.mjs']);
+    expect([r.code, r.stdout]).toEqual([1, 'refused: UNABLE_TO_VERIFY_LEAF_SIGNATURE\n']);
+    expect(r.stderr).toBe('sfjwt exec: conformance: 0 errors, 0 warnings, 4 passed, 7 not seen (0 token requests, 0 logins, 0 API calls)\n');
+  }, 30_000);
+
+  it('--fault untrusted-tls: a client that logs in anyway is a security error, its printed token another; --strict exits 1', async () => {
+    const r = await run(['exec', '--strict', '--fault', 'untrusted-tls', '--report', 'careless-report', '--', process.execPath, 'careless.mjs', 'insecure']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^token 200 00D\w{12}!AQ[\w.]{94}\n$/);
+    expect(r.stderr).toBe(
+      [
+        'sfjwt exec: conformance: 2 errors, 0 warnings, 3 passed, 6 not seen (1 token request, 1 login, 0 API calls); see careless-report/conformance.md',
+        '  error: Refuses a certificate it should not trust: security: it sent 1 request over a certificate from a CA it was not given: it does not check certificates',
+        '  error: Does not print its access token, assertion or private key: stdout line 1: an access token',
+        '',
+      ].join('\n'),
+    );
+    const md = readFileSync(join(dir, 'careless-report', 'conformance.md'), 'utf8');
+    expect(md).toContain('- stdout line 1: an access token: `token 200 [an access token]`');
+    for (const file of ['conformance.json', 'conformance.md', 'conformance.html', 'junit.xml']) expect(readFileSync(join(dir, 'careless-report', file), 'utf8')).not.toMatch(/!AQ\w{20}/);
+  }, 30_000);
+
+  it('without --strict the exit code stays the command’s, whatever the report says', async () => {
+    const r = await run(['exec', '--fault', 'untrusted-tls', '--report', 'careless-report', '--', process.execPath, 'careless.mjs', 'insecure']);
+    expect(r.code).toBe(0);
+  }, 30_000);
 });
 
 describe('sfjwt exec with real clients, unmodified', () => {

@@ -61,20 +61,28 @@ export function audienceEnvironmentFindings(aud: string, host: string | undefine
 }
 
 export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedForLint {
-  const findings: DiagnosticFinding[] = [];
-  const add = (f: DiagnosticFinding) => findings.push(f);
   const decoded = decodeAssertion(jwt.trim());
   if (typeof decoded === 'string') {
-    add({
+    const malformed: DiagnosticFinding = {
       id: 'jwt-malformed',
       check: 'assertion',
       severity: 'error',
       title: 'Not a well-formed JWT',
       saw: `the assertion ${decoded}`,
       fix: 'Send the compact JWT as your library produced it: three base64url parts, header and payload JSON objects (build them with a JSON library).',
-    });
-    return { findings };
+    };
+    return { findings: [malformed] };
   }
+  return { header: decoded.header, payload: decoded.payload, findings: lintDecodedAssertion({ header: decoded.header, payload: decoded.payload, signatureBytes: decoded.signature.length }, ctx) };
+}
+
+/**
+ * The lint of an assertion already decoded (a trace holds it so, its signature redacted to its
+ * length): `alg`, the claims, their casing, `exp` and `aud` against the host.
+ */
+export function lintDecodedAssertion(decoded: { header: Record<string, unknown>; payload: Record<string, unknown>; signatureBytes: number }, ctx: AssertionLintContext): DiagnosticFinding[] {
+  const findings: DiagnosticFinding[] = [];
+  const add = (f: DiagnosticFinding) => findings.push(f);
   const { header, payload } = decoded;
   const alg = header['alg'];
   if (alg !== 'RS256') {
@@ -95,7 +103,7 @@ export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedFo
       fix: 'Sign with RS256 (RSA SHA-256) and the private key whose certificate is on the connected app.',
     });
   }
-  if (decoded.signature.length === 0 && alg !== 'none')
+  if (decoded.signatureBytes === 0 && alg !== 'none')
     add({ id: 'signature-missing', check: 'signature', severity: 'error', title: 'No signature', saw: 'the third part of the JWT is empty', fix: 'Send the whole signed JWT.' });
   for (const k of ['kid', 'jku', 'jwk', 'x5u'])
     if (k in header)
@@ -280,5 +288,5 @@ export function lintAssertion(jwt: string, ctx: AssertionLintContext): DecodedFo
         fix: 'Accepted by Salesforce; a JSON number is what the spec asks for.',
       });
   }
-  return { header, payload, findings };
+  return findings;
 }

@@ -45,7 +45,7 @@ const leaf = (issuer: SubjectField[] | null, over: { dnsNames?: string[]; notBef
   issueCertificate(serverKeys(), {
     subject: LOOPBACK,
     ...(over.dnsNames === undefined ? { ipAddresses: ['127.0.0.1'] } : { dnsNames: over.dnsNames }),
-    ...(issuer === null ? {} : { issuer: { subject: issuer, privateKeyPem: caKeys().privateKeyPem } }),
+    ...(issuer === null ? {} : { issuer: { certificatePem: ca(issuer), privateKeyPem: caKeys().privateKeyPem } }),
     ...(over.notBefore === undefined ? {} : { notBefore: over.notBefore }),
     ...(over.days === undefined ? {} : { days: over.days }),
   });
