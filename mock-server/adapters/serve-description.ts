@@ -32,6 +32,8 @@ export function describeStarted(started: StartedMockOrg) {
     admin: reachable(started.admin),
     /** What the admin API's state changes need (Authorization: Bearer); null when serve runs with --no-admin-token. */
     adminToken: started.adminToken,
+    /** The web console; its link logs the browser in with the admin token. */
+    console: `${reachable(started.admin)}/ui/${started.adminToken === null ? '' : `login?token=${encodeURIComponent(started.adminToken)}`}`,
     ca: started.ca,
     consumerKey: defaultApp?.consumerKey ?? null,
     privateKeyFile: keyFile,

@@ -52,8 +52,7 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 function carriesToken(token: string, request: IncomingRequest): boolean {
   const bearer = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(request.header('authorization') ?? '')?.[1];
   const header = request.header('x-sfjwt-admin-token')?.trim();
-  const expected = digest(token);
-  return [bearer, header].some((given) => given !== undefined && timingSafeEqual(digest(given), expected));
+  return [bearer, header].some((given) => given !== undefined && sameToken(given, token));
 }
 
 /** The host name of a Host header or an origin's authority (`[::1]` keeps its brackets), or undefined when it names none. */
@@ -90,7 +89,18 @@ function ownHostName(org: MockOrg, sc: ServeContext, name: string): boolean {
   return [...servedOrigins(org, sc)].some((origin) => new URL(origin).hostname === name);
 }
 
-function ownOrigin(org: MockOrg, sc: ServeContext, origin: string): boolean {
+/** The admin token state changes of `org` need, or undefined when it has none. */
+export function adminTokenOf(org: MockOrg): string | undefined {
+  return TOKENS.get(org);
+}
+
+/** Whether `given` is `token`, compared in constant time. */
+export function sameToken(given: string, token: string): boolean {
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+/** Whether `origin` is one the mock serves (a page of the mock's own, not of another site). */
+export function ownOrigin(org: MockOrg, sc: ServeContext, origin: string): boolean {
   let url: URL;
   try {
     url = new URL(origin);

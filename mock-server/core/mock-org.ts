@@ -6,6 +6,7 @@
  */
 
 import { ADMIN_PREFIX, handleAdmin } from '../admin/routes.ts';
+import { CONSOLE_PREFIX, handleConsole } from '../console/routes.ts';
 import { type HostUrls, lightningHost, myDomainHost, siteHost } from '../world/hosts.ts';
 import type { World } from '../world/schema.ts';
 import { WorldIndex } from '../world/world-index.ts';
@@ -140,6 +141,7 @@ export class MockOrg {
   async answer(request: IncomingRequest, sc: ServeContext): Promise<WireResponse | Response | 'dropped'> {
     const url = request.url;
     let path = url.pathname;
+    if (path === CONSOLE_PREFIX || path.startsWith(`${CONSOLE_PREFIX}/`)) return handleConsole(this, request, sc);
     if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) return handleAdmin(this, request, sc);
     const host = this.index.host(sc.host);
     if (host === undefined) throw new Error(`the adapter passed ${sc.host}, which is not a host of this world`);

@@ -78,7 +78,7 @@ Options (the environment variable in brackets is the default when the flag is ab
                   folder that mirrors URL paths, services/apexrest/orders/GET.json and the like
                   (docs/org-api.md) [SFJWT_FIXTURES]
   --strict        byte-identical to Salesforce: no x-sfjwt-trace header [SFJWT_STRICT=true]
-  --json          print one JSON line once listening (login, test, myDomain, admin, adminToken, ca,
+  --json          print one JSON line once listening (login, test, myDomain, admin, adminToken, console, ca,
                   consumerKey, privateKeyFile, certificateFile, username, apps, users)
   --ready-file FILE
                   also write that JSON line to FILE once listening (mode 0600, removed on exit), for
@@ -226,6 +226,7 @@ export function describeAsText(started: StartedMockOrg, c: Colours): string {
     ),
     ...Object.entries(d.sites).map(([s, u]) => `site ${s}: ${u}`),
     '',
+    `console:          ${d.console}${c.dim('  (open it in a browser: requests, Setup, faults)')}`,
     `admin API:        ${d.admin}`,
     `admin token:      ${d.adminToken ?? '(none: --no-admin-token)'}${d.adminToken === null ? '' : c.dim('  (state changes: Authorization: Bearer <token>)')}`,
     `CA certificate:   ${d.ca ?? '(plain HTTP)'}${d.ca === null ? '' : c.dim(`  (export NODE_EXTRA_CA_CERTS=${d.ca})`)}`,
