@@ -145,6 +145,13 @@ describe.skipIf(skipReason !== undefined)(`the mock in a container (${DEFAULT_MO
     expect(unauthorised.status).toBe(401);
   });
 
+  it('serves the web console: its Requests page lists the requests the container answered', async () => {
+    const fetchMock = fetchTrusting(readFileSync(mock.ca ?? '', 'utf8'));
+    const page = await fetchMock(`${mock.admin}/ui/requests`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await page.text()).toMatch(/<title>Requests · sfjwt console<\/title>[\s\S]*<td>login\.salesforce\.com<\/td><td><code>POST \/services\/oauth2\/token<\/code><\/td>/);
+  });
+
   it("the image's health check, run as Docker runs it (exec form, no shell): exit 0", async () => {
     const r = await mock.container.exec(healthCheckCommand());
     expect(r.output).toBe('');

@@ -32,6 +32,7 @@ nav a[aria-current="page"] { font-weight: 700; text-decoration-thickness: 3px; }
 h1 { font-size: 1.4rem; margin: 1rem 0 0.5rem; } h2 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
 table { border-collapse: collapse; width: 100%; background: var(--panel); }
 th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--line); padding: 0.35rem 0.55rem; }
+table.checks td { overflow-wrap: anywhere; }
 code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.88em; overflow-wrap: anywhere; }
 pre { background: var(--panel); border: 1px solid var(--line); padding: 0.6rem; overflow-x: auto; white-space: pre-wrap; }
 .pass { color: var(--pass); font-weight: 600; } .fail { color: var(--fail); font-weight: 600; } .skip-verdict { color: var(--skip); }
@@ -45,6 +46,7 @@ label { display: flex; flex-direction: column; font-size: 0.9em; gap: 0.15rem; }
 input, select, textarea, button { font: inherit; color: inherit; background: var(--panel); border: 1px solid var(--muted); border-radius: 4px; padding: 0.25rem 0.45rem; }
 button { cursor: pointer; border-color: var(--accent); color: var(--accent); font-weight: 600; }
 textarea { width: 100%; min-height: 8rem; }
+.wide { flex-basis: 100%; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 1rem; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 0.8rem 1rem; }
 `;
@@ -124,15 +126,16 @@ export function page(options: { title: string; current: Section | undefined; bod
     '<body>',
     '<a class="skip" href="#main">Skip to the content</a>',
     `<header class="top"><div class="in"><strong>sfjwt mock org</strong><nav aria-label="Console"><ul>${nav}</ul></nav></div></header>`,
-    `<main id="main"><h1>${esc(options.title)}</h1>${flash}${options.body}</main>`,
+    `<main id="main" tabindex="-1"><h1>${esc(options.title)}</h1>${flash}${options.body}</main>`,
     `<script>${SCRIPT}</script>`,
     '</body>',
     '</html>',
     '',
   ].join('\n');
+  // Referrer-Policy same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with the console's own form posts, which guard.ts refuses.
   return new Response(html, {
     status: options.status ?? 200,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' },
+    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' },
   });
 }
 

@@ -136,7 +136,7 @@ export function tracePage(org: MockOrg, id: string): Response {
     `<p><code>${esc(`${t.request.method} https://${t.request.host}${t.request.path}`)}</code> at ${esc(t.time)} from ${esc(t.request.clientIp)}${t.username === undefined ? '' : `, user ${esc(t.username)}`}${t.app === undefined ? '' : `, app ${esc(t.app)}`}.</p>`,
     `<p>Answer: <strong class="${verdictClass(t.outcome)}">${esc(answer)}</strong>. ${t.decidedBy === null ? 'Every check passed.' : `Decided by <strong>${esc(deciding?.title ?? t.decidedBy)}</strong>.`}</p>`,
     deciding?.fix === undefined ? '' : `<p><strong>Fix:</strong> ${esc(deciding.fix)}</p>`,
-    `<h2>Checks, in Salesforce's order</h2><table><thead><tr><th scope="col">Check</th><th scope="col">Verdict</th><th scope="col">Expected</th><th scope="col">Actual</th><th scope="col">Fix or note</th></tr></thead><tbody>${steps}</tbody></table>`,
+    `<h2>Checks, in Salesforce's order</h2><table class="checks"><thead><tr><th scope="col">Check</th><th scope="col">Verdict</th><th scope="col">Expected</th><th scope="col">Actual</th><th scope="col">Fix or note</th></tr></thead><tbody>${steps}</tbody></table>`,
     assertion,
     `<h2>As curl</h2><pre id="curl">${esc(asCurl(t))}</pre><button type="button" data-copy="curl">Copy as curl</button>`,
     `<p><a href="${CONSOLE_PREFIX}/requests">All requests</a> · <a href="/__sfjwt/traces/${encodeURIComponent(t.id)}">this trace as JSON</a></p>`,

@@ -95,8 +95,9 @@ function control(org: MockOrg, sub: string, fields: URLSearchParams): { result: 
 
 /** Where a form goes back to: a console page it named, else the page of its kind. */
 function backTo(fields: URLSearchParams, sub: string): string {
-  const back = fields.get('back');
-  if (back !== null && /^[\w./@%+-]+$/.test(back) && !back.includes('..')) return `${CONSOLE_PREFIX}/${back.split('/').map(encodeURIComponent).join('/')}`;
+  const segments = (fields.get('back') ?? '').split('/');
+  // Any name (an app's has spaces, quotes, brackets): each segment is encoded, and none may climb out of the console.
+  if (segments.every((s) => s !== '' && s !== '.' && s !== '..' && !/[\u0000-\u001f]/.test(s))) return `${CONSOLE_PREFIX}/${segments.map(encodeURIComponent).join('/')}`;
   return `${CONSOLE_PREFIX}/${sub.startsWith('/setup/') ? 'setup/users' : 'faults'}`;
 }
 

@@ -58,7 +58,7 @@ export function appPage(org: MockOrg, name: string, flash?: Flash): Response {
     form(
       'setup/upload-certificate',
       csrf,
-      `${hidden('app', app.name)}${hidden('back', `setup/apps/${app.name}`)}<label>Certificate file<input type="file" accept=".crt,.pem,.cer" data-fills="pem"></label><label style="flex-basis:100%">Certificate (PEM)<textarea id="pem" name="pem" required placeholder="-----BEGIN CERTIFICATE-----"></textarea></label>`,
+      `${hidden('app', app.name)}${hidden('back', `setup/apps/${app.name}`)}<label>Certificate file<input type="file" accept=".crt,.pem,.cer" data-fills="pem"></label><label class="wide">Certificate (PEM)<textarea id="pem" name="pem" required placeholder="-----BEGIN CERTIFICATE-----"></textarea></label>`,
       'Upload',
     ),
   ].join('\n');

@@ -22,6 +22,7 @@ import type { Trace } from '../../mock-server/core/trace.ts';
 import { conformanceLine, conformanceReport } from '../exec/conformance.ts';
 import { writeConformanceReport } from '../exec/conformance-render.ts';
 import { armFaults, parseFault } from '../exec/faults.ts';
+import { javaToolOptions } from '../exec/java.ts';
 import type { Refusal } from '../exec/loopback.ts';
 import { SecretScanner } from '../exec/output-secrets.ts';
 import { startExecProxy } from '../exec/proxy.ts';
@@ -67,6 +68,8 @@ The command runs with, besides your environment:
                         every other host: curl, Python requests and most clients read these
   CURL_CA_BUNDLE, REQUESTS_CA_BUNDLE, SSL_CERT_FILE
                         the mock's CA, for curl, Python requests and OpenSSL
+  JAVA_TOOL_OPTIONS     (yours first) the proxy and a trust store of the mock's CA, for Java's
+                        HttpClient and HttpsURLConnection
 Exit code: the command's (or 1, see --strict); 2 for usage errors.
 
 Examples:
@@ -125,6 +128,7 @@ export async function exec(ctx: CommandContext): Promise<number> {
   try {
     const d = describeStarted(started);
     const ca = untrusted ? serverTls(home).caFile : started.ca;
+    const javaOptions = ca === null ? undefined : javaToolOptions({ caFile: ca, stateDir: home, proxyUrl: proxy.url, env: ctx.env });
     const env: NodeJS.ProcessEnv = {
       ...ctx.env,
       NODE_OPTIONS: [ctx.env['NODE_OPTIONS'] ?? '', `--import=${preloadUrl()}`].join(' ').trim(),
@@ -136,6 +140,7 @@ export async function exec(ctx: CommandContext): Promise<number> {
       http_proxy: proxy.url,
       NO_PROXY: '127.0.0.1,localhost,::1',
       no_proxy: '127.0.0.1,localhost,::1',
+      ...(javaOptions === undefined ? {} : { JAVA_TOOL_OPTIONS: javaOptions }),
       SFJWT_EXEC_ROUTES: JSON.stringify(routes),
       SFJWT_EXEC_LOG: log,
       ...(d.consumerKey === null ? {} : { SFJWT_CONSUMER_KEY: d.consumerKey }),

@@ -14,7 +14,7 @@ import type { PrintedSecret } from './output-secrets.ts';
 
 const ctx = (host: string) => ({ host, secure: true, clientIp: '127.0.0.1', urls: { baseUrl: (h: string) => `https://${h}`, origins: (h: string) => [`https://${h}`] } });
 
-type Step = 'login' | 'bad-login' | 'api' | 'api-on-login-host' | `wait ${number}`;
+type Step = 'login' | 'bad-login' | 'frozen-login' | 'api' | 'api-on-login-host' | `wait ${number}`;
 
 /** Runs the client's steps; a failed login keeps the token it had, as a naive client does. */
 async function client(steps: readonly Step[], faults: readonly string[] = []) {
@@ -94,7 +94,14 @@ describe('client conformance: what the client did, check by check', () => {
       ['error', 'it repeated invalid_grant (audience is invalid) 3 times in 0.0 s'],
     ],
     ['a refused login retried once, later', ['bad-login', 'wait 5000', 'bad-login'], [], 'no-tight-retry', ['warning', 'it repeated invalid_grant (audience is invalid) 1 time in 5.0 s']],
-    ['a refused login not retried', ['bad-login'], [], 'no-tight-retry', ['pass', 'it did not repeat a refused login (1 refusal)']],
+    ['a refused login not retried', ['bad-login'], [], 'no-tight-retry', ['pass', 'it did not repeat a refused login (1 login refused)']],
+    [
+      'the same login refused twice around another is one repeat, the other login none',
+      ['bad-login', 'frozen-login', 'bad-login'],
+      [],
+      'no-tight-retry',
+      ['warning', 'it repeated invalid_grant (audience is invalid) 1 time in 0.0 s'],
+    ],
     ['a refused login is an error of the client', ['bad-login'], [], 'logins-pass-checks', ['error', '1 of 1 token request refused: invalid_grant (audience is invalid), decided by audience']],
     [
       '…and its assertion lint names the cause',

@@ -88,9 +88,11 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const answer = (t: Trace) =>
   t.outcome === 'dropped' ? 'a dropped connection' : t.response.error === undefined ? `HTTP ${t.response.status}` : `${t.response.error} (${t.response.errorDescription ?? ''})`;
 const isForced = (t: Trace) => t.decidedBy === 'forced' || t.outcome === 'dropped';
-/** An API call refused because its session had ended: 401 INVALID_SESSION_ID (403 Bad_OAuth_Token from the identity service). */
+/** An API call with a token whose session had ended: 401 INVALID_SESSION_ID (403 Bad_OAuth_Token from the identity service); a call with no token at all is none. */
 const isDeadSession = (t: Trace) =>
-  (t.kind === 'rest' || t.kind === 'identity') && (t.response.status === 401 || t.response.status === 403) && t.checks.some((c) => c.check === 'session' && c.verdict === 'fail');
+  (t.kind === 'rest' || t.kind === 'identity') &&
+  (t.response.status === 401 || t.response.status === 403) &&
+  t.checks.some((c) => c.check === 'session' && c.verdict === 'fail' && c.actual !== 'no access token');
 /** A refusal that a retry cannot change: a 4xx that neither a fault nor the rate limit gave. */
 const isPermanent = (t: Trace) => t.kind === 'token' && t.outcome !== 'success' && !isForced(t) && t.outcome !== 'rateExceeded' && t.response.status >= 400 && t.response.status < 500;
 
@@ -235,19 +237,21 @@ function logsInAgain(ts: readonly Trace[], exitCode: number): ConformanceCheck {
 
 function noTightRetry(tokens: readonly Trace[]): ConformanceCheck {
   const base = { id: 'no-tight-retry', title: 'Does not retry a refused login in a loop' };
-  const runs: Trace[][] = [];
+  // The same login refused again: the same user and app (as the assertion names them when the org
+  // knows neither), the same host, the same answer.
+  const byLogin = new Map<string, Trace[]>();
   for (const t of tokens) {
-    const last = runs.at(-1);
-    const prev = last?.at(-1);
-    if (last !== undefined && prev !== undefined && isPermanent(prev) && isPermanent(t) && answer(prev) === answer(t)) last.push(t);
-    else runs.push([t]);
+    if (!isPermanent(t)) continue;
+    const claims = t.request.assertion?.payload ?? {};
+    const key = JSON.stringify([t.username ?? claims['sub'] ?? claims['prn'] ?? '', t.app ?? claims['iss'] ?? '', t.request.host, answer(t)]);
+    byLogin.set(key, [...(byLogin.get(key) ?? []), t]);
   }
-  const refusedRuns = runs.filter((r) => isPermanent(r[0] as Trace));
+  const refusedRuns = [...byLogin.values()];
   if (refusedRuns.length === 0)
     return { ...base, result: 'not-seen', saw: 'no login was refused', rehearse: 'Run it with a setup Salesforce refuses (a world whose user is frozen, or a wrong consumer key).', traces: [] };
   const worst = refusedRuns.reduce((a, b) => (b.length > a.length ? b : a));
   const retries = worst.length - 1;
-  if (retries === 0) return { ...base, result: 'pass', saw: `it did not repeat a refused login (${plural(refusedRuns.length, 'refusal')})`, traces: [] };
+  if (retries === 0) return { ...base, result: 'pass', saw: `it did not repeat a refused login (${plural(refusedRuns.length, 'login')} refused)`, traces: [] };
   const spanMs = at(worst.at(-1) as Trace) - at(worst[0] as Trace);
   const tight = retries >= TIGHT_RETRIES && spanMs / retries < TIGHT_GAP_MS;
   return {
