@@ -7,7 +7,6 @@
  * the mock's pages and the callback. Screenshots of the login and Allow pages are saved in a folder
  * the run prints (not in the repository). Without /usr/bin/chromium the test is skipped, and says why.
  */
-import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,14 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverTls } from '../mock-server/adapters/local-ca.ts';
 import { type StartedMockOrg, startMockOrg } from '../mock-server/adapters/node-server.ts';
 import { frozenClock } from '../mock-server/core/clock.ts';
 import { formBody, goodClaims, JWT_GRANT, NOW, signAssertion, testStateDir, testWorld } from '../mock-server/testing/fixtures.ts';
 import { DEFAULT_APPS } from '../mock-server/world/default-world.ts';
 import { fetchTrusting } from '../src/client/https-fetch.ts';
+import { CHROMIUM, chromiumArgs } from './chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
 if (missing) console.warn(`authorize.browser.test.ts: skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)`);
 
@@ -48,27 +46,12 @@ describe.skipIf(missing)(`the one-time approval in Chromium${missing ? ` (skippe
 
   beforeAll(async () => {
     mock = await startMockOrg({ world, clock: frozenClock(NOW), seed: 3, stateDir });
-    // Chromium trusts the mock's leaf certificate (kept in the state folder, served as it is) by its public key, and nothing else it would not.
-    const leaf = new X509Certificate(serverTls(stateDir).cert);
-    const spki = createHash('sha256')
-      .update(leaf.publicKey.export({ type: 'spki', format: 'der' }))
-      .digest('base64');
     profile = mkdtempSync(join(tmpdir(), 'sfjwt-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1280, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--ignore-certificate-errors-spki-list=${spki}`,
-      ],
+      args: chromiumArgs(stateDir),
     });
     console.log(`authorize.browser.test.ts: screenshots in ${shots}`);
   });

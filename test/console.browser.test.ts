@@ -11,7 +11,7 @@
  * are saved in a folder the run prints (not in the repository). Without /usr/bin/chromium the test
  * is skipped, and says why.
  */
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -20,7 +20,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { serverTls } from '../mock-server/adapters/local-ca.ts';
 import { type StartedMockOrg, startMockOrg } from '../mock-server/adapters/node-server.ts';
 import { frozenClock } from '../mock-server/core/clock.ts';
 import { OUTCOMES } from '../mock-server/core/outcomes.ts';
@@ -28,8 +27,8 @@ import { resetMock } from '../mock-server/setup/harness.ts';
 import { formBody, goodClaims, JWT_GRANT, NOW, signAssertion, testKeys, testStateDir, testWorld } from '../mock-server/testing/fixtures.ts';
 import { DEFAULT_APPS } from '../mock-server/world/default-world.ts';
 import { fetchTrusting } from '../src/client/https-fetch.ts';
+import { CHROMIUM, chromiumArgs } from './chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
 if (missing) console.warn(`console.browser.test.ts: skipped: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)`);
 
@@ -74,26 +73,11 @@ describe.skipIf(missing)(`the web console in Chromium${missing ? ` (skipped: ${C
     // The clock is frozen (assertions are made for NOW); the Requests page's long poll waits on real time.
     mock = await startMockOrg({ world, clock: frozenClock(NOW), seed: 3, stateDir });
     target = mock.login;
-    // Chromium trusts the mock's leaf certificate (kept in the state folder, served as it is) by its public key, and nothing else it would not.
-    const leaf = new X509Certificate(serverTls(stateDir).cert);
-    const spki = createHash('sha256')
-      .update(leaf.publicKey.export({ type: 'spki', format: 'der' }))
-      .digest('base64');
     // launch() gives the browser a fresh, temporary profile of its own.
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        `--ignore-certificate-errors-spki-list=${spki}`,
-      ],
+      args: chromiumArgs(stateDir),
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: mock.login });
