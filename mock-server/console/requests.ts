@@ -48,16 +48,14 @@ const query = (f: Filters) => new URLSearchParams(Object.entries(f)).toString();
 
 export function requestsPage(org: MockOrg, url: URL): Response {
   const f = filtersOf(url);
-  const traces = org.journal
-    .list()
-    .filter((t) => matches(t, f))
-    .slice(0, PAGE_ROWS);
+  const journal = org.journal.list();
+  const traces = journal.filter((t) => matches(t, f)).slice(0, PAGE_ROWS);
   const hosts = org.index.hosts.map((h) => h.name);
   const users = org.index.world.users.map((u) => u.username);
   const apps = org.index.world.apps.map((a) => a.name);
   const select = (name: keyof Filters, label: string, options: readonly string[]) =>
     `<label>${label}<select name="${name}"><option value="">any</option>${options.map((o) => `<option${f[name] === o ? ' selected' : ''}>${esc(o)}</option>`).join('')}</select></label>`;
-  const outcomes = ['success', 'failure', ...new Set(org.journal.list().map((t) => t.outcome))].filter((o, i, all) => all.indexOf(o) === i);
+  const outcomes = ['success', 'failure', ...new Set(journal.map((t) => t.outcome))].filter((o, i, all) => all.indexOf(o) === i);
   const body = [
     `<form class="filters" method="get" action="${CONSOLE_PREFIX}/requests" aria-label="Filter requests">${select('host', 'Host', hosts)}${select('user', 'User', users)}${select('app', 'App', apps)}${select('outcome', 'Outcome', outcomes)}<button type="submit">Filter</button></form>`,
     `<p id="live-status" class="muted" role="status">${org.journal.total} requests since the start; the newest first.</p>`,

@@ -178,6 +178,17 @@ const UNPROVOKED = {
   'refuses-untrusted-certificate': 'not-seen: the certificate served was one it trusts',
 };
 
+/** What the report says of a run that logs in once, reads the limits once, and tries hooks.example.com. */
+const ONE_CALL_AND_HOOKS_REFUSED = {
+  'stays-on-loopback': 'error: tried to reach hooks.example.com:443: refused (1 attempt)',
+  'logins-pass-checks': 'pass: 1 token request, every one accepted or failed by a fault',
+  'assertions-well-formed': 'pass: no finding in 1 assertion',
+  'reuses-token': 'pass: 1 login for 1 API call',
+  ...UNPROVOKED,
+  'keeps-secrets-off-output': 'pass: no secret in its stdout or stderr',
+  'api-on-instance-url': "pass: 1 request to the API, all on the org's own hosts",
+};
+
 /**
  * Logins Salesforce refuses, each through the integration's own input `name:claim=value` that
  * overrides one claim of its assertion, and what the token endpoint answers (mock-server/core/outcomes.ts):
@@ -501,15 +512,7 @@ if [ -n "\${RESULTS_URL:-}" ]; then curl -sS -o /dev/null -d done "$RESULTS_URL"
         '',
       ].join('\n'),
     ]);
-    expect(readReport('curl-report').checks).toEqual({
-      'stays-on-loopback': 'error: tried to reach hooks.example.com:443: refused (1 attempt)',
-      'logins-pass-checks': 'pass: 1 token request, every one accepted or failed by a fault',
-      'assertions-well-formed': 'pass: no finding in 1 assertion',
-      'reuses-token': 'pass: 1 login for 1 API call',
-      ...UNPROVOKED,
-      'keeps-secrets-off-output': 'pass: no secret in its stdout or stderr',
-      'api-on-instance-url': "pass: 1 request to the API, all on the org's own hosts",
-    });
+    expect(readReport('curl-report').checks).toEqual(ONE_CALL_AND_HOOKS_REFUSED);
   }, 30_000);
 
   it('curl shows each refused login as exit 22, "The requested URL returned error: 400" on stderr, and the body', async () => {
@@ -584,15 +587,7 @@ if os.environ.get("RESULTS_URL"):
         '',
       ].join('\n'),
     ]);
-    expect(readReport('python-report').checks).toEqual({
-      'stays-on-loopback': 'error: tried to reach hooks.example.com:443: refused (1 attempt)',
-      'logins-pass-checks': 'pass: 1 token request, every one accepted or failed by a fault',
-      'assertions-well-formed': 'pass: no finding in 1 assertion',
-      'reuses-token': 'pass: 1 login for 1 API call',
-      ...UNPROVOKED,
-      'keeps-secrets-off-output': 'pass: no secret in its stdout or stderr',
-      'api-on-instance-url': "pass: 1 request to the API, all on the org's own hosts",
-    });
+    expect(readReport('python-report').checks).toEqual(ONE_CALL_AND_HOOKS_REFUSED);
   }, 30_000);
 
   it('shows each refused login as requests’ HTTPError, then error and error_description from the body', async () => {

@@ -139,7 +139,10 @@ function loginsPass(tokens: readonly Trace[], untrusted: boolean): ConformanceCh
   const failed = tokens.filter((t) => t.outcome !== 'success' && !isForced(t));
   if (failed.length === 0) return { ...base, result: 'pass', saw: `${plural(tokens.length, 'token request')}, every one accepted or failed by a fault`, traces: [] };
   const byAnswer = new Map<string, number>();
-  for (const t of failed) byAnswer.set(`${answer(t)}, decided by ${t.decidedBy ?? 'no check'}`, (byAnswer.get(`${answer(t)}, decided by ${t.decidedBy ?? 'no check'}`) ?? 0) + 1);
+  for (const t of failed) {
+    const key = `${answer(t)}, decided by ${t.decidedBy ?? 'no check'}`;
+    byAnswer.set(key, (byAnswer.get(key) ?? 0) + 1);
+  }
   const first = failed[0] as Trace;
   const deciding = first.checks.find((c) => c.check === first.decidedBy);
   return {
