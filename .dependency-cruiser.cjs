@@ -48,6 +48,19 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'training-below-cli',
+      comment: 'src/training (the field guide, the labs, the Postman export) derives from the catalogues, the runner, the reports and the diagnosis; only the CLI uses it.',
+      severity: 'error',
+      from: { path: '^src/(client|runner|report|diagnose)/', pathNot: TESTS },
+      to: { path: '^src/training/' },
+    },
+    {
+      name: 'training-is-not-the-cli',
+      severity: 'error',
+      from: { path: '^src/training/', pathNot: TESTS },
+      to: { path: '^src/cli/' },
+    },
+    {
       name: 'nothing-imports-bench-or-scripts',
       severity: 'error',
       from: { pathNot: '^(bench|scripts)/' },

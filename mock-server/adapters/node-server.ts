@@ -10,6 +10,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { join } from 'node:path';
 import { ResourceError } from '../../lib/errors.ts';
 import type { StoredKeyPair } from '../../lib/state-folder.ts';
 import { defaultStateDir } from '../../lib/state-folder.ts';
@@ -17,6 +18,7 @@ import { ADMIN_PREFIX } from '../admin/prefix.ts';
 import { newAdminToken, setAdminToken } from '../admin/protection.ts';
 import { MockOrg, type MockOrgOptions } from '../core/mock-org.ts';
 import { loadFixtures } from '../fixtures.ts';
+import { attachLabs } from '../labs/runtime.ts';
 import { type HostUrls, LOGIN_HOST, myDomainHost, siteHost, TEST_HOST } from '../world/hosts.ts';
 import { prepareWorld } from '../world/prepare.ts';
 import type { World } from '../world/schema.ts';
@@ -133,6 +135,8 @@ export async function startMockOrg(options: StartMockOrgOptions = {}): Promise<S
   const org = new MockOrg({ ...options, ...(routes === undefined ? {} : { routes }), world: prepared.world, knobs: { ...(useTls ? {} : { requireTls: false }), ...options.knobs } });
   const adminToken = options.adminToken === false ? null : (options.adminToken ?? newAdminToken());
   setAdminToken(org, adminToken);
+  // The training ground's labs (console Labs page, npx sfjwt lab): signed with its app key, progress in the state folder.
+  if (prepared.appKey !== undefined) attachLabs(org, { privateKeyPem: prepared.appKey.privateKeyPem, progressFile: join(stateDir, 'labs', 'progress.json') });
   const tls = useTls ? serverTls(options.tlsStateDir ?? stateDir) : undefined;
   const bind = options.bind ?? '127.0.0.1';
   const scheme = useTls ? 'https' : 'http';

@@ -459,7 +459,7 @@ describe('setup actions', () => {
     expect(res.body).toBe(
       adminJson({
         error: 'no setup action "nope"',
-        fix: 'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state, record-logins.',
+        fix: 'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state, record-logins, login-ip-ranges, install-app.',
       }),
     );
   });

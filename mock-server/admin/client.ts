@@ -13,6 +13,8 @@ import type { MockOrg } from '../core/mock-org.ts';
 import type { Trace } from '../core/trace.ts';
 import type {
   AppInput,
+  InstallInput,
+  LoginIpRangesInput,
   OrgStateInput,
   PermissionSetInput,
   ProfileInput,
@@ -135,6 +137,8 @@ export function adminClient(base: string, options: AdminClientOptions = {}) {
     setUserState: (input: UserStateInput) => setup('user-state', input),
     setOrgState: (input: OrgStateInput) => setup('org-state', input),
     recordLogins: (input: RecordLoginsInput) => setup<{ username: string; recentSuccesses: number }>('record-logins', input),
+    setLoginIpRanges: (input: LoginIpRangesInput) => setup('login-ip-ranges', input),
+    installApp: (input: InstallInput) => setup('install-app', input),
     /** Every certificate of the app, as the mock holds them now, removed one at a time (the Setup module's clearCertificates does the same). */
     clearCertificates: async (input: AppInput): Promise<AdminAnswer<{ removed: string[] }>> => {
       const world = await client.world();

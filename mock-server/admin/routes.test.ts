@@ -15,7 +15,8 @@ import { DEFAULT_APPS } from '../world/default-world.ts';
 import { LOGIN_HOST, realHostUrls } from '../world/hosts.ts';
 import { ADMIN_PREFIX, handleAdmin } from './routes.ts';
 
-const ACTIONS_FIX = 'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state, record-logins.';
+const ACTIONS_FIX =
+  'Actions: approve, revoke, assign-profile, assign-permission-set, upload-certificate, remove-certificate, touch-app, user-state, org-state, record-logins, login-ip-ranges, install-app.';
 
 /** How msw serves the org: under the real host names, over HTTPS. */
 const MSW: ServeContext = { host: LOGIN_HOST, secure: true, clientIp: '127.0.0.1', urls: realHostUrls() };

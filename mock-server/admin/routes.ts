@@ -13,6 +13,7 @@ import { knobProblem } from '../core/knobs.ts';
 import type { MockOrg, ServeContext } from '../core/mock-org.ts';
 import { LATEST_API_VERSION } from '../core/rest.ts';
 import { runQuery } from '../core/soql/execute.ts';
+import { LAB_ENDPOINTS, labRoute } from '../labs/routes.ts';
 import { isSetupAction, SETUP_ACTION_NAMES, SETUP_ACTIONS } from '../setup/actions.ts';
 import { clearForcedOutcomes, HARNESS_CONTROLS, resetMock } from '../setup/harness.ts';
 import type { SetupResult } from '../setup/result.ts';
@@ -28,9 +29,11 @@ interface RouteInput {
   body: unknown;
   /** The logical host the request landed on (login.salesforce.com, acme.my.salesforce.com, …). */
   host: string;
+  /** How the mock is served (its host URLs), for answers that name them. */
+  sc: ServeContext;
 }
 
-type Route = (org: MockOrg, input: RouteInput) => Response;
+type Route = (org: MockOrg, input: RouteInput) => Response | Promise<Response>;
 
 /** A route that passes the JSON body to a control and answers the value it returns. */
 const withBody =
@@ -50,6 +53,7 @@ const ENDPOINTS = [
   'GET|POST|DELETE /force {outcome, count, delayMs}',
   'GET|PATCH /knobs',
   ...SETUP_ACTION_NAMES.map((name) => `POST /setup/${name}`),
+  ...LAB_ENDPOINTS,
 ];
 
 const setClock = withBody(HARNESS_CONTROLS.clock);
@@ -162,6 +166,8 @@ function lookup(method: string, sub: string): Route | Response {
   if (route !== undefined) return route;
   if (method === 'GET' && sub.startsWith('/traces/')) return (org) => trace(org, sub.slice('/traces/'.length));
   if (method === 'POST' && sub.startsWith('/setup/')) return setup(sub.slice('/setup/'.length));
+  const lab = labRoute(method, sub);
+  if (lab !== undefined) return lab;
   return problem(404, `no admin endpoint ${method} ${sub}`, `GET ${ADMIN_PREFIX}/ lists them.`);
 }
 
@@ -178,11 +184,11 @@ async function route(org: MockOrg, request: IncomingRequest, sc: ServeContext): 
   if (foreign !== undefined) return foreign;
   const found = lookup(method, sub);
   if (found instanceof Response) return found;
-  if (method === 'GET' || method === 'HEAD') return found(org, { url, body: undefined, host: sc.host });
+  if (method === 'GET' || method === 'HEAD') return found(org, { url, body: undefined, host: sc.host, sc });
   const refused = stateChangeRefusal(org, request, sc);
   if (refused !== undefined) return refused;
   const read = await readJsonBody(request);
-  return read instanceof Response ? read : found(org, { url, body: read.body, host: sc.host });
+  return read instanceof Response ? read : found(org, { url, body: read.body, host: sc.host, sc });
 }
 
 /** Every string of a JSON value through the redactor. */

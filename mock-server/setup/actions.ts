@@ -28,6 +28,10 @@ const UserStateInput = Username.extend({ active: z.boolean().optional(), frozen:
 const OrgStateInput = z.strictObject({ org: z.string().min(1), status: z.enum(['active', 'locked']) });
 /** Successful logins the user already made this hour (a scenario's priorLogins), for the rate limit. */
 const RecordLoginsInput = Username.extend({ count: z.int().min(1).max(100_000) });
+const ipv4 = z.ipv4({ message: 'expected an IPv4 address such as 127.0.0.1' });
+/** The Login IP Ranges of the user's profile (the mock keeps them on the user): [] lifts the restriction. */
+const LoginIpRangesInput = Username.extend({ ranges: z.array(z.strictObject({ start: ipv4, end: ipv4 })).max(100) });
+const InstallInput = z.strictObject({ app: z.string().min(1), org: z.string().min(1) });
 
 export type UserAndAppInput = z.input<typeof UserAndApp>;
 export type AppInput = z.input<typeof AppName>;
@@ -38,6 +42,8 @@ export type RemoveCertificateInput = z.input<typeof RemoveInput>;
 export type UserStateInput = z.input<typeof UserStateInput>;
 export type OrgStateInput = z.input<typeof OrgStateInput>;
 export type RecordLoginsInput = z.input<typeof RecordLoginsInput>;
+export type LoginIpRangesInput = z.input<typeof LoginIpRangesInput>;
+export type InstallInput = z.input<typeof InstallInput>;
 
 function findUser(org: SetupOrg, username: string): SetupResult<User> {
   const user = org.index.userByUsername(username);
@@ -131,6 +137,23 @@ export const SETUP_ACTIONS = {
     for (let i = 0; i < input.count; i += 1) org.loginHistory.recordSuccess(user.value.id, org.now() - 1000, org.knobs.loginRatePerHour);
     return done({ username: user.value.username, recentSuccesses: org.loginHistory.recentSuccesses(user.value.id, org.now()) });
   }),
+  'login-ip-ranges': action(LoginIpRangesInput, (org, input): SetupResult => {
+    const user = findUser(org, input.username);
+    if (!user.ok) return user;
+    user.value.loginIpRanges = input.ranges.map((r) => ({ start: r.start, end: r.end }));
+    return done({});
+  }),
+  /** An External Client App installed in another org (Setup > External Client App Manager > Install). */
+  'install-app': action(InstallInput, (org, input): SetupResult => {
+    const app = findApp(org, input.app);
+    if (!app.ok) return app;
+    if (app.value.kind !== 'external-client-app')
+      return refuse('invalid-input', `"${app.value.name}" is a connected app: it is not installed per org`, 'Install an External Client App; a connected app serves its own org.');
+    if (org.index.org(input.org) === undefined) return refuse('no-org', `no org "${input.org}"`, `GET ${ADMIN_PREFIX}/world lists the orgs.`);
+    const installed = app.value.installedIn ?? [app.value.org];
+    if (!installed.includes(input.org)) app.value.installedIn = [...installed, input.org];
+    return done({});
+  }),
 } as const;
 
 export type SetupActionName = keyof typeof SETUP_ACTIONS;
@@ -148,6 +171,8 @@ export const removeCertificate: (org: SetupOrg, input: RemoveCertificateInput) =
 export const touchApp: (org: SetupOrg, input: AppInput) => SetupResult = SETUP_ACTIONS['touch-app'];
 export const setUserState: (org: SetupOrg, input: UserStateInput) => SetupResult = SETUP_ACTIONS['user-state'];
 export const setOrgState: (org: SetupOrg, input: OrgStateInput) => SetupResult = SETUP_ACTIONS['org-state'];
+export const setLoginIpRanges: (org: SetupOrg, input: LoginIpRangesInput) => SetupResult = SETUP_ACTIONS['login-ip-ranges'];
+export const installApp: (org: SetupOrg, input: InstallInput) => SetupResult = SETUP_ACTIONS['install-app'];
 export const recordLogins: (org: SetupOrg, input: RecordLoginsInput) => SetupResult<{ username: string; recentSuccesses: number }> = SETUP_ACTIONS['record-logins'];
 
 /**

@@ -66,6 +66,12 @@ function logTail(path: string): string {
   }
 }
 
+/** The ready line of a background serve that still runs from `readyFile`, or undefined (none, or it stopped). */
+export function runningServe(readyFile: string): Record<string, unknown> | undefined {
+  const line = existsSync(readyFile) ? readReadyLine(readyFile) : undefined;
+  return line !== undefined && typeof line['pid'] === 'number' && alive(line['pid']) && isSfjwtServe(line['pid']) ? line : undefined;
+}
+
 /**
  * Starts `serve` with `argv` (without --detach) in the background, writing its ready line to
  * `readyFile`, and returns once it listens.

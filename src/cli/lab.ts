@@ -1,0 +1,194 @@
+/**
+ * `sfjwt lab`: hands-on exercises on the mock. `start N` sets lab N up on the lab's mock (started in
+ * the background on first use, or the one --from-serve names), writes its folder (request.json with
+ * the mistake, login.mjs, README.md) and tells the story and the symptom only; `hint` gives the next
+ * hint; `check` reads the mock's journal and says whether the integration's newest login works and
+ * what is still wrong; `reset` sets the lab up again; `list` shows the labs and the progress, which
+ * the mock keeps in its state folder. The labs themselves live in mock-server/labs/ (the console's
+ * Labs page drives the same ones).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { fetchTrusting } from '../client/https-fetch.ts';
+import { type LabView, writeLabFolder } from '../training/lab-folder.ts';
+import { type CommandSpec, parse } from './args.ts';
+import { detachServe, runningServe } from './background.ts';
+import { type CommandContext, inCwd, stateDir } from './context.ts';
+import { SUMMARIES } from './summaries.ts';
+
+const labSpec = {
+  name: 'lab',
+  summary: SUMMARIES.lab,
+  usage: 'npx sfjwt lab list | start N | hint | check | reset  [--from-serve FILE] [--dir DIR] [--state-dir DIR] [--json]',
+  allowPositionals: true,
+  options: { 'from-serve': { type: 'string' }, dir: { type: 'string' }, 'state-dir': { type: 'string' }, json: { type: 'boolean' } },
+} satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
+
+const HELP = `${labSpec.usage}
+
+${labSpec.summary}.
+  list                 the labs, easiest first, and how far you got
+  start N              set lab N up (a number, or an id such as iss-capitalised): its story and symptom
+  hint                 the next hint for the lab in hand
+  check                does the integration's newest login work now? If not, what is still wrong
+  reset                set the lab in hand up again (your request.json is kept as request.json.bak)
+  --from-serve FILE    use the mock of this ready file (serve --ready-file), e.g. one shared by a class
+  --dir DIR            where the lab folders go (default sfjwt-lab)
+  --state-dir DIR      the state folder (default .sfjwt) [SFJWT_HOME]
+  --json               print the mock's answer as JSON
+
+Without --from-serve, the lab's own mock runs in the background (its ready file is
+<state dir>/lab-mock.json; stop it with npx sfjwt stop --ready-file .sfjwt/lab-mock.json).
+Progress is kept in the mock's state folder. Exit code 0: done (check: solved); 1: check: not yet;
+2: usage errors, or no lab started.
+
+Examples:
+  npx sfjwt lab start 1
+  node sfjwt-lab/01-grant-type-typo/login.mjs
+  npx sfjwt lab check`;
+
+const SUBCOMMANDS = ['list', 'start', 'hint', 'check', 'reset'] as const;
+type Sub = (typeof SUBCOMMANDS)[number];
+
+interface Mock {
+  admin: string;
+  token: string | null;
+  ca: string | null;
+  keyFile: string | null;
+  console: string | null;
+  send: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
+}
+
+function mockOf(line: Record<string, unknown>, file: string): Mock {
+  const admin = typeof line['admin'] === 'string' ? line['admin'] : undefined;
+  if (admin === undefined) throw new UsageError(`${file} is not the ready file of npx sfjwt serve (it names no admin URL)`, { actions: ['Give the file of serve --ready-file FILE.'] });
+  const token = typeof line['adminToken'] === 'string' ? line['adminToken'] : null;
+  const ca = typeof line['ca'] === 'string' ? line['ca'] : null;
+  const fetch = fetchTrusting(ca === null ? null : readFileSync(ca, 'utf8'), { timeoutMs: 60_000 });
+  return {
+    admin,
+    token,
+    ca,
+    keyFile: typeof line['privateKeyFile'] === 'string' ? line['privateKeyFile'] : null,
+    console: typeof line['console'] === 'string' ? line['console'] : null,
+    send: async (method, path, body) => {
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      if (token !== null) headers['Authorization'] = `Bearer ${token}`;
+      if (method !== 'GET') headers['Content-Type'] = 'application/json';
+      let response: Response;
+      try {
+        response = await fetch(`${admin}${path}`, { method, headers, ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }) });
+      } catch (cause) {
+        throw new ResourceError(`the lab's mock at ${admin} did not answer: ${cause instanceof Error ? cause.message : String(cause)}`, {
+          actions: [`Is it still running? Remove ${file} and run npx sfjwt lab start again.`],
+          cause,
+        });
+      }
+      const text = await response.text();
+      try {
+        return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
+      } catch (cause) {
+        throw new ResourceError(`the mock at ${admin} answered ${path} with ${response.status} and no JSON: ${text.slice(0, 200)}`, { actions: ['Is it an sfjwt mock of this version?'], cause });
+      }
+    },
+  };
+}
+
+/** The mock the labs run on: --from-serve's, the running lab mock, or (start/reset) a new one in the background. */
+async function labMock(ctx: CommandContext, values: Record<string, unknown>, sub: Sub): Promise<Mock> {
+  const given = values['from-serve'] as string | undefined;
+  if (given !== undefined) {
+    const file = inCwd(ctx, given);
+    let line: Record<string, unknown>;
+    try {
+      line = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (cause) {
+      throw new UsageError(`cannot read the ready file ${file}: ${(cause as Error).message}`, { actions: ['Give the file of npx sfjwt serve --ready-file FILE (the mock must be running).'], cause });
+    }
+    return mockOf(line, file);
+  }
+  const state = stateDir(ctx, values['state-dir'] as string | undefined);
+  const ready = join(state, 'lab-mock.json');
+  const running = runningServe(ready);
+  if (running !== undefined) return mockOf(running, ready);
+  if (sub !== 'start' && sub !== 'reset' && sub !== 'list') throw new UsageError('no lab mock is running', { actions: ['Start a lab first: npx sfjwt lab start 1'] });
+  const quiet = { ...ctx, stdout: { write: () => true }, argv: [] } as CommandContext;
+  const code = await detachServe(quiet, ['--port', '0'], ready, state, false);
+  const line = runningServe(ready);
+  if (code !== 0 || line === undefined) throw new ResourceError('the lab mock did not start', { actions: ['Run npx sfjwt serve in the foreground to see why.'] });
+  ctx.stderr.write(`sfjwt lab: the lab mock runs in the background (${String(line['login'])}); stop it with npx sfjwt stop --ready-file ${ready}\n`);
+  return mockOf(line, ready);
+}
+
+function refusal(answer: { status: number; body: Record<string, unknown> }): never {
+  const error = typeof answer.body['error'] === 'string' ? answer.body['error'] : `HTTP ${answer.status}`;
+  const fix = typeof answer.body['fix'] === 'string' ? answer.body['fix'] : undefined;
+  throw new UsageError(error, fix === undefined ? {} : { actions: [fix] });
+}
+
+function printStarted(ctx: CommandContext, mock: Mock, values: Record<string, unknown>, body: Record<string, unknown>, fresh: boolean): void {
+  const lab = body['lab'] as LabView & { hints: number };
+  const starter = body['starter'] as Record<string, unknown>;
+  if (mock.keyFile === null || mock.ca === null)
+    throw new UsageError('this mock names no key file or CA (a world file, or plain HTTP): the lab folder needs both', {
+      actions: ['Run the labs on the training ground over HTTPS: npx sfjwt lab start N without --from-serve.'],
+    });
+  const root = inCwd(ctx, (values['dir'] as string | undefined) ?? 'sfjwt-lab');
+  const folder = writeLabFolder({ root, lab, starter, keyFile: mock.keyFile, caFile: mock.ca, fresh });
+  const shown = (p: string) => p.replace(`${ctx.cwd ?? process.cwd()}/`, '');
+  const out = [
+    `Lab ${lab.number}: ${lab.title}`,
+    '',
+    lab.story,
+    '',
+    `The integration logs in as ${lab.as.username} with "${lab.as.app}" and gets:`,
+    `  HTTP ${lab.symptom.status} ${lab.symptom.body}`,
+    '',
+    `Its request: ${shown(join(folder.dir, 'request.json'))}${folder.kept ? ' (yours, kept from before)' : ''}${folder.savedAs === undefined ? '' : ` (yours is kept as ${shown(folder.savedAs)})`}`,
+    `Send it:     node ${shown(join(folder.dir, 'login.mjs'))}`,
+    `The org:     ${mock.console ?? `${mock.admin}/ui/`} (App Manager, Users)`,
+    `Then:        npx sfjwt lab check    (stuck? npx sfjwt lab hint, ${lab.hints} hints)`,
+  ];
+  ctx.stdout.write(`${out.join('\n')}\n`);
+}
+
+export async function lab(ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parse(labSpec, ctx.argv);
+  if (values.help === true) {
+    ctx.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const [given, ref, ...extra] = positionals;
+  const sub = (given ?? 'list') as Sub;
+  if (!SUBCOMMANDS.includes(sub)) throw new UsageError(`unknown lab command "${String(given).slice(0, 40)}"`, { actions: [`One of: ${SUBCOMMANDS.join(', ')} (npx sfjwt lab --help).`] });
+  if (sub === 'start' && ref === undefined) throw new UsageError('lab start needs the lab: a number or an id', { actions: ['npx sfjwt lab list shows them; npx sfjwt lab start 1 starts the first.'] });
+  if (extra.length > 0 || (sub !== 'start' && ref !== undefined)) throw new UsageError(`unexpected argument "${String(extra[0] ?? ref).slice(0, 40)}"`, { actions: [labSpec.usage] });
+  const mock = await labMock(ctx, values, sub);
+  const answer = sub === 'list' ? await mock.send('GET', '/labs') : sub === 'start' ? await mock.send('POST', '/labs/start', { lab: ref }) : await mock.send('POST', `/labs/${sub}`);
+  if (answer.status !== 200) refusal(answer);
+  if (values.json === true) {
+    ctx.stdout.write(`${JSON.stringify(answer.body)}\n`);
+    return sub === 'check' && answer.body['solved'] !== true ? 1 : 0;
+  }
+  switch (sub) {
+    case 'list': {
+      const labs = answer.body['labs'] as { number: number; id: string; title: string; state: string }[];
+      const rows = labs.map((l) => `${l.id === answer.body['current'] ? '>' : ' '} ${String(l.number).padStart(2)}  ${l.state.padEnd(11)}  ${l.title}  (${l.id})`);
+      ctx.stdout.write(`${rows.join('\n')}\n\nnpx sfjwt lab start N starts one; > marks the lab in hand.\n`);
+      return 0;
+    }
+    case 'start':
+    case 'reset':
+      printStarted(ctx, mock, values, answer.body, sub === 'reset');
+      return 0;
+    case 'hint':
+      ctx.stdout.write(`Hint ${String(answer.body['shown'])} of ${String(answer.body['of'])}: ${String(answer.body['hint'])}\n`);
+      return 0;
+    case 'check': {
+      const details = (answer.body['details'] as string[] | undefined) ?? [];
+      ctx.stdout.write(`${String(answer.body['headline'])}\n${details.map((d) => `  ${d}`).join('\n')}\n`);
+      return answer.body['solved'] === true ? 0 : 1;
+    }
+  }
+}
