@@ -28,6 +28,7 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.ts')).doctor,
   explain: async () => (await import('./explain.ts')).explain,
   inspect: async () => (await import('./inspect.ts')).inspect,
+  lab: async () => (await import('./lab.ts')).lab,
 };
 
 export const COMMANDS: readonly CommandEntry[] = (Object.keys(SUMMARIES) as CommandName[]).map((name) => ({ name, summary: SUMMARIES[name], load: LOADERS[name] }));
