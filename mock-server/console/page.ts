@@ -99,6 +99,7 @@ const NAV = [
   ['setup/apps', 'App Manager'],
   ['setup/users', 'Users'],
   ['faults', 'Faults'],
+  ['labs', 'Labs'],
 ] as const;
 
 export type Section = (typeof NAV)[number][0];

@@ -1,6 +1,6 @@
 /**
  * The web console under /__sfjwt/ui: pages are GETs (Requests, a request's trace, App Manager, an
- * app, Users, a user, Faults), read under the mock's own host names only, as the admin API is. A
+ * app, Users, a user, Faults, Labs), read under the mock's own host names only, as the admin API is. A
  * form posts `application/x-www-form-urlencoded` to the same paths as the admin API's controls
  * (`setup/<action>`, `force`, `clock`, `knobs`, `reset`), is checked by guard.ts, runs the one Setup
  * module or harness control, and answers 303 back to the page it came from with what happened.
@@ -12,6 +12,7 @@ import { isSetupAction, SETUP_ACTIONS } from '../setup/actions.ts';
 import { clearForcedOutcomes, HARNESS_CONTROLS, resetMock } from '../setup/harness.ts';
 import type { SetupResult } from '../setup/result.ts';
 import { CONSOLE_PREFIX, formRefusal, sessionCookie } from './guard.ts';
+import { labsForm, labsPage } from './labs-page.ts';
 import { esc, type Flash, page } from './page.ts';
 import { newRows, requestsPage, tracePage } from './requests.ts';
 import { appPage, appsPage, faultsPage, userPage, usersPage } from './setup-pages.ts';
@@ -26,7 +27,7 @@ function flashOf(url: URL): Flash | undefined {
   return message === null ? undefined : { ok: url.searchParams.has('done'), message };
 }
 
-function getPage(org: MockOrg, url: URL, sub: string, secure: boolean, signal?: AbortSignal): Response | Promise<Response> {
+function getPage(org: MockOrg, url: URL, sub: string, sc: ServeContext, signal?: AbortSignal): Response | Promise<Response> {
   const flash = flashOf(url);
   const decoded = (s: string) => {
     try {
@@ -37,7 +38,7 @@ function getPage(org: MockOrg, url: URL, sub: string, secure: boolean, signal?: 
   };
   if (sub === '/') return redirect(`${CONSOLE_PREFIX}/requests`);
   if (sub === '/login') {
-    const cookie = sessionCookie(org, url.searchParams.get('token') ?? '', secure);
+    const cookie = sessionCookie(org, url.searchParams.get('token') ?? '', sc.secure);
     if (cookie !== undefined) return redirect(`${CONSOLE_PREFIX}/requests`, cookie);
     return page({
       title: 'Log in to the console',
@@ -57,6 +58,7 @@ function getPage(org: MockOrg, url: URL, sub: string, secure: boolean, signal?: 
   if (sub === '/setup/users') return usersPage(org, flash);
   if (sub.startsWith('/setup/users/')) return userPage(org, decoded(sub.slice('/setup/users/'.length)), flash);
   if (sub === '/faults') return faultsPage(org, flash);
+  if (sub === '/labs') return labsPage(org, sc, flash);
   return page({ title: 'No such page', current: undefined, status: 404, body: `<p>The console has no page ${esc(sub)}. <a href="${CONSOLE_PREFIX}/requests">Requests</a>.</p>` });
 }
 
@@ -72,6 +74,12 @@ function input(fields: URLSearchParams): Record<string, unknown> {
   return out;
 }
 
+function ipRanges(fields: URLSearchParams): Record<string, unknown> {
+  const start = fields.get('start')?.trim() ?? '';
+  const end = fields.get('end')?.trim() ?? '';
+  return { username: fields.get('username') ?? '', ranges: start === '' && end === '' ? [] : [{ start, end }] };
+}
+
 function knobChange(fields: URLSearchParams): Record<string, unknown> {
   const value = (fields.get('value') ?? '').trim();
   const parsed = value === 'true' ? true : value === 'false' ? false : value === 'null' ? null : /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
@@ -83,7 +91,9 @@ function control(org: MockOrg, sub: string, fields: URLSearchParams): { result: 
     const action = sub.slice('/setup/'.length);
     if (!isSetupAction(action)) return undefined;
     const run: (org: MockOrg, input: unknown) => SetupResult<unknown> = SETUP_ACTIONS[action];
-    return { result: run(org, input(fields)), did: `Done: ${action.replace(/-/g, ' ')}.` };
+    // One range from the form's two fields, or none (the Clear button sends neither).
+    const given = action === 'login-ip-ranges' ? ipRanges(fields) : input(fields);
+    return { result: run(org, given), did: `Done: ${action.replace(/-/g, ' ')}.` };
   }
   if (sub === '/force') return { result: HARNESS_CONTROLS.force(org, input(fields)), did: 'Forced: the next token answers are queued.' };
   if (sub === '/force/clear') return { result: clearForcedOutcomes(org), did: 'The pending forced answers are dropped.' };
@@ -107,13 +117,18 @@ export async function handleConsole(org: MockOrg, request: IncomingRequest, sc: 
   const method = request.method.toUpperCase();
   const foreign = foreignHostRefusal(org, request, sc, '/ui');
   if (foreign !== undefined) return foreign;
-  if (method === 'GET' || method === 'HEAD') return getPage(org, url, sub, sc.secure, signal);
+  if (method === 'GET' || method === 'HEAD') return getPage(org, url, sub, sc, signal);
   if (method !== 'POST') return page({ title: 'Not allowed', current: undefined, status: 405, body: '<p>The console takes GET for pages and POST for its forms.</p>' });
   const text = await request.readBody(ADMIN_MAX_BODY_BYTES);
   if (text === 'too-large') return page({ title: 'Too large', current: undefined, status: 413, body: `<p>A console form is at most ${ADMIN_MAX_BODY_BYTES} bytes.</p>` });
   const fields = new URLSearchParams((request.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') ? text : '');
   const refused = formRefusal(org, request, sc, fields);
   if (refused !== undefined) return page({ title: 'Refused', current: undefined, status: 403, body: `<p>${esc(refused)}</p>` });
+  if (sub.startsWith('/labs/')) {
+    const did = await labsForm(org, sub, fields, sc);
+    if (did === undefined) return page({ title: 'No such form', current: undefined, status: 404, body: `<p>The console has no form ${esc(sub)}.</p>` });
+    return redirect(`${backTo(fields, sub)}?${did.ok ? 'done' : 'refused'}=${encodeURIComponent(did.message)}`);
+  }
   const ran = control(org, sub, fields);
   if (ran === undefined) return page({ title: 'No such form', current: undefined, status: 404, body: `<p>The console has no form ${esc(sub)}.</p>` });
   const to = backTo(fields, sub);

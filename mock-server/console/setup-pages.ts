@@ -50,6 +50,17 @@ export function appPage(org: MockOrg, name: string, flash?: Flash): Response {
       ['Selected OAuth Scopes', list(app.scopes)],
       ['Callback URLs', list(app.callbackUrls ?? [])],
     ]),
+    app.kind === 'external-client-app'
+      ? `<h2>Installed in</h2><p>${list(app.installedIn ?? [app.org])}</p>${form(
+          'setup/install-app',
+          csrf,
+          `${hidden('app', app.name)}${hidden('back', `setup/apps/${app.name}`)}<label>Org<select name="org">${org.index.world.orgs
+            .filter((o) => !(app.installedIn ?? [app.org]).includes(o.name))
+            .map((o) => `<option>${esc(o.name)}</option>`)
+            .join('')}</select></label>`,
+          'Install',
+        )}`
+      : '',
     '<h2>Use digital signatures: certificates</h2>',
     certs === ''
       ? '<p>No certificate: every JWT Bearer login with this app fails its signature check.</p>'
@@ -121,6 +132,9 @@ export function userPage(org: MockOrg, username: string, flash?: Flash): Respons
           : form('setup/approve', csrf, who + back + hidden('app', a.name), `Approve ${a.name}`, 'inline'),
       )
       .join(' ')}</div>`,
+    `<div class="card"><h3>Login IP Ranges</h3>${form('setup/login-ip-ranges', csrf, `${who}${back}<label>Start IP<input name="start" required inputmode="decimal" placeholder="127.0.0.1"></label><label>End IP<input name="end" required inputmode="decimal" placeholder="127.0.0.1"></label>`, 'Set the range')}${
+      user.loginIpRanges.length === 0 ? '' : form('setup/login-ip-ranges', csrf, who + back, 'Clear the ranges', 'inline')
+    }</div>`,
     '</div>',
     '<h2>Login History</h2>',
     history === ''

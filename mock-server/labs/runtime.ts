@@ -53,6 +53,11 @@ export class LabsRuntime {
   /** The journal's count when the lab in hand started: only requests after it are the trainee's. */
   private mark = 0;
 
+  /** The console's last check and last sent draft, shown on its Labs page (this mock's memory only). */
+  lastCheck: LabCheck | undefined;
+  lastSent: { status: number; body: string } | undefined;
+  /** What the console's request editor holds: the trainee's text, kept even when it could not be sent. */
+  editorText: string | undefined;
   /** The lab set up on this mock (the progress file may name one a mock before this one set up). */
   private active: string | undefined;
 
@@ -94,6 +99,9 @@ export class LabsRuntime {
     if (lab === undefined) return unknownLab(ref);
     this.setUp(lab);
     this.active = lab.id;
+    this.lastCheck = undefined;
+    this.lastSent = undefined;
+    this.editorText = undefined;
     const now = new Date(this.org.now()).toISOString();
     this.progress.update((p) => {
       p.current = lab.id;

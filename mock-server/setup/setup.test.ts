@@ -20,6 +20,7 @@ import {
   assignPermissionSet,
   assignProfile,
   clearCertificates,
+  installApp,
   isSetupAction,
   recordLogins,
   removeCertificate,
@@ -27,6 +28,7 @@ import {
   SETUP_ACTION_NAMES,
   SETUP_ACTIONS,
   type SetupOrg,
+  setLoginIpRanges,
   setOrgState,
   setUserState,
   touchApp,
@@ -73,6 +75,19 @@ describe('Setup actions: what each changes', () => {
       },
     ],
     ['assign a profile', () => assignProfile(org, { username: 'analyst@acme.com', profile: 'Integration User' }), {}, (w) => void (user(w, 'analyst@acme.com').profile = 'Integration User')],
+    [
+      'set the Login IP Ranges',
+      () => setLoginIpRanges(org, { username: 'remote@acme.com', ranges: [{ start: '127.0.0.1', end: '127.0.0.2' }] }),
+      {},
+      (w) => void (user(w, 'remote@acme.com').loginIpRanges = [{ start: '127.0.0.1', end: '127.0.0.2' }]),
+    ],
+    ['clear the Login IP Ranges', () => setLoginIpRanges(org, { username: 'remote@acme.com', ranges: [] }), {}, (w) => void (user(w, 'remote@acme.com').loginIpRanges = [])],
+    [
+      'install the External Client App in the sandbox, twice: once',
+      () => (installApp(org, { app: DEFAULT_APPS.externalClientApp, org: 'acme-uat' }), installApp(org, { app: DEFAULT_APPS.externalClientApp, org: 'acme-uat' })),
+      {},
+      (w) => void (app(w, DEFAULT_APPS.externalClientApp).installedIn = ['acme', 'acme-uat']),
+    ],
     [
       'assign a permission set twice: once',
       () => (
@@ -168,6 +183,23 @@ describe('Setup actions: refusals', () => {
     ],
     ['a certificate for an unknown app', () => uploadCertificate(org, { app: 'Nope', pem: 'nope' }), 'no-app', 'no app "Nope"', LIST_APPS],
     ['clear the certificates of an unknown app', () => clearCertificates(org, { app: 'Nope' }), 'no-app', 'no app "Nope"', LIST_APPS],
+    ['Login IP Ranges of an unknown user', () => setLoginIpRanges(org, { username: 'nobody', ranges: [] }), 'no-user', 'no user "nobody"', LIST_USERS],
+    [
+      'an IP range that is no address',
+      () => setLoginIpRanges(org, { username: 'remote@acme.com', ranges: [{ start: '127.0.0.300', end: '127.0.0.1' }] }),
+      'invalid-input',
+      'ranges.0.start: expected an IPv4 address such as 127.0.0.1',
+      undefined,
+    ],
+    ['install an unknown app', () => installApp(org, { app: 'Nope', org: 'acme-uat' }), 'no-app', 'no app "Nope"', LIST_APPS],
+    ['install in an unknown org', () => installApp(org, { app: DEFAULT_APPS.externalClientApp, org: 'nope' }), 'no-org', 'no org "nope"', 'GET /__sfjwt/world lists the orgs.'],
+    [
+      'install a connected app',
+      () => installApp(org, { app: APP, org: 'acme-uat' }),
+      'invalid-input',
+      `"${APP}" is a connected app: it is not installed per org`,
+      'Install an External Client App; a connected app serves its own org.',
+    ],
   ])('%s', (_name, run, code, message, fix) => {
     const before = structuredClone(org.index.world);
     const result = run();
@@ -229,6 +261,8 @@ describe('Setup actions: refusals', () => {
       'user-state',
       'org-state',
       'record-logins',
+      'login-ip-ranges',
+      'install-app',
     ]);
   });
 });
