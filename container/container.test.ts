@@ -152,6 +152,21 @@ describe.skipIf(skipReason !== undefined)(`the mock in a container (${DEFAULT_MO
     expect(await page.text()).toMatch(/<title>Requests · sfjwt console<\/title>[\s\S]*<td>login\.salesforce\.com<\/td><td><code>POST \/services\/oauth2\/token<\/code><\/td>/);
   });
 
+  it('runs the labs: the Labs page, a lab started, sent and checked over the admin API', async () => {
+    const fetchMock = fetchTrusting(readFileSync(mock.ca ?? '', 'utf8'));
+    const admin = (path: string, body?: unknown) =>
+      fetchMock(`${mock.admin}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${mock.adminToken ?? ''}` }, body: JSON.stringify(body ?? {}) });
+    const started = await admin('/labs/start', { lab: 'frozen-user' });
+    expect(started.status).toBe(200);
+    const { starter } = (await started.json()) as { starter: unknown };
+    const sent = await admin('/labs/send', { draft: starter });
+    expect(await sent.json()).toMatchObject({ status: 400, body: '{"error":"invalid_grant","error_description":"user is frozen"}' });
+    expect(await (await admin('/labs/check')).json()).toMatchObject({ solved: false, headline: 'Not yet: HTTP 400 invalid_grant: user is frozen.' });
+    const page = await fetchMock(`${mock.admin}/ui/labs`);
+    expect(await page.text()).toContain('<h2>Lab 11: After the security review</h2>');
+    expect((await admin('/reset')).status).toBe(200);
+  });
+
   it("the image's health check, run as Docker runs it (exec form, no shell): exit 0", async () => {
     const r = await mock.container.exec(healthCheckCommand());
     expect(r.output).toBe('');
