@@ -42,7 +42,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await run('stop', '--ready-file', '.sfjwt/lab-mock.json');
+  const stopped = await run('lab', 'stop');
+  expect(stopped.code).toBe(0);
   rmSync(dir, { recursive: true, force: true });
 });
 

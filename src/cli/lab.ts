@@ -13,14 +13,14 @@ import { ResourceError, UsageError } from '../../lib/errors.ts';
 import { fetchTrusting } from '../client/https-fetch.ts';
 import { type LabView, writeLabFolder } from '../training/lab-folder.ts';
 import { type CommandSpec, parse } from './args.ts';
-import { detachServe, runningServe } from './background.ts';
+import { detachServe, runningServe, stopServe } from './background.ts';
 import { type CommandContext, inCwd, stateDir } from './context.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const labSpec = {
   name: 'lab',
   summary: SUMMARIES.lab,
-  usage: 'npx sfjwt lab list | start N | hint | check | reset  [--from-serve FILE] [--dir DIR] [--state-dir DIR] [--json]',
+  usage: 'npx sfjwt lab list | start N | hint | check | reset | stop  [--from-serve FILE] [--dir DIR] [--state-dir DIR] [--json]',
   allowPositionals: true,
   options: { 'from-serve': { type: 'string' }, dir: { type: 'string' }, 'state-dir': { type: 'string' }, json: { type: 'boolean' } },
 } satisfies CommandSpec<Record<string, { type: 'string' | 'boolean' }>>;
@@ -33,13 +33,14 @@ ${labSpec.summary}.
   hint                 the next hint for the lab in hand
   check                does the integration's newest login work now? If not, what is still wrong
   reset                set the lab in hand up again (your request.json is kept as request.json.bak)
+  stop                 stop the lab's own mock (progress is kept for next time)
   --from-serve FILE    use the mock of this ready file (serve --ready-file), e.g. one shared by a class
   --dir DIR            where the lab folders go (default sfjwt-lab)
   --state-dir DIR      the state folder (default .sfjwt) [SFJWT_HOME]
   --json               print the mock's answer as JSON
 
 Without --from-serve, the lab's own mock runs in the background (its ready file is
-<state dir>/lab-mock.json; stop it with npx sfjwt stop --ready-file .sfjwt/lab-mock.json).
+<state dir>/lab-mock.json; npx sfjwt lab stop stops it).
 Progress is kept in the mock's state folder. Exit code 0: done (check: solved); 1: check: not yet;
 2: usage errors, or no lab started.
 
@@ -48,7 +49,8 @@ Examples:
   node sfjwt-lab/01-grant-type-typo/login.mjs
   npx sfjwt lab check`;
 
-const SUBCOMMANDS = ['list', 'start', 'hint', 'check', 'reset'] as const;
+const LAB_READY_FILE = 'lab-mock.json';
+const SUBCOMMANDS = ['list', 'start', 'hint', 'check', 'reset', 'stop'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
 
 interface Mock {
@@ -109,7 +111,7 @@ async function labMock(ctx: CommandContext, values: Record<string, unknown>, sub
     return mockOf(line, file);
   }
   const state = stateDir(ctx, values['state-dir'] as string | undefined);
-  const ready = join(state, 'lab-mock.json');
+  const ready = join(state, LAB_READY_FILE);
   const running = runningServe(ready);
   if (running !== undefined) return mockOf(running, ready);
   if (sub !== 'start' && sub !== 'reset' && sub !== 'list') throw new UsageError('no lab mock is running', { actions: ['Start a lab first: npx sfjwt lab start 1'] });
@@ -117,7 +119,7 @@ async function labMock(ctx: CommandContext, values: Record<string, unknown>, sub
   const code = await detachServe(quiet, ['--port', '0'], ready, state, false);
   const line = runningServe(ready);
   if (code !== 0 || line === undefined) throw new ResourceError('the lab mock did not start', { actions: ['Run npx sfjwt serve in the foreground to see why.'] });
-  ctx.stderr.write(`sfjwt lab: the lab mock runs in the background (${String(line['login'])}); stop it with npx sfjwt stop --ready-file ${ready}\n`);
+  ctx.stderr.write(`sfjwt lab: the lab mock runs in the background (${String(line['login'])}); npx sfjwt lab stop stops it\n`);
   return mockOf(line, ready);
 }
 
@@ -164,6 +166,11 @@ export async function lab(ctx: CommandContext): Promise<number> {
   if (!SUBCOMMANDS.includes(sub)) throw new UsageError(`unknown lab command "${String(given).slice(0, 40)}"`, { actions: [`One of: ${SUBCOMMANDS.join(', ')} (npx sfjwt lab --help).`] });
   if (sub === 'start' && ref === undefined) throw new UsageError('lab start needs the lab: a number or an id', { actions: ['npx sfjwt lab list shows them; npx sfjwt lab start 1 starts the first.'] });
   if (extra.length > 0 || (sub !== 'start' && ref !== undefined)) throw new UsageError(`unexpected argument "${String(extra[0] ?? ref).slice(0, 40)}"`, { actions: [labSpec.usage] });
+  if (sub === 'stop') {
+    if (values['from-serve'] !== undefined)
+      throw new UsageError("lab stop stops the lab's own mock, not the one --from-serve names", { actions: ['Stop that one with npx sfjwt stop --ready-file FILE.'] });
+    return stopServe(ctx, join(stateDir(ctx, values['state-dir'] as string | undefined), LAB_READY_FILE));
+  }
   const mock = await labMock(ctx, values, sub);
   const answer = sub === 'list' ? await mock.send('GET', '/labs') : sub === 'start' ? await mock.send('POST', '/labs/start', { lab: ref }) : await mock.send('POST', `/labs/${sub}`);
   if (answer.status !== 200) refusal(answer);
