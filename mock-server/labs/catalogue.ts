@@ -23,6 +23,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.form = { grand_type: d.form['grant_type'] ?? '', assertion: '{{assertion}}' };
     },
+    fixedIn: 'request',
     hints: [
       'unsupported_grant_type means Salesforce found no grant_type it knows among the form fields it read.',
       'Read the form field names in request.json letter by letter.',
@@ -39,6 +40,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.contentType = 'application/json';
     },
+    fixedIn: 'request',
     hints: [
       'The values are right: look at how the body is encoded, not at what it holds.',
       'The token endpoint reads an HTML form body only; anything else has no grant_type for it.',
@@ -56,6 +58,7 @@ const LABS: readonly Lab[] = [
       const { iss, ...rest } = d.jwt.claims;
       d.jwt.claims = { Iss: iss, ...rest };
     },
+    fixedIn: 'request',
     hints: [
       'client identifier invalid: Salesforce did not find a consumer key in the JWT it could match to an app.',
       'JSON claim names are case-sensitive. Compare each claim name with RFC 7519.',
@@ -72,6 +75,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.jwt.header = { ...d.jwt.header, alg: 'HS256' };
     },
+    fixedIn: 'request',
     hints: [
       'invalid assertion is about the JWT itself: its form, its algorithm or its exp.',
       "Decode the JWT's header (npx sfjwt inspect) and look at alg.",
@@ -88,6 +92,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.jwt.claims['aud'] = 'https://login.salesforce.com/services/oauth2/token';
     },
+    fixedIn: 'request',
     hints: [
       'audience is invalid: aud is not one Salesforce accepts on this host.',
       'aud names the authorization server, not the token endpoint.',
@@ -104,6 +109,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.clockOffsetSeconds = -3600;
     },
+    fixedIn: 'request',
     hints: [
       'expired authorization code, in the JWT Bearer flow, is about exp: it is in the past as Salesforce sees the time.',
       "exp is computed from the sending machine's clock. Compare that clock with the real time (clockOffsetSeconds in request.json plays that clock).",
@@ -117,6 +123,7 @@ const LABS: readonly Lab[] = [
     story: 'The integration works against production. Pointed at the UAT sandbox with its sandbox user, every login fails.',
     symptom: { status: 400, body: err('invalid_grant', "user hasn't approved this consumer") },
     as: { username: 'integration@acme.com.uat', app: APP, host: 'login' },
+    fixedIn: 'request',
     hints: [
       'The message speaks of approval, but first ask: can this host find this user at all?',
       'login.salesforce.com serves production orgs; sandbox users log in elsewhere.',
@@ -131,6 +138,7 @@ const LABS: readonly Lab[] = [
     symptom: { status: 400, body: INVALID_ASSERTION },
     as: { username: 'integration@acme.com', app: APP, host: 'login' },
     breaks: [{ replaceCertificate: APP }],
+    fixedIn: 'org',
     hints: [
       'The JWT is well formed and RS256: what else does Salesforce verify before it looks at the user?',
       "Compare the certificate on the app (App Manager, SHA-256 fingerprint) with your key's certificate (npx sfjwt keys check --key … --cert …).",
@@ -144,6 +152,7 @@ const LABS: readonly Lab[] = [
     story: 'A new user, unapproved@acme.com, was made for the integration. Its username, key and app are right, and Salesforce says approval is missing.',
     symptom: { status: 400, body: err('invalid_grant', "user hasn't approved this consumer") },
     as: { username: 'unapproved@acme.com', app: APP, host: 'login' },
+    fixedIn: 'org',
     hints: [
       'The app lets users self-authorize: each user must approve it once, and the JWT flow never asks.',
       'Approve the app as the user once: the authorize flow in a browser (the README shows the URL), log in as unapproved@acme.com, Allow.',
@@ -157,6 +166,7 @@ const LABS: readonly Lab[] = [
     story: 'The app was set to "Admin approved users are pre-authorized" so nobody has to click Allow. The analyst account still cannot log in.',
     symptom: { status: 400, body: err('invalid_app_access', 'user is not admin approved to access this app') },
     as: { username: 'analyst@acme.com', app: ADMIN_APP, host: 'login' },
+    fixedIn: 'org',
     hints: [
       'Pre-authorized means: only users whose profile or permission set the app admits.',
       "Compare the user's profile and permission sets with the app's Profiles and Permission Sets (App Manager, Users).",
@@ -170,6 +180,7 @@ const LABS: readonly Lab[] = [
     story: 'A security review went through the org last night. This morning the reporting integration fails.',
     symptom: { status: 400, body: err('invalid_grant', 'user is frozen') },
     as: { username: 'frozen@acme.com', app: APP, host: 'login' },
+    fixedIn: 'org',
     hints: [
       "The answer names the user's state. Look the user up in Setup > Users.",
       'A frozen user is still active, but cannot log in by any flow.',
@@ -183,6 +194,7 @@ const LABS: readonly Lab[] = [
     story: 'The integration moved to a new data centre (here, 127.0.0.1). Its user remote@acme.com logged in from the old one without trouble.',
     symptom: { status: 400, body: err('invalid_grant', 'ip restricted') },
     as: { username: 'remote@acme.com', app: APP, host: 'login' },
+    fixedIn: 'org',
     hints: [
       'ip restricted: the address the request came from is not one this user may log in from.',
       "The JWT Bearer flow always enforces the Login IP Ranges of the user's profile, whatever the app's IP relaxation.",
@@ -196,6 +208,7 @@ const LABS: readonly Lab[] = [
     story: 'The team replaced its connected app with an External Client App in production and now tests it in the UAT sandbox, at the sandbox My Domain.',
     symptom: { status: 400, body: err('app_not_found', 'External client app is not installed in this org') },
     as: { username: 'integration@acme.com.uat', app: ECA, host: 'my-domain' },
+    fixedIn: 'org',
     hints: [
       'The answer says where the app is missing: in the org of the user.',
       'An External Client App lives in the org it was made in, and is installed (or deployed) into others.',

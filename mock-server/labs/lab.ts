@@ -28,6 +28,8 @@ export interface Lab {
   /** The mistake in the integration's request, applied to the correct starter draft. */
   starter?: (draft: Draft) => void;
   breaks?: readonly LabBreak[];
+  /** Where the fix goes: the integration's request, or the org's setup. */
+  fixedIn: 'request' | 'org';
   hints: readonly string[];
   /** What it teaches, for the trainer's page and after the lab is solved. */
   teaches: string;

@@ -129,6 +129,12 @@ describe('the lab catalogue', () => {
     expect(LAB_CATALOGUE.map((l) => l.number)).toEqual(ids.map((_, i) => i + 1));
   });
 
+  it("is the trainer's table of docs/training.md, row for row", () => {
+    const doc = readFileSync(new URL('../../docs/training.md', import.meta.url), 'utf8');
+    const rows = doc.split('\n').filter((l) => /^\| \d+ \|/.test(l));
+    expect(rows).toEqual(LAB_CATALOGUE.map((l) => `| ${l.number} | \`${l.id}\`: ${l.title} | ${l.fixedIn} | ${l.teaches} |`));
+  });
+
   it.each([
     ['3', 'iss-capitalised'],
     ['iss-capitalised', 'iss-capitalised'],
