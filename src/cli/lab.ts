@@ -44,10 +44,12 @@ Without --from-serve, the lab's own mock runs in the background (its ready file 
 Progress is kept in the mock's state folder. Exit code 0: done (check: solved); 1: check: not yet;
 2: usage errors, or no lab started.
 
+Then run the integration of the lab folder (node sfjwt-lab/01-grant-type-typo/login.mjs), fix it, and check.
+
 Examples:
   npx sfjwt lab start 1
-  node sfjwt-lab/01-grant-type-typo/login.mjs
-  npx sfjwt lab check`;
+  npx sfjwt lab check
+  npx sfjwt lab start key-certificate-mismatch --from-serve class.json`;
 
 const LAB_READY_FILE = 'lab-mock.json';
 const SUBCOMMANDS = ['list', 'start', 'hint', 'check', 'reset', 'stop'] as const;
