@@ -23,6 +23,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.form = { grand_type: d.form['grant_type'] ?? '', assertion: '{{assertion}}' };
     },
+    scenario: 'grant-type.grand-type',
     fixedIn: 'request',
     hints: [
       'unsupported_grant_type means Salesforce found no grant_type it knows among the form fields it read.',
@@ -40,6 +41,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.contentType = 'application/json';
     },
+    scenario: 'form.json-body',
     fixedIn: 'request',
     hints: [
       'The values are right: look at how the body is encoded, not at what it holds.',
@@ -58,6 +60,7 @@ const LABS: readonly Lab[] = [
       const { iss, ...rest } = d.jwt.claims;
       d.jwt.claims = { Iss: iss, ...rest };
     },
+    scenario: 'claims.iss-capitalised',
     fixedIn: 'request',
     hints: [
       'client identifier invalid: Salesforce did not find a consumer key in the JWT it could match to an app.',
@@ -75,6 +78,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.jwt.header = { ...d.jwt.header, alg: 'HS256' };
     },
+    scenario: 'alg.hs256-private-key-text',
     fixedIn: 'request',
     hints: [
       'invalid assertion is about the JWT itself: its form, its algorithm or its exp.',
@@ -92,6 +96,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.jwt.claims['aud'] = 'https://login.salesforce.com/services/oauth2/token';
     },
+    scenario: 'aud.token-url',
     fixedIn: 'request',
     hints: [
       'audience is invalid: aud is not one Salesforce accepts on this host.',
@@ -109,6 +114,7 @@ const LABS: readonly Lab[] = [
     starter: (d) => {
       d.clockOffsetSeconds = -3600;
     },
+    scenario: 'exp.past',
     fixedIn: 'request',
     hints: [
       'expired authorization code, in the JWT Bearer flow, is about exp: it is in the past as Salesforce sees the time.',
@@ -123,6 +129,7 @@ const LABS: readonly Lab[] = [
     story: 'The integration works against production. Pointed at the UAT sandbox with its sandbox user, every login fails.',
     symptom: { status: 400, body: err('invalid_grant', "user hasn't approved this consumer") },
     as: { username: 'integration@acme.com.uat', app: APP, host: 'login' },
+    scenario: 'sub.sandbox-user-at-login',
     fixedIn: 'request',
     hints: [
       'The message speaks of approval, but first ask: can this host find this user at all?',
@@ -138,6 +145,7 @@ const LABS: readonly Lab[] = [
     symptom: { status: 400, body: INVALID_ASSERTION },
     as: { username: 'integration@acme.com', app: APP, host: 'login' },
     breaks: [{ replaceCertificate: APP }],
+    scenario: 'signature.wrong-key',
     fixedIn: 'org',
     hints: [
       'The JWT is well formed and RS256: what else does Salesforce verify before it looks at the user?',
@@ -152,6 +160,7 @@ const LABS: readonly Lab[] = [
     story: 'A new user, unapproved@acme.com, was made for the integration. Its username, key and app are right, and Salesforce says approval is missing.',
     symptom: { status: 400, body: err('invalid_grant', "user hasn't approved this consumer") },
     as: { username: 'unapproved@acme.com', app: APP, host: 'login' },
+    scenario: 'user.never-approved',
     fixedIn: 'org',
     hints: [
       'The app lets users self-authorize: each user must approve it once, and the JWT flow never asks.',
@@ -166,6 +175,7 @@ const LABS: readonly Lab[] = [
     story: 'The app was set to "Admin approved users are pre-authorized" so nobody has to click Allow. The analyst account still cannot log in.',
     symptom: { status: 400, body: err('invalid_app_access', 'user is not admin approved to access this app') },
     as: { username: 'analyst@acme.com', app: ADMIN_APP, host: 'login' },
+    scenario: 'user.profile-not-admitted',
     fixedIn: 'org',
     hints: [
       'Pre-authorized means: only users whose profile or permission set the app admits.',
@@ -180,6 +190,7 @@ const LABS: readonly Lab[] = [
     story: 'A security review went through the org last night. This morning the reporting integration fails.',
     symptom: { status: 400, body: err('invalid_grant', 'user is frozen') },
     as: { username: 'frozen@acme.com', app: APP, host: 'login' },
+    scenario: 'user.frozen',
     fixedIn: 'org',
     hints: [
       "The answer names the user's state. Look the user up in Setup > Users.",
@@ -194,6 +205,7 @@ const LABS: readonly Lab[] = [
     story: 'The integration moved to a new data centre (here, 127.0.0.1). Its user remote@acme.com logged in from the old one without trouble.',
     symptom: { status: 400, body: err('invalid_grant', 'ip restricted') },
     as: { username: 'remote@acme.com', app: APP, host: 'login' },
+    scenario: 'user.ip-restricted',
     fixedIn: 'org',
     hints: [
       'ip restricted: the address the request came from is not one this user may log in from.',
@@ -208,6 +220,7 @@ const LABS: readonly Lab[] = [
     story: 'The team replaced its connected app with an External Client App in production and now tests it in the UAT sandbox, at the sandbox My Domain.',
     symptom: { status: 400, body: err('app_not_found', 'External client app is not installed in this org') },
     as: { username: 'integration@acme.com.uat', app: ECA, host: 'my-domain' },
+    scenario: 'app.eca-not-installed',
     fixedIn: 'org',
     hints: [
       'The answer says where the app is missing: in the org of the user.',

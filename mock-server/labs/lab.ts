@@ -31,6 +31,8 @@ export interface Lab {
   /** Where the fix goes: the integration's request, or the org's setup. */
   fixedIn: 'request' | 'org';
   hints: readonly string[];
+  /** The scenario of the catalogue whose answer is the lab's symptom (the field guide links the two). */
+  scenario: string;
   /** What it teaches, for the trainer's page and after the lab is solved. */
   teaches: string;
 }

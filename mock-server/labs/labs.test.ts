@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateRsaKeyPair, issueCertificate } from '../../lib/pki/generate.ts';
+import { catalogue } from '../../scenarios/load.ts';
 import { MockOrg, type ServeContext } from '../core/mock-org.ts';
 import { SETUP_ACTIONS } from '../setup/actions.ts';
 import { LOGIN_HOST, realHostUrls, TEST_HOST } from '../world/hosts.ts';
@@ -127,6 +128,15 @@ describe('the lab catalogue', () => {
     expect(Object.keys(FIXES).sort()).toEqual([...ids].sort());
     for (const lab of LAB_CATALOGUE) expect(lab.hints.length).toBeGreaterThanOrEqual(2);
     expect(LAB_CATALOGUE.map((l) => l.number)).toEqual(ids.map((_, i) => i + 1));
+  });
+
+  it("each lab's symptom is the answer of the scenario it names", () => {
+    const byId = new Map(catalogue().map((sc) => [sc.id, sc]));
+    for (const lab of LAB_CATALOGUE) {
+      const scenario = byId.get(lab.scenario);
+      expect(scenario, lab.id).toBeDefined();
+      expect(lab.symptom, lab.id).toEqual({ status: scenario?.expect.status, body: JSON.stringify({ error: scenario?.expect.error, error_description: scenario?.expect.error_description }) });
+    }
   });
 
   it("is the trainer's table of docs/training.md, row for row", () => {

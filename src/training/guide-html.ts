@@ -80,6 +80,7 @@ function scenario(g: GuideScenario): string {
     `<p><span class="expect">Salesforce answers ${h(expectLine(s))}</span>${g.decidedBy === null ? '' : `, decided by ${checkLink(g.decidedBy.id)}`}. <span class="sure">${s.level}; how sure we are: ${h(sureness(s.confidence))}.</span></p>`,
     `<p>${h(s.explanation)}</p>`,
     `<p><strong>Fix:</strong> ${h(s.fix)}</p>`,
+    g.lab === undefined ? '' : `<p>Practise it: lab ${g.lab.number}, “${h(g.lab.title)}” (${c(`npx sfjwt lab start ${g.lab.number}`)}).</p>`,
     refs.length === 0 ? '' : `<p class="sure">References: ${refs.join('; ')}</p>`,
     `<pre tabindex="0" aria-label="Reproduction of ${h(s.id)}"><code>${h(g.reproduction.script)}</code></pre>`,
     `<p>It prints:</p><pre class="prints" tabindex="0" aria-label="What it prints"><code>${h(g.reproduction.prints)}</code></pre>`,

@@ -81,6 +81,7 @@ function scenario(g: GuideScenario): string[] {
     '',
     `Fix: ${md(s.fix)}`,
     '',
+    ...(g.lab === undefined ? [] : [`Practise it: lab ${g.lab.number}, "${md(g.lab.title)}" (${code(`npx sfjwt lab start ${g.lab.number}`)}).`, '']),
     ...(s.references.length === 0 ? [] : [`References: ${s.references.map((r) => (isLink(r) ? `<${r}>` : md(r))).join('; ')}`, '']),
     `<!-- reproduction: ${s.id} -->`,
     fence('sh', g.reproduction.script),

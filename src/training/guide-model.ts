@@ -12,6 +12,7 @@ import type { Check } from '../../mock-server/core/check.ts';
 import { CHECKS } from '../../mock-server/core/check-catalogue.ts';
 import { type Confidence, KNOBS } from '../../mock-server/core/knobs.ts';
 import { OUTCOMES, type OutcomeName } from '../../mock-server/core/outcomes.ts';
+import { LAB_CATALOGUE } from '../../mock-server/labs/catalogue.ts';
 import { WorldIndex } from '../../mock-server/world/world-index.ts';
 import { catalogue } from '../../scenarios/load.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
@@ -28,6 +29,8 @@ export interface GuideScenario {
   /** The check that decides it (title), or null for an accepted request. */
   decidedBy: { id: string; title: string } | null;
   reproduction: Reproduction;
+  /** The lab that practises it, if one does. */
+  lab?: { number: number; title: string };
 }
 
 export interface GuideAnswer extends AnswerInfo {
@@ -76,7 +79,9 @@ function guideScenarios(scenarios: readonly Scenario[]): GuideScenario[] {
     const ctx = scenarioContext(s, { hosts, admin: 'https://login.salesforce.com/__sfjwt', consumerKey }, world, keyPem, 0);
     const check = CHECKS.find((c) => c.id === s.expect.decidedBy);
     const decidedBy = s.expect.decidedBy === null ? null : { id: s.expect.decidedBy, title: check?.title ?? 'A failure forced on the mock' };
-    return { scenario: s, decidedBy, reproduction: reproduction(s, ctx) };
+    const lab = LAB_CATALOGUE.find((l) => l.scenario === s.id);
+    const entry = { scenario: s, decidedBy, reproduction: reproduction(s, ctx) };
+    return lab === undefined ? entry : { ...entry, lab: { number: lab.number, title: lab.title } };
   });
 }
 

@@ -76,6 +76,8 @@ describe('the field guide renders its entries exactly', () => {
         '',
         'Fix: Name the parameter grant\\_type, exactly (g-r-a-n-t, underscore, type).',
         '',
+        'Practise it: lab 1, "The nightly sync never logs in" (`npx sfjwt lab start 1`).',
+        '',
         'References: <https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm>; RFC 7523 §2.1; shared reference: grant\\_type missing, misspelled key (grand\\_type), truncated or unknown value',
         '',
         '<!-- reproduction: grant-type.grand-type -->',
