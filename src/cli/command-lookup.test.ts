@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Output } from './context.ts';
 import { main } from './main.ts';
 
-const COMMAND_LIST = '  → Commands: start, run, scenarios, serve, stop, exec, world, keys, sign, token, doctor, explain, inspect.';
+const COMMAND_LIST = '  → Commands: start, run, scenarios, serve, stop, exec, world, keys, sign, token, doctor, explain, inspect, guide, lab, postman.';
 const HELP_LINE = '  → npx sfjwt --help lists them.';
 
 function collector(): Output & { text: string } {

@@ -61,7 +61,7 @@ describe('the command list loads no command', () => {
     expect(r.stdout).toContain('npx sfjwt scenarios');
     expect(r.project.some((f) => /src\/cli\/scenarios\.(js|ts)$/.test(f))).toBe(true);
     expect(r.packages).toContain('zod');
-    const otherCommands = r.project.filter((f) => /src\/cli\/(start|run|serve|world|keys|sign|token|doctor|explain|inspect)\.(js|ts)$/.test(f));
+    const otherCommands = r.project.filter((f) => /src\/cli\/(start|run|serve|world|keys|sign|token|doctor|explain|inspect|guide|postman)\.(js|ts)$/.test(f));
     expect(otherCommands).toEqual([]);
   });
 });

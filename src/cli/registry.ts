@@ -28,6 +28,8 @@ const LOADERS: Record<CommandName, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.ts')).doctor,
   explain: async () => (await import('./explain.ts')).explain,
   inspect: async () => (await import('./inspect.ts')).inspect,
+  postman: async () => (await import('./postman.ts')).postman,
+  guide: async () => (await import('./guide.ts')).guide,
   lab: async () => (await import('./lab.ts')).lab,
 };
 

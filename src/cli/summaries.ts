@@ -16,8 +16,10 @@ export const SUMMARIES = {
   token: 'Get an access token: sign, post to the token endpoint, and show the answer or what the error means',
   doctor: 'Diagnose a failing setup: local checks, one request, bounded probes, the root cause and the fix',
   explain: 'Explain a Salesforce answer, a scenario or a check: every cause, how to tell them apart, the fix',
-  lab: 'Hands-on labs on the mock: start one, fix the broken setup, check it, get hints',
   inspect: 'Decode and lint an assertion the way Salesforce reads it; verify its signature with --cert',
+  guide: 'Write the field guide (HTML and Markdown): the flow, every error and its causes, a curl reproduction of each scenario',
+  lab: 'Hands-on labs on the mock: start one, fix the broken setup, check it, get hints',
+  postman: 'Export the catalogue as a Postman collection and environment, with signed assertions and a test per request',
 } as const;
 
 export type CommandName = keyof typeof SUMMARIES;
