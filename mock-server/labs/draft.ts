@@ -31,7 +31,6 @@ export const DraftSchema = z.strictObject({
 });
 
 export type Draft = z.output<typeof DraftSchema>;
-export type DraftInput = z.input<typeof DraftSchema>;
 
 /** The request a draft makes, as fetch takes it. */
 export interface DraftRequest {

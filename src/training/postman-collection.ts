@@ -131,5 +131,3 @@ export function postmanCollection(input: CollectionInput) {
     })),
   };
 }
-
-export type PostmanCollection = ReturnType<typeof postmanCollection>;

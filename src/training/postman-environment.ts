@@ -62,8 +62,6 @@ export function postmanEnvironment(input: EnvironmentInput) {
   };
 }
 
-export type PostmanEnvironment = ReturnType<typeof postmanEnvironment>;
-
 export interface Validity {
   /** Milliseconds since the epoch: the collection gets its expected answers until then; undefined when no assertion expires. */
   until: number | undefined;
