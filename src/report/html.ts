@@ -18,6 +18,7 @@ import { type PageContext, pageContext, resultDetails } from './html-result.ts';
 import { SCRIPT } from './html-script.ts';
 import { STYLE } from './html-style.ts';
 import { usualTable } from './html-trace.ts';
+import { pageHead } from './page-head.ts';
 import { answerLine, countedVerdicts, countsByTarget, countsLine, resultAnchor, resultGrid, seconds, VERDICT_ORDER, VERDICT_WORD } from './view.ts';
 
 /** Results open by default when there are few enough to read at once. */
@@ -137,19 +138,7 @@ export function renderHtml(report: RunReport): string {
   const csp = `default-src 'none'; style-src ${sha256(style)}; script-src ${sha256(script)}; img-src data:; base-uri 'none'; form-action 'none'`;
   const ctx = pageContext(report);
   return [
-    '<!DOCTYPE html>',
-    '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
-    '<head>',
-    '<meta charset="utf-8"/>',
-    // Not escaped: the policy is sfjwt's own text (keywords and base64), and &#39; would only obscure it.
-    `<meta http-equiv="Content-Security-Policy" content="${csp}"/>`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
-    '<meta name="color-scheme" content="light dark"/>',
-    `<title>sfjwt run ${h(report.runId)}: ${countsLine(report.summary)}</title>`,
-    '<link rel="icon" href="data:,"/>',
-    `<style>${style}</style>`,
-    '</head>',
-    '<body>',
+    ...pageHead({ csp, title: `sfjwt run ${report.runId}: ${countsLine(report.summary)}`, style }),
     summary(report),
     '<main class="page">',
     contents(ctx),

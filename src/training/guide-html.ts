@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { escapeHtml as h } from '../report/escape.ts';
+import { pageHead } from '../report/page-head.ts';
 import { renderSequenceSvg } from './guide-diagram.ts';
 import type { GuideAnswer, GuideModel, GuideScenario } from './guide-model.ts';
 import { GUIDE_STYLE } from './guide-style.ts';
@@ -103,19 +104,7 @@ export function renderGuideHtml(m: GuideModel): string {
   );
   const confidence = `<table><thead><tr><th scope="col">level</th><th scope="col">meaning</th></tr></thead><tbody>${m.confidenceWords.map((w) => `<tr><td>${h(w.level)}</td><td>${h(w.words)}</td></tr>`).join('')}</tbody></table>`;
   return [
-    '<!DOCTYPE html>',
-    '<html xmlns="http://www.w3.org/1999/xhtml" lang="en">',
-    '<head>',
-    '<meta charset="utf-8"/>',
-    // Not escaped: the policy is sfjwt's own text (keywords and base64).
-    `<meta http-equiv="Content-Security-Policy" content="${csp}"/>`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
-    '<meta name="color-scheme" content="light dark"/>',
-    `<title>${h(m.title)}</title>`,
-    '<link rel="icon" href="data:,"/>',
-    `<style>${style}</style>`,
-    '</head>',
-    '<body>',
+    ...pageHead({ csp, title: m.title, style }),
     '<a class="skip-link" href="#main">Skip to the guide</a>',
     `<header class="page"><h1>${h(m.title)}</h1><p class="lead">Written by <code>npx sfjwt guide</code> from what sfjwt knows: ${m.checks.length} checks, ${m.outcomeNames.length} outcomes, ${m.answers.length} distinct answers and ${m.scenarios.length} scenarios. Every reproduction is run against the mock by sfjwt's tests, which compare what it prints with what this guide says.</p></header>`,
     `<nav class="page contents" aria-label="Contents"><h2 id="contents-h">Contents</h2><ol>${CONTENTS.map(([id, title]) => `<li><a href="#${id}">${h(title)}</a></li>`).join('')}</ol></nav>`,
