@@ -70,6 +70,8 @@ describe('sfjwt lab', () => {
     const hint = await run('lab', 'hint');
     expect(hint.stdout).toBe(`Hint 1 of 3: ${LAB_CATALOGUE[2]?.hints[0]}\n`);
     const file = join(folder, 'request.json');
+    // Salesforce's URL, as the integration's would be; login.mjs finds the mock's port in the ready file.
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ url: 'https://login.salesforce.com/services/oauth2/token', key: '../../.sfjwt/keys/default-app.key' });
     writeFileSync(file, readFileSync(file, 'utf8').replace('"Iss"', '"iss"'));
     expect(login('03-iss-capitalised').status).toBe(0);
     const solved = await run('lab', 'check');

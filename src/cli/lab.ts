@@ -61,6 +61,9 @@ interface Mock {
   ca: string | null;
   keyFile: string | null;
   console: string | null;
+  /** The ready file: which of the mock's ports plays which Salesforce host. */
+  readyFile: string;
+  hosts: Record<string, string>;
   send: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
@@ -76,6 +79,8 @@ function mockOf(line: Record<string, unknown>, file: string): Mock {
     ca,
     keyFile: typeof line['privateKeyFile'] === 'string' ? line['privateKeyFile'] : null,
     console: typeof line['console'] === 'string' ? line['console'] : null,
+    readyFile: file,
+    hosts: typeof line['hosts'] === 'object' && line['hosts'] !== null ? (line['hosts'] as Record<string, string>) : {},
     send: async (method, path, body) => {
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (token !== null) headers['Authorization'] = `Bearer ${token}`;
@@ -139,7 +144,11 @@ function printStarted(ctx: CommandContext, mock: Mock, values: Record<string, un
       actions: ['Run the labs on the training ground over HTTPS: npx sfjwt lab start N without --from-serve.'],
     });
   const root = inCwd(ctx, (values['dir'] as string | undefined) ?? 'sfjwt-lab');
-  const folder = writeLabFolder({ root, lab, starter, keyFile: mock.keyFile, caFile: mock.ca, fresh });
+  // request.json names Salesforce's host, as the integration would; login.mjs maps it to the mock's port.
+  const url = typeof starter['url'] === 'string' ? new URL(starter['url']) : undefined;
+  const real = url === undefined ? undefined : Object.entries(mock.hosts).find(([, base]) => new URL(base).origin === url.origin)?.[0];
+  const request = url === undefined || real === undefined ? starter : { ...starter, url: `https://${real}${url.pathname}` };
+  const folder = writeLabFolder({ root, lab, starter: request, keyFile: mock.keyFile, caFile: mock.ca, readyFile: mock.readyFile, fresh });
   const shown = (p: string) => p.replace(`${ctx.cwd ?? process.cwd()}/`, '');
   const out = [
     `Lab ${lab.number}: ${lab.title}`,

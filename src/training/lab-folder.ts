@@ -27,6 +27,8 @@ export interface LabFolderInput {
   starter: Record<string, unknown>;
   keyFile: string;
   caFile: string;
+  /** The mock's ready file: login.mjs reads which port plays which Salesforce host. */
+  readyFile: string;
   /** Write request.json even when the trainee has one (reset). */
   fresh: boolean;
 }
@@ -53,7 +55,8 @@ HTTP ${lab.symptom.status}
 ${lab.symptom.body}
 \`\`\`
 
-- \`node login.mjs\` sends request.json to the mock and prints the answer.
+- \`node login.mjs\` sends request.json to the mock and prints the answer. Its URL names Salesforce's host,
+  as the integration's would; login.mjs sends it to the port of the mock that plays that host.
 - Fix what is wrong: in request.json, or in the org (the console's App Manager and Users pages, or the admin API).
 - \`npx sfjwt lab check\` says whether the integration's newest login works, and what is still wrong.
 - \`npx sfjwt lab hint\` gives a hint, one at a time; \`npx sfjwt lab reset\` sets the lab up again.
@@ -74,7 +77,7 @@ export function writeLabFolder(input: LabFolderInput): LabFolder {
   }
   const kept = had && !input.fresh;
   if (!kept) replaceFile(requestFile, `${JSON.stringify(request, null, 2)}\n`, PUBLIC_MODE);
-  replaceFile(join(dir, 'login.mjs'), loginScript(relative(dir, input.caFile)), PUBLIC_MODE);
+  replaceFile(join(dir, 'login.mjs'), loginScript(relative(dir, input.caFile), relative(dir, input.readyFile)), PUBLIC_MODE);
   replaceFile(join(dir, 'README.md'), labReadme(input.lab), PUBLIC_MODE);
   return savedAs === undefined ? { dir, kept } : { dir, kept, savedAs };
 }

@@ -6,8 +6,8 @@
  * test sends one draft both ways and compares the answers.
  */
 
-/** The script, with the CA file given relative to the lab folder. */
-export function loginScript(caFromLabFolder: string): string {
+/** The script, with the mock's CA and ready file given relative to the lab folder. */
+export function loginScript(caFromLabFolder: string, readyFromLabFolder: string): string {
   return `// The integration of this lab: reads request.json, signs the JWT, posts it, prints the answer.
 // Run it with: node login.mjs    (fix request.json, or the org, until it gets a token)
 import { createHmac, createSign } from 'node:crypto';
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CA_FILE = join(here, ${JSON.stringify(caFromLabFolder)});
+const READY_FILE = join(here, ${JSON.stringify(readyFromLabFolder)});
 const draft = JSON.parse(readFileSync(join(here, 'request.json'), 'utf8'));
 
 // 1. The claims: {{now + 180}} is this machine's clock in seconds, plus 180 (clockOffsetSeconds plays a wrong clock).
@@ -53,9 +54,20 @@ if (method === 'GET' || method === 'HEAD') {
   body = undefined;
 }
 
-// 5. The request, trusting the mock's CA; the answer as it came.
+// 5. The request goes to the mock, which plays Salesforce: each Salesforce host is one of its ports (its ready file says which).
+let hosts;
+try {
+  hosts = JSON.parse(readFileSync(READY_FILE, 'utf8')).hosts ?? {};
+} catch {
+  console.error(\`login.mjs: the lab's mock is not running (\${READY_FILE} is missing): npx sfjwt lab start starts it\`);
+  process.exit(2);
+}
+const served = hosts[url.hostname];
+const target = served === undefined ? url : new URL(\`\${url.pathname}\${url.search}\`, served);
+
+// 6. The request, trusting the mock's CA; the answer as it came.
 const headers = body === undefined || contentType === '' ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) };
-const req = request(url, { method, headers, ca: readFileSync(CA_FILE) }, (res) => {
+const req = request(target, { method, headers, ca: readFileSync(CA_FILE) }, (res) => {
   const chunks = [];
   res.on('data', (c) => chunks.push(c));
   res.on('end', () => {
