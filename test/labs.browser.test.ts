@@ -88,7 +88,7 @@ describe.skipIf(missing)(`the Labs page in Chromium${missing ? ` (skipped: ${CHR
     await click(page, 'Start lab 3');
     const editor = page.locator('textarea[name="draft"]');
     const starter = await editor.inputValue();
-    expect(JSON.parse(starter)).toMatchObject({ jwt: { claims: { Iss: expect.any(String) } } });
+    expect(JSON.parse(starter)).toMatchObject({ url: 'https://login.salesforce.com/services/oauth2/token', jwt: { claims: { Iss: expect.any(String) } } });
     await editor.fill(starter.replace('"Iss"', '"iss"'));
     await click(page, 'Send');
     expect(await text(page, '.flash')).toBe('Sent: HTTP 200.');

@@ -59,7 +59,10 @@ describe('the Labs page', () => {
     const org = labOrg();
     await post(org, '/labs/start', { lab: '11' });
     const draft = (/<textarea name="draft"[^>]*>([^<]*)<\/textarea>/.exec(await get(org, '/labs'))?.[1] ?? '').replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&#38;/g, '&');
-    expect(JSON.parse(draft)).toMatchObject({ jwt: { header: { alg: 'RS256' }, claims: { sub: 'frozen@acme.com', aud: 'https://login.salesforce.com', exp: '{{now + 180}}' } } });
+    expect(JSON.parse(draft)).toMatchObject({
+      url: 'https://login.salesforce.com/services/oauth2/token',
+      jwt: { header: { alg: 'RS256' }, claims: { sub: 'frozen@acme.com', aud: 'https://login.salesforce.com', exp: '{{now + 180}}' } },
+    });
     expect(flash(await post(org, '/labs/send', { draft }))).toBe('Sent: HTTP 400.');
     expect(await get(org, '/labs')).toContain('<h3>The answer</h3><pre>HTTP 400\n{&#34;error&#34;:&#34;invalid_grant&#34;,&#34;error_description&#34;:&#34;user is frozen&#34;}</pre>');
     expect(flash(await post(org, '/labs/check', {}))).toBe('Not yet: HTTP 400 invalid_grant: user is frozen.');

@@ -11,6 +11,7 @@ import { LAB_CATALOGUE } from '../labs/catalogue.ts';
 import { DraftSchema } from '../labs/draft.ts';
 import type { LabCheck } from '../labs/judge.ts';
 import { labsOf, NO_LABS } from '../labs/runtime.ts';
+import { realHostUrls } from '../world/hosts.ts';
 import { CONSOLE_PREFIX, formToken } from './guard.ts';
 import { esc, type Flash, form, hidden, page } from './page.ts';
 
@@ -22,7 +23,7 @@ function checkBox(check: LabCheck): string {
   }</div>`;
 }
 
-export function labsPage(org: MockOrg, sc: ServeContext, flash?: Flash): Response {
+export function labsPage(org: MockOrg, flash?: Flash): Response {
   const labs = labsOf(org);
   if (labs === undefined) return page({ title: 'Labs', current: 'labs', body: `<p>${esc(NO_LABS.message)}. ${esc(NO_LABS.fix ?? '')}</p>`, flash });
   const csrf = formToken(org);
@@ -39,7 +40,8 @@ export function labsPage(org: MockOrg, sc: ServeContext, flash?: Flash): Respons
   if (interrupted !== undefined) parts.push(`<p class="flash refused">${esc(labs.noLab().message)}. ${form('labs/reset', csrf, back, 'Set it up again', 'inline')}</p>`);
   if (lab !== undefined) {
     const shown = labs.shownHints();
-    const draft = labs.editorText ?? JSON.stringify(labs.starter(lab, sc.urls), null, 2);
+    // Salesforce's host names, as the integration's request would have them; the mock answers for each.
+    const draft = labs.editorText ?? JSON.stringify(labs.starter(lab, realHostUrls()), null, 2);
     parts.push(
       `<h2>Lab ${lab.number}: ${esc(lab.title)}</h2>`,
       `<p>${esc(lab.story)}</p>`,

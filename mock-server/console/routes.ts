@@ -58,7 +58,7 @@ function getPage(org: MockOrg, url: URL, sub: string, sc: ServeContext, signal?:
   if (sub === '/setup/users') return usersPage(org, flash);
   if (sub.startsWith('/setup/users/')) return userPage(org, decoded(sub.slice('/setup/users/'.length)), flash);
   if (sub === '/faults') return faultsPage(org, flash);
-  if (sub === '/labs') return labsPage(org, sc, flash);
+  if (sub === '/labs') return labsPage(org, flash);
   return page({ title: 'No such page', current: undefined, status: 404, body: `<p>The console has no page ${esc(sub)}. <a href="${CONSOLE_PREFIX}/requests">Requests</a>.</p>` });
 }
 
