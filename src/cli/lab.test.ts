@@ -95,6 +95,7 @@ describe('sfjwt lab', () => {
     [['lab', 'begin', '1'], 'unknown lab command "begin"'],
     [['lab', 'start', '99'], 'no lab "99"'],
     [['lab', 'check', 'extra'], 'unexpected argument "extra"'],
+    [['lab', 'check', '--from-serve', 'missing.json'], `${join(dir, 'missing.json')} is not the ready file of a running npx sfjwt serve`],
   ])('%j is a usage error', async (argv, message) => {
     const result = await run(...argv);
     expect(result.code).toBe(2);

@@ -15,6 +15,7 @@ import { type LabView, writeLabFolder } from '../training/lab-folder.ts';
 import { type CommandSpec, parse } from './args.ts';
 import { detachServe, runningServe, stopServe } from './background.ts';
 import { type CommandContext, inCwd, stateDir } from './context.ts';
+import { readReadyLine } from './ready-file.ts';
 import { SUMMARIES } from './summaries.ts';
 
 const labSpec = {
@@ -109,12 +110,10 @@ async function labMock(ctx: CommandContext, values: Record<string, unknown>, sub
   const given = values['from-serve'] as string | undefined;
   if (given !== undefined) {
     const file = inCwd(ctx, given);
-    let line: Record<string, unknown>;
-    try {
-      line = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    } catch (cause) {
-      throw new UsageError(`cannot read the ready file ${file}: ${(cause as Error).message}`, { actions: ['Give the file of npx sfjwt serve --ready-file FILE (the mock must be running).'], cause });
-    }
+    // Bounded, and never through a link: what readReadyLine reads of a ready file.
+    const line = readReadyLine(file);
+    if (line === undefined)
+      throw new UsageError(`${file} is not the ready file of a running npx sfjwt serve`, { actions: ['Give the file of npx sfjwt serve --ready-file FILE (the mock must be running).'] });
     return mockOf(line, file);
   }
   const state = stateDir(ctx, values['state-dir'] as string | undefined);
