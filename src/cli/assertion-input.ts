@@ -11,9 +11,9 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { UsageError } from '../../lib/errors.ts';
 import { KeyLoadError, loadPrivateKey } from '../../lib/pki/load.ts';
-import { INPUT_LIMITS, readInputFile, readInputText } from '../../lib/read-input-file.ts';
+import { INPUT_LIMITS, readInputFile } from '../../lib/read-input-file.ts';
 import { isSalesforceHost, isSandboxHost, LOGIN_HOST, LOGIN_URL, loginUrlOf, TEST_HOST, TEST_URL } from '../../lib/salesforce-hosts.ts';
-import { describeIssues } from '../../lib/zod-message.ts';
+import { readServeLine } from '../../lib/serve-line.ts';
 import { buildClaims } from '../client/assertion.ts';
 import { hostName } from '../diagnose/inspect.ts';
 import { loadConfig, type ResolvedTargetConfig, targetFromEnv } from '../runner/config.ts';
@@ -161,22 +161,7 @@ const SERVE_ACTIONS = ['Give the line npx sfjwt serve --json prints, saved to a 
 
 /** The default app, user, key and CA of a mock started with serve --json, from the line saved in `file`. */
 export function fromServe(ctx: CommandContext, file: string): Source {
-  const path = inCwd(ctx, file);
-  const text = readInputText(path, { what: 'serve line file', maxBytes: INPUT_LIMITS.config, actions: SERVE_ACTIONS });
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, '').trim());
-  } catch (cause) {
-    throw new UsageError(`${path} is not the JSON line of npx sfjwt serve --json: ${(cause as Error).message.replace(/\s+/g, ' ')}`, { actions: SERVE_ACTIONS, cause });
-  }
-  const parsed = ServeLine.safeParse(json);
-  if (!parsed.success) {
-    const issues = describeIssues(parsed.error, json, '(the line)');
-    const [only] = issues;
-    if (issues.length === 1 && only !== undefined) throw new UsageError(`${path}: ${only.path}: ${only.message}`, { actions: SERVE_ACTIONS });
-    throw new UsageError(`${path}: ${issues.length} problems:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { actions: SERVE_ACTIONS });
-  }
-  const line = parsed.data;
+  const line = readServeLine(inCwd(ctx, file), ServeLine, SERVE_ACTIONS);
   // The mock's login host plays login.salesforce.com: the assertion is for that.
   return {
     iss: line.consumerKey,

@@ -9,8 +9,7 @@
  */
 import { z } from 'zod';
 import { UsageError } from '../../lib/errors.ts';
-import { INPUT_LIMITS, readInputText } from '../../lib/read-input-file.ts';
-import { describeIssues } from '../../lib/zod-message.ts';
+import { readServeLine } from '../../lib/serve-line.ts';
 import { ADMIN_PREFIX } from '../../mock-server/admin/prefix.ts';
 import { DEFAULT_APPS, DEFAULT_SEED, defaultWorld } from '../../mock-server/world/default-world.ts';
 import type { World } from '../../mock-server/world/schema.ts';
@@ -42,19 +41,7 @@ const LINE_ACTIONS = ['Give the file of npx sfjwt serve --ready-file FILE (or th
 
 /** The served mock's line, read from `path` (already resolved against the working folder). */
 export function readServedLine(path: string): ServedMockLine {
-  const text = readInputText(path, { what: 'serve line file', maxBytes: INPUT_LIMITS.config, actions: LINE_ACTIONS });
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, '').trim());
-  } catch (cause) {
-    throw new UsageError(`${path} is not the JSON line of npx sfjwt serve --json: ${(cause as Error).message.replace(/\s+/g, ' ')}`, { actions: LINE_ACTIONS, cause });
-  }
-  const parsed = ServedMockLine.safeParse(json);
-  if (!parsed.success) {
-    const issues = describeIssues(parsed.error, json, '(the line)');
-    throw new UsageError(`${path}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { actions: LINE_ACTIONS });
-  }
-  return parsed.data;
+  return readServeLine(path, ServedMockLine, LINE_ACTIONS);
 }
 
 /** The scenario of that id, or a usage error that says where the ids are listed. */
