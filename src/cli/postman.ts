@@ -9,7 +9,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../lib/errors.ts';
-import { INPUT_LIMITS, readInputText } from '../../lib/read-input-file.ts';
 import { DEFAULT_KNOBS } from '../../mock-server/core/knobs.ts';
 import { catalogue } from '../../scenarios/load.ts';
 import { loadConfig, type ResolvedTargetConfig, targetFromEnv } from '../runner/config.ts';
@@ -18,11 +17,10 @@ import { assertionValidity, postmanEnvironment } from '../training/postman-envir
 import { planExport } from '../training/postman-requests.ts';
 import { type ExportTarget, realOrgTarget, servedMockTarget } from '../training/postman-targets.ts';
 import { COLLECTION_FILE, ENVIRONMENT_FILE, writeExport } from '../training/postman-write.ts';
-import { readServedLine, servedWorld } from '../training/scenario-request.ts';
+import { readServedMock } from '../training/scenario-request.ts';
 import { type CommandSpec, parse } from './args.ts';
 import { DEFAULT_READY_FILE } from './background.ts';
 import { type CommandContext, inCwd, stateDir } from './context.ts';
-import { readReadyLine } from './ready-file.ts';
 import { selectScenarios } from './select-scenarios.ts';
 import { SUMMARIES } from './summaries.ts';
 
@@ -82,12 +80,8 @@ function configTarget(ctx: CommandContext, name: string, configFile: string | un
 
 /** The served mock of the ready file: its line, world and key, and the CA and admin token its line gives. */
 function servedTarget(ctx: CommandContext, file: string): { target: ExportTarget; admin: { url: string; token: string | null }; ca: string | undefined } {
-  const line = readServedLine(file);
-  const raw = readReadyLine(file) ?? {};
-  const keyPem = readInputText(line.privateKeyFile, { what: 'key file', maxBytes: INPUT_LIMITS.keyMaterial });
-  const world = servedWorld(readInputText(line.certificateFile, { what: 'certificate file', maxBytes: INPUT_LIMITS.keyMaterial }));
-  const token = typeof raw['adminToken'] === 'string' ? raw['adminToken'] : null;
-  return { target: servedMockTarget(line, world, keyPem, ctx.now()), admin: { url: line.admin, token }, ca: typeof raw['ca'] === 'string' ? raw['ca'] : undefined };
+  const { line, world, privateKeyPem } = readServedMock(file);
+  return { target: servedMockTarget(line, world, privateKeyPem, ctx.now()), admin: { url: line.admin, token: line.adminToken ?? null }, ca: line.ca ?? undefined };
 }
 
 const when = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');

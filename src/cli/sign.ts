@@ -8,11 +8,10 @@
  * which is how the field guide's reproductions get their assertion.
  */
 import { UsageError } from '../../lib/errors.ts';
-import { INPUT_LIMITS, readInputText } from '../../lib/read-input-file.ts';
 import { signAssertion } from '../client/assertion.ts';
 import { hostName, inspectAssertion } from '../diagnose/inspect.ts';
 import { countBySeverity, renderFindings } from '../diagnose/inspect-render.ts';
-import { readServedLine, scenarioAssertion, scenarioById, scenarioContext, servedWorld } from '../training/scenario-request.ts';
+import { readServedMock, scenarioAssertion, scenarioById, scenarioContext } from '../training/scenario-request.ts';
 import { type CommandSpec, colours, parse } from './args.ts';
 import { ASSERTION_HELP, ASSERTION_OPTIONS, assertionInput } from './assertion-input.ts';
 import { type CommandContext, inCwd } from './context.ts';
@@ -63,10 +62,8 @@ function scenarioSigned(ctx: CommandContext, values: Values, id: string): { jwt:
   const clash = Object.keys(ASSERTION_OPTIONS).filter((name) => name !== 'from-serve' && values[name] !== undefined);
   if (clash.length > 0) throw new UsageError(`--scenario makes the claims itself: drop ${clash.map((n) => `--${n}`).join(', ')}`);
   const scenario = scenarioById(id);
-  const line = readServedLine(inCwd(ctx, serveFile));
-  const keyPem = readInputText(line.privateKeyFile, { what: 'key file', maxBytes: INPUT_LIMITS.keyMaterial });
-  const world = servedWorld(readInputText(line.certificateFile, { what: 'certificate file', maxBytes: INPUT_LIMITS.keyMaterial }));
-  const request = scenarioContext(scenario, line, world, keyPem, ctx.now());
+  const { line, world, privateKeyPem } = readServedMock(inCwd(ctx, serveFile));
+  const request = scenarioContext(scenario, line, world, privateKeyPem, ctx.now());
   return { jwt: scenarioAssertion(scenario, request), lintHost: hostName(request.realUrl(scenario.as.host) ?? '') };
 }
 

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { UsageError } from '../../lib/errors.ts';
+import { INPUT_LIMITS, readInputText } from '../../lib/read-input-file.ts';
 import { readServeLine } from '../../lib/serve-line.ts';
 import { ADMIN_PREFIX } from '../../mock-server/admin/prefix.ts';
 import { DEFAULT_APPS, DEFAULT_SEED, defaultWorld } from '../../mock-server/world/default-world.ts';
@@ -25,6 +26,8 @@ export const ServedMockLine = z.object({
   consumerKey: z.string().min(1),
   privateKeyFile: z.string().min(1),
   certificateFile: z.string().min(1),
+  ca: z.string().min(1).nullable().optional(),
+  adminToken: z.string().nullable().optional(),
 });
 export type ServedMockLine = z.infer<typeof ServedMockLine>;
 
@@ -42,6 +45,14 @@ const LINE_ACTIONS = ['Give the file of npx sfjwt serve --ready-file FILE (or th
 /** The served mock's line, read from `path` (already resolved against the working folder). */
 export function readServedLine(path: string): ServedMockLine {
   return readServeLine(path, ServedMockLine, LINE_ACTIONS);
+}
+
+/** The served mock of the file at `path`: its line, the training ground it serves (with its certificate) and the key to sign for it. */
+export function readServedMock(path: string): { line: ServedMockLine; world: World; privateKeyPem: string } {
+  const line = readServedLine(path);
+  const privateKeyPem = readInputText(line.privateKeyFile, { what: 'key file', maxBytes: INPUT_LIMITS.keyMaterial });
+  const world = servedWorld(readInputText(line.certificateFile, { what: 'certificate file', maxBytes: INPUT_LIMITS.keyMaterial }));
+  return { line, world, privateKeyPem };
 }
 
 /** The scenario of that id, or a usage error that says where the ids are listed. */
