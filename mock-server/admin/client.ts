@@ -11,6 +11,9 @@ import type { KnobChanges, Knobs } from '../core/knobs.ts';
 import type { LoginHistoryEntry } from '../core/login-history.ts';
 import type { MockOrg } from '../core/mock-org.ts';
 import type { Trace } from '../core/trace.ts';
+import type { Draft } from '../labs/draft.ts';
+import type { LabCheck } from '../labs/judge.ts';
+import type { CurrentLab, LabHint, LabList } from '../labs/routes.ts';
 import type {
   AppInput,
   InstallInput,
@@ -138,6 +141,14 @@ export function adminClient(base: string, options: AdminClientOptions = {}) {
     setOrgState: (input: OrgStateInput) => setup('org-state', input),
     recordLogins: (input: RecordLoginsInput) => setup<{ username: string; recentSuccesses: number }>('record-logins', input),
     setLoginIpRanges: (input: LoginIpRangesInput) => setup('login-ip-ranges', input),
+    /** The labs (mock-server/labs): the catalogue with the progress, the lab in hand, and what a trainee does with it. */
+    labs: () => send<LabList>('GET', '/labs'),
+    currentLab: () => send<CurrentLab>('GET', '/labs/current'),
+    startLab: (lab: string | number) => send<CurrentLab>('POST', '/labs/start', { lab }),
+    resetLab: () => send<CurrentLab>('POST', '/labs/reset'),
+    labHint: () => send<LabHint>('POST', '/labs/hint'),
+    checkLab: () => send<LabCheck>('POST', '/labs/check'),
+    sendLabDraft: (draft: Draft) => send<{ status: number; body: string; traceId?: string }>('POST', '/labs/send', { draft }),
     installApp: (input: InstallInput) => setup('install-app', input),
     /** Every certificate of the app, as the mock holds them now, removed one at a time (the Setup module's clearCertificates does the same). */
     clearCertificates: async (input: AppInput): Promise<AdminAnswer<{ removed: string[] }>> => {

@@ -9,7 +9,7 @@
 import { json, problem } from '../admin/answers.ts';
 import type { MockOrg, ServeContext } from '../core/mock-org.ts';
 import { LAB_CATALOGUE } from './catalogue.ts';
-import { DraftSchema } from './draft.ts';
+import { type Draft, DraftSchema } from './draft.ts';
 import type { NumberedLab } from './lab.ts';
 import { type LabRefusal, labsOf, NO_LABS } from './runtime.ts';
 
@@ -25,6 +25,27 @@ type LabHandler = (org: MockOrg, input: LabRouteInput) => Response | Promise<Res
 /** What a trainee may see of a lab before solving it: never the hints' text nor what it teaches. */
 export function labView(lab: NumberedLab) {
   return { number: lab.number, id: lab.id, title: lab.title, story: lab.story, symptom: lab.symptom, as: lab.as, hints: lab.hints.length };
+}
+
+export type LabSummary = ReturnType<typeof labView>;
+/** GET /labs/current, and what start and reset answer. */
+export interface CurrentLab {
+  lab: LabSummary;
+  starter: Draft;
+  hintsShown: string[];
+  solved: string | null;
+  teaches?: string;
+}
+/** GET /labs. */
+export interface LabList {
+  current: string | null;
+  labs: { number: number; id: string; title: string; state: 'solved' | 'started' | 'not started'; hintsShown: number }[];
+}
+export interface LabHint {
+  lab: string;
+  hint: string;
+  shown: number;
+  of: number;
 }
 
 const refused = (r: LabRefusal) => problem(r.status, r.message, r.fix);

@@ -9,9 +9,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { ResourceError, UsageError } from '../../lib/errors.ts';
+import { type AdminAnswer, adminClient } from '../../mock-server/admin/client.ts';
+import type { CurrentLab } from '../../mock-server/labs/routes.ts';
 import { fetchTrusting } from '../client/https-fetch.ts';
-import { type LabView, writeLabFolder } from '../training/lab-folder.ts';
+import { writeLabFolder } from '../training/lab-folder.ts';
 import { type CommandSpec, parse } from './args.ts';
 import { detachServe, runningServe, stopServe } from './background.ts';
 import { type CommandContext, inCwd, stateDir } from './context.ts';
@@ -56,53 +59,35 @@ const LAB_READY_FILE = 'lab-mock.json';
 const SUBCOMMANDS = ['list', 'start', 'hint', 'check', 'reset', 'stop'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
 
+/** The part of the mock's ready line the labs read. */
+const LabMockLine = z.object({
+  admin: z.string().min(1),
+  adminToken: z.string().nullable().optional(),
+  ca: z.string().min(1).nullable().optional(),
+  privateKeyFile: z.string().min(1).nullable().optional(),
+  console: z.string().nullable().optional(),
+  hosts: z.record(z.string(), z.string()).default({}),
+});
+
 interface Mock {
-  admin: string;
-  token: string | null;
-  ca: string | null;
-  keyFile: string | null;
-  console: string | null;
-  /** The ready file: which of the mock's ports plays which Salesforce host. */
+  line: z.output<typeof LabMockLine>;
+  /** The ready file: login.mjs reads which of the mock's ports plays which Salesforce host. */
   readyFile: string;
-  hosts: Record<string, string>;
-  send: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
+  client: ReturnType<typeof adminClient>;
 }
 
-function mockOf(line: Record<string, unknown>, file: string): Mock {
-  const admin = typeof line['admin'] === 'string' ? line['admin'] : undefined;
-  if (admin === undefined) throw new UsageError(`${file} is not the ready file of npx sfjwt serve (it names no admin URL)`, { actions: ['Give the file of serve --ready-file FILE.'] });
-  const token = typeof line['adminToken'] === 'string' ? line['adminToken'] : null;
-  const ca = typeof line['ca'] === 'string' ? line['ca'] : null;
-  const fetch = fetchTrusting(ca === null ? null : readFileSync(ca, 'utf8'), { timeoutMs: 60_000 });
-  return {
-    admin,
-    token,
-    ca,
-    keyFile: typeof line['privateKeyFile'] === 'string' ? line['privateKeyFile'] : null,
-    console: typeof line['console'] === 'string' ? line['console'] : null,
-    readyFile: file,
-    hosts: typeof line['hosts'] === 'object' && line['hosts'] !== null ? (line['hosts'] as Record<string, string>) : {},
-    send: async (method, path, body) => {
-      const headers: Record<string, string> = { Accept: 'application/json' };
-      if (token !== null) headers['Authorization'] = `Bearer ${token}`;
-      if (method !== 'GET') headers['Content-Type'] = 'application/json';
-      let response: Response;
-      try {
-        response = await fetch(`${admin}${path}`, { method, headers, ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }) });
-      } catch (cause) {
-        throw new ResourceError(`the lab's mock at ${admin} did not answer: ${cause instanceof Error ? cause.message : String(cause)}`, {
-          actions: [`Is it still running? Remove ${file} and run npx sfjwt lab start again.`],
-          cause,
-        });
-      }
-      const text = await response.text();
-      try {
-        return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
-      } catch (cause) {
-        throw new ResourceError(`the mock at ${admin} answered ${path} with ${response.status} and no JSON: ${text.slice(0, 200)}`, { actions: ['Is it an sfjwt mock of this version?'], cause });
-      }
-    },
-  };
+function mockOf(raw: unknown, file: string): Mock {
+  const parsed = LabMockLine.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`${file} is not the ready file of npx sfjwt serve (it names no admin URL)`, { actions: ['Give the file of serve --ready-file FILE.'] });
+  const line = parsed.data;
+  const fetch = fetchTrusting(line.ca == null ? null : readFileSync(line.ca, 'utf8'), { timeoutMs: 60_000 });
+  return { line, readyFile: file, client: adminClient(line.admin, { fetch, token: line.adminToken ?? null }) };
+}
+
+/** The value of an admin answer, or its refusal as a usage error with the mock's fix. */
+function answered<T>(answer: AdminAnswer<T>): T {
+  if (answer.ok) return answer.value;
+  throw new UsageError(answer.message, answer.fix === undefined ? {} : { actions: [answer.fix] });
 }
 
 /** The mock the labs run on: --from-serve's, the running lab mock, or (start/reset) a new one in the background. */
@@ -129,25 +114,18 @@ async function labMock(ctx: CommandContext, values: Record<string, unknown>, sub
   return mockOf(line, ready);
 }
 
-function refusal(answer: { status: number; body: Record<string, unknown> }): never {
-  const error = typeof answer.body['error'] === 'string' ? answer.body['error'] : `HTTP ${answer.status}`;
-  const fix = typeof answer.body['fix'] === 'string' ? answer.body['fix'] : undefined;
-  throw new UsageError(error, fix === undefined ? {} : { actions: [fix] });
-}
-
-function printStarted(ctx: CommandContext, mock: Mock, values: Record<string, unknown>, body: Record<string, unknown>, fresh: boolean): void {
-  const lab = body['lab'] as LabView & { hints: number };
-  const starter = body['starter'] as Record<string, unknown>;
-  if (mock.keyFile === null || mock.ca === null)
+function printStarted(ctx: CommandContext, mock: Mock, values: Record<string, unknown>, { lab, starter }: CurrentLab, fresh: boolean): void {
+  const { privateKeyFile: keyFile, ca } = mock.line;
+  if (keyFile == null || ca == null)
     throw new UsageError('this mock names no key file or CA (a world file, or plain HTTP): the lab folder needs both', {
       actions: ['Run the labs on the training ground over HTTPS: npx sfjwt lab start N without --from-serve.'],
     });
   const root = inCwd(ctx, (values['dir'] as string | undefined) ?? 'sfjwt-lab');
   // request.json names Salesforce's host, as the integration would; login.mjs maps it to the mock's port.
-  const url = typeof starter['url'] === 'string' ? new URL(starter['url']) : undefined;
-  const real = url === undefined ? undefined : Object.entries(mock.hosts).find(([, base]) => new URL(base).origin === url.origin)?.[0];
-  const request = url === undefined || real === undefined ? starter : { ...starter, url: `https://${real}${url.pathname}` };
-  const folder = writeLabFolder({ root, lab, starter: request, keyFile: mock.keyFile, caFile: mock.ca, readyFile: mock.readyFile, fresh });
+  const url = new URL(starter.url);
+  const real = Object.entries(mock.line.hosts).find(([, base]) => new URL(base).origin === url.origin)?.[0];
+  const request = real === undefined ? starter : { ...starter, url: `https://${real}${url.pathname}` };
+  const folder = writeLabFolder({ root, lab, starter: request, keyFile, caFile: ca, readyFile: mock.readyFile, fresh });
   const shown = (p: string) => p.replace(`${ctx.cwd ?? process.cwd()}/`, '');
   const out = [
     `Lab ${lab.number}: ${lab.title}`,
@@ -159,7 +137,7 @@ function printStarted(ctx: CommandContext, mock: Mock, values: Record<string, un
     '',
     `Its request: ${shown(join(folder.dir, 'request.json'))}${folder.kept ? ' (yours, kept from before)' : ''}${folder.savedAs === undefined ? '' : ` (yours is kept as ${shown(folder.savedAs)})`}`,
     `Send it:     node ${shown(join(folder.dir, 'login.mjs'))}`,
-    `The org:     ${mock.console ?? `${mock.admin}/ui/`} (App Manager, Users)`,
+    `The org:     ${mock.line.console ?? `${mock.line.admin}/ui/`} (App Manager, Users)`,
     `Then:        npx sfjwt lab check    (stuck? npx sfjwt lab hint, ${lab.hints} hints)`,
   ];
   ctx.stdout.write(`${out.join('\n')}\n`);
@@ -182,30 +160,31 @@ export async function lab(ctx: CommandContext): Promise<number> {
     return stopServe(ctx, join(stateDir(ctx, values['state-dir'] as string | undefined), LAB_READY_FILE));
   }
   const mock = await labMock(ctx, values, sub);
-  const answer = sub === 'list' ? await mock.send('GET', '/labs') : sub === 'start' ? await mock.send('POST', '/labs/start', { lab: ref }) : await mock.send('POST', `/labs/${sub}`);
-  if (answer.status !== 200) refusal(answer);
-  if (values.json === true) {
-    ctx.stdout.write(`${JSON.stringify(answer.body)}\n`);
-    return sub === 'check' && answer.body['solved'] !== true ? 1 : 0;
-  }
+  const { client } = mock;
+  const json = values.json === true;
+  // --json: the mock's answer as it is.
+  const print = <T>(value: T, text: (v: T) => string) => ctx.stdout.write(json ? `${JSON.stringify(value)}\n` : text(value));
   switch (sub) {
-    case 'list': {
-      const labs = answer.body['labs'] as { number: number; id: string; title: string; state: string }[];
-      const rows = labs.map((l) => `${l.id === answer.body['current'] ? '>' : ' '} ${String(l.number).padStart(2)}  ${l.state.padEnd(11)}  ${l.title}  (${l.id})`);
-      ctx.stdout.write(`${rows.join('\n')}\n\nnpx sfjwt lab start N starts one; > marks the lab in hand.\n`);
+    case 'list':
+      print(answered(await client.labs()), (list) => {
+        const rows = list.labs.map((l) => `${l.id === list.current ? '>' : ' '} ${String(l.number).padStart(2)}  ${l.state.padEnd(11)}  ${l.title}  (${l.id})`);
+        return `${rows.join('\n')}\n\nnpx sfjwt lab start N starts one; > marks the lab in hand.\n`;
+      });
+      return 0;
+    case 'start':
+    case 'reset': {
+      const current = answered(sub === 'start' ? await client.startLab(ref ?? '') : await client.resetLab());
+      if (json) print(current, () => '');
+      else printStarted(ctx, mock, values, current, sub === 'reset');
       return 0;
     }
-    case 'start':
-    case 'reset':
-      printStarted(ctx, mock, values, answer.body, sub === 'reset');
-      return 0;
     case 'hint':
-      ctx.stdout.write(`Hint ${String(answer.body['shown'])} of ${String(answer.body['of'])}: ${String(answer.body['hint'])}\n`);
+      print(answered(await client.labHint()), (h) => `Hint ${h.shown} of ${h.of}: ${h.hint}\n`);
       return 0;
     case 'check': {
-      const details = (answer.body['details'] as string[] | undefined) ?? [];
-      ctx.stdout.write(`${String(answer.body['headline'])}\n${details.map((d) => `  ${d}`).join('\n')}\n`);
-      return answer.body['solved'] === true ? 0 : 1;
+      const checked = answered(await client.checkLab());
+      print(checked, (c) => `${c.headline}\n${c.details.map((d) => `  ${d}`).join('\n')}\n`);
+      return checked.solved ? 0 : 1;
     }
   }
 }
