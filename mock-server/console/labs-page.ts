@@ -10,7 +10,7 @@ import type { MockOrg, ServeContext } from '../core/mock-org.ts';
 import { LAB_CATALOGUE } from '../labs/catalogue.ts';
 import { DraftSchema } from '../labs/draft.ts';
 import type { LabCheck } from '../labs/judge.ts';
-import { labsOf, NO_LABS } from '../labs/runtime.ts';
+import { type LabRefusal, labsOf, NO_LABS } from '../labs/runtime.ts';
 import { realHostUrls } from '../world/hosts.ts';
 import { CONSOLE_PREFIX, formToken } from './guard.ts';
 import { esc, type Flash, form, hidden, page } from './page.ts';
@@ -63,6 +63,9 @@ export function labsPage(org: MockOrg, flash?: Flash): Response {
   return page({ title: 'Labs', current: 'labs', body, flash });
 }
 
+/** A refusal of the labs as the flash says it: what, then the fix. */
+const refusedWith = (r: LabRefusal, after = '') => ({ ok: false, message: `${r.message}. ${r.fix ?? ''}${after}` });
+
 /** A Labs form: what it did, for the flash of the page it goes back to. */
 export async function labsForm(org: MockOrg, sub: string, fields: URLSearchParams, sc: ServeContext): Promise<{ ok: boolean; message: string } | undefined> {
   const labs = labsOf(org);
@@ -70,19 +73,19 @@ export async function labsForm(org: MockOrg, sub: string, fields: URLSearchParam
   switch (sub) {
     case '/labs/start': {
       const started = labs.start(fields.get('lab') ?? '');
-      return started.ok ? { ok: true, message: `Lab ${started.value.number} is set up.` } : { ok: false, message: `${started.message}. ${started.fix ?? ''}` };
+      return started.ok ? { ok: true, message: `Lab ${started.value.number} is set up.` } : refusedWith(started);
     }
     case '/labs/reset': {
       const reset = labs.reset();
-      return reset.ok ? { ok: true, message: `Lab ${reset.value.number} is set up again.` } : { ok: false, message: `${reset.message}. ${reset.fix ?? ''}` };
+      return reset.ok ? { ok: true, message: `Lab ${reset.value.number} is set up again.` } : refusedWith(reset);
     }
     case '/labs/hint': {
       const hint = labs.hint();
-      return hint.ok ? { ok: true, message: `Hint ${hint.value.shown} of ${hint.value.of} is shown.` } : { ok: false, message: `${hint.message}. ${hint.fix ?? ''}` };
+      return hint.ok ? { ok: true, message: `Hint ${hint.value.shown} of ${hint.value.of} is shown.` } : refusedWith(hint);
     }
     case '/labs/check': {
       const checked = labs.check();
-      if (!checked.ok) return { ok: false, message: `${checked.message}. ${checked.fix ?? ''}` };
+      if (!checked.ok) return refusedWith(checked);
       labs.lastCheck = checked.value;
       return { ok: checked.value.solved, message: checked.value.headline };
     }
@@ -101,7 +104,7 @@ export async function labsForm(org: MockOrg, sub: string, fields: URLSearchParam
         return { ok: false, message: `The request is not one the editor can send: ${issue === undefined ? '' : `${issue.path.join('.') || '(the request)'}: ${issue.message}`}. Nothing was sent.` };
       }
       const sent = await labs.send(parsed.data, sc);
-      if (!sent.ok) return { ok: false, message: `${sent.message}. ${sent.fix ?? ''} Nothing was sent.` };
+      if (!sent.ok) return refusedWith(sent, ' Nothing was sent.');
       labs.lastSent = { status: sent.value.status, body: sent.value.body };
       return { ok: true, message: `Sent: HTTP ${sent.value.status}.` };
     }

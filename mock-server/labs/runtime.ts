@@ -12,7 +12,7 @@ import type { MockOrg, ServeContext } from '../core/mock-org.ts';
 import type { Trace } from '../core/trace.ts';
 import { clearCertificates, SETUP_ACTIONS } from '../setup/actions.ts';
 import type { SetupResult } from '../setup/result.ts';
-import { LOGIN_HOST, logicalHosts, myDomainHost, TEST_HOST } from '../world/hosts.ts';
+import { LOGIN_HOST, myDomainHost, TEST_HOST } from '../world/hosts.ts';
 import { findLab, LAB_CATALOGUE } from './catalogue.ts';
 import { type Draft, draftAssertion, draftProblem, draftRequest } from './draft.ts';
 import { judge, type LabCheck } from './judge.ts';
@@ -194,7 +194,7 @@ export class LabsRuntime {
     if (problem !== undefined) return { ok: false, status: 400, message: problem, fix: 'Set "alg" in the header to RS256.' };
     const built = draftRequest(draft, draftAssertion(draft, this.options.privateKeyPem, this.org.now()));
     const url = new URL(built.url);
-    const host = logicalHosts(this.org.index.world.orgs).find((h) => sc.urls.origins(h.name).includes(url.origin) || url.host === h.name);
+    const host = this.org.index.hosts.find((h) => sc.urls.origins(h.name).includes(url.origin) || url.host === h.name);
     if (host === undefined) return { ok: false, status: 400, message: `${url.origin} is not a host of this mock`, fix: `Post to one of its hosts, such as ${sc.urls.baseUrl(LOGIN_HOST)}.` };
     const init: RequestInit = { method: built.method, headers: built.headers };
     if (built.body !== undefined) init.body = built.body;
